@@ -1,0 +1,2 @@
+/** Benchmarks of Tributary side by side with peers. */
+package io.tributary.benchmarks;

@@ -1,0 +1,36 @@
+package io.tributary.core;
+
+import java.util.List;
+
+/**
+ * One stream's part of a (possibly multi-stream) append request.
+ *
+ * @param stream   the stream to write
+ * @param expected the version check for this stream
+ * @param events   the events, at least one
+ */
+public record StreamAppend(StreamName stream, ExpectedVersion expected, List<EventData> events) {
+    /** Validates and copies the list. */
+    public StreamAppend {
+        if (stream == null) {
+            throw new InvalidRequestException("stream must not be null");
+        }
+        if (expected == null) {
+            throw new InvalidRequestException("expected version for '" + stream + "' must not be null; use ExpectedVersion.any()");
+        }
+        if (events == null || events.isEmpty()) {
+            throw new InvalidRequestException("an append to '" + stream + "' must carry at least one event");
+        }
+        for (EventData e : events) {
+            if (e == null) {
+                throw new InvalidRequestException("an append to '" + stream + "' contains a null event");
+            }
+        }
+        events = List.copyOf(events);
+    }
+
+    /** An append of {@code events} to {@code stream} with the given check. */
+    public static StreamAppend of(StreamName stream, ExpectedVersion expected, EventData... events) {
+        return new StreamAppend(stream, expected, List.of(events));
+    }
+}

@@ -1,0 +1,2 @@
+/** Runnable examples of the seed's scenarios. */
+package io.tributary.examples;

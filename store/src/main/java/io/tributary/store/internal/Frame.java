@@ -1,0 +1,54 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StreamMetadata;
+import java.util.List;
+
+/**
+ * A decoded log frame. One append request is one frame, so a request is all-or-nothing on disk.
+ * Control frames (metadata, deletes) carry no events and take no position.
+ */
+public sealed interface Frame {
+    /** Commit time of the frame, epoch milliseconds. */
+    long timestampMillis();
+
+    /**
+     * The events of one append request (one or several streams), with their assigned versions
+     * and positions.
+     *
+     * @param timestampMillis commit time
+     * @param events          the events in position order
+     */
+    record Events(long timestampMillis, List<RecordedEvent> events) implements Frame {
+        /** Position of the first event. */
+        public long firstPosition() {
+            return events.get(0).position();
+        }
+
+        /** Position of the last event. */
+        public long lastPosition() {
+            return events.get(events.size() - 1).position();
+        }
+    }
+
+    /**
+     * New metadata for a stream.
+     *
+     * @param timestampMillis commit time
+     * @param stream          the stream
+     * @param metadata        its new metadata
+     */
+    record Metadata(long timestampMillis, String stream, StreamMetadata metadata) implements Frame {
+    }
+
+    /**
+     * A soft delete or a tombstone.
+     *
+     * @param timestampMillis commit time
+     * @param stream          the stream
+     * @param lastVersion     the stream's last version when deleted (-1 if it had none)
+     * @param hard            true for a tombstone
+     */
+    record Delete(long timestampMillis, String stream, long lastVersion, boolean hard) implements Frame {
+    }
+}

@@ -1,0 +1,33 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.RecordedEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One group commit, handed from the writer to the indexer: the frames written with one write
+ * call, the streams they changed, and the futures to complete once indexed.
+ */
+final class Group {
+    /** An events frame and where it was written. */
+    record WrittenFrame(long segment, long offset, List<RecordedEvent> events) {
+    }
+
+    final List<WrittenFrame> frames = new ArrayList<>();
+    final Map<String, StreamRecord> streams = new HashMap<>();
+    final List<Runnable> completions = new ArrayList<>();
+    final List<Request> requests = new ArrayList<>();
+    final List<UUID> inflightIds = new ArrayList<>();
+    Checkpoint end;
+    long lastPosition;
+    long seq;
+    long events;
+    long bytes;
+
+    boolean hasIndexWork() {
+        return !frames.isEmpty() || !streams.isEmpty();
+    }
+}

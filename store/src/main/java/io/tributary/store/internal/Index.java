@@ -1,0 +1,340 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StorageException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The stream, category, type, event-id and position indexes, in RocksDB. Derived data: the
+ * log is the source of truth, and the index records (in the same write batch as each change)
+ * the log place it has indexed up to, so after a crash it is brought up to date from there.
+ *
+ * <p>Column families:
+ * <pre>
+ * streams    name                      → {@link StreamRecord}
+ * versions   name 0x00 version         → position, eventId
+ * categories category 0x00 position    → ()
+ * types      type 0x00 position        → ()
+ * eventids   eventId                   → version, name  (first event of each stream part of a request)
+ * positions  firstPosition of a frame  → segment, offset, lastPosition
+ * default    "checkpoint"              → {@link Checkpoint}
+ * </pre>
+ */
+final class Index implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] CHECKPOINT_KEY = "checkpoint".getBytes(StandardCharsets.US_ASCII);
+
+    private final Path dir;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle meta;
+    final ColumnFamilyHandle streams;
+    final ColumnFamilyHandle versions;
+    final ColumnFamilyHandle categories;
+    final ColumnFamilyHandle types;
+    final ColumnFamilyHandle eventIds;
+    final ColumnFamilyHandle positions;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+    private final WriteOptions writeOptions;
+
+    private Index(Path dir, boolean readOnly) throws RocksDBException {
+        this.dir = dir;
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setAtomicFlush(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : List.of("default", "streams", "versions", "categories", "types", "eventids", "positions")) {
+            ColumnFamilyOptions o = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+            if (name.equals("streams") || name.equals("eventids")) {
+                o.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
+            }
+            cfOptions.add(o);
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), o));
+        }
+        handles = new ArrayList<>();
+        db = readOnly
+                ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+                : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        meta = handles.get(0);
+        streams = handles.get(1);
+        versions = handles.get(2);
+        categories = handles.get(3);
+        types = handles.get(4);
+        eventIds = handles.get(5);
+        positions = handles.get(6);
+        writeOptions = new WriteOptions().setSync(false);
+    }
+
+    /** Opens (or creates) the index in {@code dir}. */
+    static Index open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return new Index(dir, false);
+        } catch (Exception e) {
+            throw new StorageException("cannot open the index in " + dir + ": " + e.getMessage()
+                    + "; the index is derived data: delete the directory and it is rebuilt from the log", e);
+        }
+    }
+
+    /** Opens an existing index read-only (for the verifier). */
+    static Index openReadOnly(Path dir) throws RocksDBException {
+        return new Index(dir, true);
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** The log place indexed so far, or null for an empty index. */
+    Checkpoint checkpoint() {
+        return Checkpoint.fromBytes(get(meta, CHECKPOINT_KEY));
+    }
+
+    StreamRecord stream(String name) {
+        byte[] v = get(streams, Keys.utf8(name));
+        return v == null ? null : StreamRecord.fromBytes(v);
+    }
+
+    /** The (version, stream) an event id was recorded under, or null. */
+    EventIdEntry eventId(UUID id) {
+        byte[] v = get(eventIds, Keys.uuid(id));
+        if (v == null) {
+            return null;
+        }
+        return new EventIdEntry(Keys.getLong(v, 0), new String(v, 8, v.length - 8, StandardCharsets.UTF_8));
+    }
+
+    /** Where the event id was recorded. */
+    record EventIdEntry(long version, String stream) {
+    }
+
+    /** The position and id of {@code stream}'s event at {@code version}, or null. */
+    VersionEntry version(String stream, long version) {
+        byte[] v = get(versions, Keys.prefixed(Keys.utf8(stream), version));
+        return v == null ? null : new VersionEntry(version, Keys.getLong(v, 0), new UUID(Keys.getLong(v, 8), Keys.getLong(v, 16)));
+    }
+
+    /** An entry of the versions index. */
+    record VersionEntry(long version, long position, UUID eventId) {
+    }
+
+    /** Where the frame holding {@code position} is: the frame with the greatest first position at or below it. */
+    FrameLocation frameAtOrBefore(long position) {
+        try (RocksIterator it = db.newIterator(positions)) {
+            it.seekForPrev(Keys.longKey(position));
+            return it.isValid() ? location(it) : null;
+        }
+    }
+
+    /** The first frame whose first position is at or after {@code position}. */
+    FrameLocation frameAtOrAfter(long position) {
+        try (RocksIterator it = db.newIterator(positions)) {
+            it.seek(Keys.longKey(position));
+            return it.isValid() ? location(it) : null;
+        }
+    }
+
+    private static FrameLocation location(RocksIterator it) {
+        byte[] v = it.value();
+        return new FrameLocation(Keys.getLong(it.key(), 0), Keys.getLong(v, 0), Keys.getLong(v, 8), Keys.getLong(v, 16));
+    }
+
+    /** Where a frame of events is in the log. */
+    record FrameLocation(long firstPosition, long segment, long offset, long lastPosition) {
+    }
+
+    RocksIterator iterator(ColumnFamilyHandle cf) {
+        return db.newIterator(cf);
+    }
+
+    /** An iterator bounded to the keys of one prefix (versions, categories, types). */
+    BoundedIterator prefixIterator(ColumnFamilyHandle cf, byte[] prefix) {
+        Slice lower = new Slice(Keys.prefixStart(prefix));
+        Slice upper = new Slice(Keys.prefixEnd(prefix));
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+        return new BoundedIterator(db.newIterator(cf, ro), ro, lower, upper);
+    }
+
+    /** A RocksDB iterator with its bounds, all closed together. */
+    static final class BoundedIterator implements AutoCloseable {
+        final RocksIterator it;
+        private final ReadOptions ro;
+        private final Slice lower;
+        private final Slice upper;
+
+        BoundedIterator(RocksIterator it, ReadOptions ro, Slice lower, Slice upper) {
+            this.it = it;
+            this.ro = ro;
+            this.lower = lower;
+            this.upper = upper;
+        }
+
+        @Override
+        public void close() {
+            it.close();
+            ro.close();
+            lower.close();
+            upper.close();
+        }
+    }
+
+    /** A write batch of index changes, applied atomically by {@link #write}. */
+    final class Batch implements AutoCloseable {
+        final WriteBatch wb = new WriteBatch();
+
+        /** Indexes every event of a frame at {@code segment}/{@code offset}. */
+        void addEvents(List<RecordedEvent> events, long segment, long offset) throws RocksDBException {
+            long first = events.get(0).position();
+            long last = events.get(events.size() - 1).position();
+            byte[] loc = new byte[24];
+            Keys.putLong(loc, 0, segment);
+            Keys.putLong(loc, 8, offset);
+            Keys.putLong(loc, 16, last);
+            wb.put(positions, Keys.longKey(first), loc);
+            String prevStream = null;
+            byte[] streamBytes = null;
+            byte[] categoryBytes = null;
+            String prevType = null;
+            byte[] typeBytes = null;
+            for (RecordedEvent e : events) {
+                String s = e.stream().value();
+                boolean firstOfStream = !s.equals(prevStream);
+                if (firstOfStream) {
+                    prevStream = s;
+                    streamBytes = Keys.utf8(s);
+                    categoryBytes = Keys.utf8(e.stream().category());
+                }
+                if (!e.type().equals(prevType)) {
+                    prevType = e.type();
+                    typeBytes = Keys.utf8(prevType);
+                }
+                byte[] v = new byte[24];
+                Keys.putLong(v, 0, e.position());
+                Keys.putLong(v, 8, e.eventId().getMostSignificantBits());
+                Keys.putLong(v, 16, e.eventId().getLeastSignificantBits());
+                wb.put(versions, Keys.prefixed(streamBytes, e.version()), v);
+                wb.put(categories, Keys.prefixed(categoryBytes, e.position()), new byte[0]);
+                wb.put(types, Keys.prefixed(typeBytes, e.position()), new byte[0]);
+                if (firstOfStream) {
+                    byte[] idv = new byte[8 + streamBytes.length];
+                    Keys.putLong(idv, 0, e.version());
+                    System.arraycopy(streamBytes, 0, idv, 8, streamBytes.length);
+                    wb.put(eventIds, Keys.uuid(e.eventId()), idv);
+                }
+            }
+        }
+
+        /** Removes one event from the stream, category, type and event-id indexes. */
+        void removeEvent(RecordedEvent e) throws RocksDBException {
+            wb.delete(versions, Keys.prefixed(Keys.utf8(e.stream().value()), e.version()));
+            wb.delete(categories, Keys.prefixed(Keys.utf8(e.stream().category()), e.position()));
+            wb.delete(types, Keys.prefixed(Keys.utf8(e.type()), e.position()));
+            wb.delete(eventIds, Keys.uuid(e.eventId()));
+        }
+
+        /** Removes a frame's entry from the position index. */
+        void removeFrame(long firstPosition) throws RocksDBException {
+            wb.delete(positions, Keys.longKey(firstPosition));
+        }
+
+        /** Records a frame's place in the position index. */
+        void putFrame(long firstPosition, long lastPosition, long segment, long offset) throws RocksDBException {
+            byte[] loc = new byte[24];
+            Keys.putLong(loc, 0, segment);
+            Keys.putLong(loc, 8, offset);
+            Keys.putLong(loc, 16, lastPosition);
+            wb.put(positions, Keys.longKey(firstPosition), loc);
+        }
+
+        void putStream(String name, StreamRecord record) throws RocksDBException {
+            wb.put(streams, Keys.utf8(name), record.toBytes());
+        }
+
+        void setCheckpoint(Checkpoint cp) throws RocksDBException {
+            wb.put(meta, CHECKPOINT_KEY, cp.toBytes());
+        }
+
+        int count() {
+            return wb.count();
+        }
+
+        @Override
+        public void close() {
+            wb.close();
+        }
+    }
+
+    Batch batch() {
+        return new Batch();
+    }
+
+    void write(Batch batch) {
+        try {
+            db.write(writeOptions, batch.wb);
+        } catch (RocksDBException e) {
+            throw new StorageException("index write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes memtables so a reopen need not replay the index's own WAL. */
+    void flush() {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo, handles);
+        } catch (RocksDBException e) {
+            throw new StorageException("index flush failed: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("index read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        writeOptions.close();
+        dbOptions.close();
+        for (ColumnFamilyOptions o : cfOptions) {
+            o.close();
+        }
+    }
+
+    /** Deletes the index directory so it is rebuilt from the log. */
+    static void destroy(Path dir) {
+        try (org.rocksdb.Options o = new org.rocksdb.Options()) {
+            RocksDB.destroyDB(dir.toString(), o);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot delete the index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StoreFailedException;
+import io.tributary.core.TributaryException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second stage of the append pipeline: while the writer writes and syncs the next group,
+ * the indexer puts the previous one into the index (one RocksDB batch, with the index's
+ * checkpoint), publishes its events to readers and subscribers, then completes the futures.
+ */
+final class Indexer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+    private static final Group END = new Group();
+
+    /** What readers may see: the head position and the end of the log they may scan to. */
+    record Visible(long head, Checkpoint end) {
+    }
+
+    private final Index index;
+    private final RecentEvents recent;
+    private final HeadNotifier notifier;
+    private final Map<UUID, Index.EventIdEntry> inflightIds;
+    private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(64);
+    private final Thread thread;
+    private volatile Visible visible;
+    private volatile long indexedSeq;
+    private volatile TributaryException failure;
+
+    final AtomicLong appendsCompleted = new AtomicLong();
+    final AtomicLong eventsCompleted = new AtomicLong();
+
+    Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Map<UUID, Index.EventIdEntry> inflightIds,
+            Visible initial) {
+        this.index = index;
+        this.recent = recent;
+        this.notifier = notifier;
+        this.inflightIds = inflightIds;
+        this.visible = initial;
+        this.thread = new Thread(this, "tributary-indexer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Visible visible() {
+        return visible;
+    }
+
+    long indexedSeq() {
+        return indexedSeq;
+    }
+
+    TributaryException failure() {
+        return failure;
+    }
+
+    /** Hands a written group over; blocks when the indexer is 64 groups behind (back-pressure). */
+    void enqueue(Group g) {
+        try {
+            queue.put(g);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreFailedException("interrupted while handing a group to the indexer", e);
+        }
+    }
+
+    /** Called by the writer when it stops: index what is queued, then end. */
+    void finish() {
+        try {
+            queue.put(END);
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Marks the pipeline failed (the writer hit a fatal error). */
+    void fail(TributaryException error) {
+        if (failure == null) {
+            failure = error;
+        }
+        notifier.signalAll();
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            Group g;
+            try {
+                g = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (g == END) {
+                return;
+            }
+            apply(g);
+        }
+    }
+
+    private void apply(Group g) {
+        if (failure != null) {
+            for (Request r : g.requests) {
+                r.fail(failure);
+            }
+            return;
+        }
+        if (g.hasIndexWork()) {
+            try (Index.Batch b = index.batch()) {
+                for (Group.WrittenFrame f : g.frames) {
+                    b.addEvents(f.events(), f.segment(), f.offset());
+                }
+                for (Map.Entry<String, StreamRecord> e : g.streams.entrySet()) {
+                    b.putStream(e.getKey(), e.getValue());
+                }
+                b.setCheckpoint(g.end);
+                index.write(b);
+            } catch (Exception e) {
+                failure = new StoreFailedException("updating the index failed: " + e.getMessage()
+                        + "; the store stopped accepting writes, reopen it (the index is rebuilt from the log)", e);
+                LOG.error("index update failed", e);
+                for (Request r : g.requests) {
+                    r.fail(failure);
+                }
+                notifier.signalAll();
+                return;
+            }
+        }
+        for (Group.WrittenFrame f : g.frames) {
+            for (RecordedEvent e : f.events()) {
+                recent.add(e);
+            }
+        }
+        visible = new Visible(g.lastPosition, g.end);
+        indexedSeq = g.seq;
+        for (UUID id : g.inflightIds) {
+            inflightIds.remove(id);
+        }
+        notifier.signalAll();
+        appendsCompleted.addAndGet(g.requests.size());
+        eventsCompleted.addAndGet(g.events);
+        for (Runnable c : g.completions) {
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a callback on an append future threw", e);
+            }
+        }
+    }
+}

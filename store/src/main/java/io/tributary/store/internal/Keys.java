@@ -1,0 +1,74 @@
+package io.tributary.store.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
+
+/** Key encodings of the index column families. Names never contain byte 0, the separator. */
+final class Keys {
+    private Keys() {
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code prefix 0x00 number}: versions by stream, positions by category or type. */
+    static byte[] prefixed(byte[] prefix, long number) {
+        byte[] k = Arrays.copyOf(prefix, prefix.length + 9);
+        k[prefix.length] = 0;
+        putLong(k, prefix.length + 1, number);
+        return k;
+    }
+
+    /** {@code prefix 0x00}: the lower bound of all keys of {@code prefix}. */
+    static byte[] prefixStart(byte[] prefix) {
+        return Arrays.copyOf(prefix, prefix.length + 1);
+    }
+
+    /** {@code prefix 0x01}: just past all keys of {@code prefix}. */
+    static byte[] prefixEnd(byte[] prefix) {
+        byte[] k = Arrays.copyOf(prefix, prefix.length + 1);
+        k[prefix.length] = 1;
+        return k;
+    }
+
+    /** The number at the end of a {@link #prefixed} key. */
+    static long suffixNumber(byte[] key) {
+        return getLong(key, key.length - 8);
+    }
+
+    /** True if {@code key} is a {@link #prefixed} key of {@code prefix}. */
+    static boolean hasPrefix(byte[] key, byte[] prefix) {
+        if (key.length != prefix.length + 9 || key[prefix.length] != 0) {
+            return false;
+        }
+        return Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    static byte[] longKey(long v) {
+        byte[] k = new byte[8];
+        putLong(k, 0, v);
+        return k;
+    }
+
+    static byte[] uuid(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    static void putLong(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    static long getLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+}

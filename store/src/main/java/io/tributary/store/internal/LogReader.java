@@ -1,0 +1,504 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.CorruptedLogException;
+import io.tributary.core.Direction;
+import io.tributary.core.ReadFilter;
+import io.tributary.core.ReadSlice;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StorageException;
+import io.tributary.core.StreamDeletedException;
+import io.tributary.core.StreamName;
+import io.tributary.core.StreamNotFoundException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Reads events: by position through the position index and the in-memory tail, the global log
+ * by scanning segments, categories and types through their indexes, streams through the
+ * version index. Thread-safe; every call uses its own buffers and iterators.
+ */
+final class LogReader {
+    /** Most log events a filtered read examines before it returns to its caller. */
+    static final int SCAN_BUDGET = 100_000;
+
+    private final SegmentSet segments;
+    private final Index index;
+    private final RecentEvents recent;
+    private final Supplier<Indexer.Visible> visible;
+    private final int maxFrameBytes;
+    private final Clock clock;
+
+    LogReader(SegmentSet segments, Index index, RecentEvents recent, Supplier<Indexer.Visible> visible,
+              int maxFrameBytes, Clock clock) {
+        this.segments = segments;
+        this.index = index;
+        this.recent = recent;
+        this.visible = visible;
+        this.maxFrameBytes = maxFrameBytes;
+        this.clock = clock;
+    }
+
+    /**
+     * The result of a global read: the events and where to continue.
+     *
+     * @param events the events found
+     * @param next   where the next read in the same direction starts
+     * @param end    true if the read reached the head (forward) or the start (backward)
+     */
+    record AllRead(List<RecordedEvent> events, long next, boolean end) {
+        ReadSlice toSlice() {
+            return new ReadSlice(events, end ? OptionalLong.empty() : OptionalLong.of(next));
+        }
+    }
+
+    // ------------------------------------------------------------------ global log
+
+    AllRead forward(long from, int max, ReadFilter filter) {
+        long head = visible.get().head();
+        if (from > head) {
+            return new AllRead(List.of(), from, true);
+        }
+        if (!filter.categories().isEmpty() || !filter.eventTypes().isEmpty()) {
+            return indexedForward(from, max, filter, head);
+        }
+        return scanForward(from, max, filter, head);
+    }
+
+    private AllRead scanForward(long from, int max, ReadFilter filter, long head) {
+        List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
+        long p = from;
+        int examined = 0;
+        // The newest events are in memory: live subscribers read them without I/O.
+        while (p <= head && out.size() < max && examined < SCAN_BUDGET) {
+            RecordedEvent e = recent.get(p);
+            if (e == null) {
+                break;
+            }
+            examined++;
+            if (filter.matches(e)) {
+                out.add(e);
+            }
+            p++;
+        }
+        if (p > head || out.size() >= max || examined >= SCAN_BUDGET) {
+            return new AllRead(out, p, p > head);
+        }
+        Index.FrameLocation loc = index.frameAtOrBefore(p);
+        if (loc == null || loc.lastPosition() < p) {
+            loc = index.frameAtOrAfter(p);
+        }
+        if (loc == null) {
+            return new AllRead(out, head + 1, true);
+        }
+        Indexer.Visible vis = visible.get();
+        long segNo = loc.segment();
+        long offset = loc.offset();
+        try {
+            while (true) {
+                Segment seg = segments.get(segNo);
+                if (seg == null) {
+                    return new AllRead(out, head + 1, true);
+                }
+                long limit = segNo == vis.end().segment() ? vis.end().offset() : segments.segmentSize();
+                SegmentScanner sc = new SegmentScanner(seg.channel(), offset, limit, maxFrameBytes, 1 << 20);
+                while (sc.next() == SegmentScanner.Kind.FRAME) {
+                    if (!(sc.frame() instanceof Frame.Events ev)) {
+                        continue;
+                    }
+                    for (RecordedEvent e : ev.events()) {
+                        long pos = e.position();
+                        if (pos < p) {
+                            continue;
+                        }
+                        if (pos > head) {
+                            return new AllRead(out, head + 1, true);
+                        }
+                        examined++;
+                        p = pos + 1;
+                        if (filter.matches(e)) {
+                            out.add(e);
+                        }
+                        if (out.size() >= max || examined >= SCAN_BUDGET) {
+                            return new AllRead(out, p, p > head);
+                        }
+                    }
+                }
+                if (sc.kind() == SegmentScanner.Kind.INVALID) {
+                    throw new CorruptedLogException(seg.path().toString(), sc.frameOffset(), sc.problem());
+                }
+                if (segNo >= vis.end().segment()) {
+                    return new AllRead(out, head + 1, true);
+                }
+                Segment next = segments.next(segNo);
+                if (next == null) {
+                    return new AllRead(out, head + 1, true);
+                }
+                segNo = next.number();
+                offset = Segment.HEADER_BYTES;
+            }
+        } catch (IOException e) {
+            throw new StorageException("reading the log failed: " + e.getMessage(), e);
+        }
+    }
+
+    AllRead backward(long from, int max, ReadFilter filter) {
+        long head = visible.get().head();
+        long start = Math.min(from, head);
+        if (start < 0) {
+            return new AllRead(List.of(), -1, true);
+        }
+        if (!filter.categories().isEmpty() || !filter.eventTypes().isEmpty()) {
+            return indexedBackward(start, max, filter);
+        }
+        List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
+        int examined = 0;
+        long p = start;
+        try (RocksIterator it = index.iterator(index.positions)) {
+            it.seekForPrev(Keys.longKey(start));
+            for (; it.isValid(); it.prev()) {
+                Index.FrameLocation loc = new Index.FrameLocation(Keys.getLong(it.key(), 0),
+                        Keys.getLong(it.value(), 0), Keys.getLong(it.value(), 8), Keys.getLong(it.value(), 16));
+                List<RecordedEvent> events = readFrame(loc).events();
+                for (int i = events.size() - 1; i >= 0; i--) {
+                    RecordedEvent e = events.get(i);
+                    if (e.position() > p) {
+                        continue;
+                    }
+                    examined++;
+                    p = e.position() - 1;
+                    if (filter.matches(e)) {
+                        out.add(e);
+                    }
+                    if (out.size() >= max || examined >= SCAN_BUDGET) {
+                        return new AllRead(out, p, p < 0);
+                    }
+                }
+            }
+        }
+        return new AllRead(out, -1, true);
+    }
+
+    private List<byte[]> indexKeys(ReadFilter filter) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String k : filter.categories().isEmpty() ? filter.eventTypes() : filter.categories()) {
+            keys.add(Keys.utf8(k));
+        }
+        return keys;
+    }
+
+    private AllRead indexedForward(long from, int max, ReadFilter filter, long head) {
+        boolean byCategory = !filter.categories().isEmpty();
+        List<byte[]> keys = indexKeys(filter);
+        List<Index.BoundedIterator> its = new ArrayList<>(keys.size());
+        try {
+            for (byte[] k : keys) {
+                Index.BoundedIterator bi = index.prefixIterator(byCategory ? index.categories : index.types, k);
+                bi.it.seek(Keys.prefixed(k, from));
+                its.add(bi);
+            }
+            List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
+            long next = from;
+            int examined = 0;
+            long[] batch = new long[Math.min(Math.max(max, 16), 4096)];
+            while (true) {
+                int n = 0;
+                while (n < batch.length) {
+                    long pos = minPosition(its, true);
+                    if (pos < 0 || pos > head) {
+                        break;
+                    }
+                    batch[n++] = pos;
+                }
+                for (RecordedEvent e : eventsAt(batch, n)) {
+                    examined++;
+                    next = e.position() + 1;
+                    if (filter.matches(e)) {
+                        out.add(e);
+                        if (out.size() >= max) {
+                            return new AllRead(out, next, false);
+                        }
+                    }
+                }
+                if (n < batch.length) {
+                    return new AllRead(out, head + 1, true);
+                }
+                next = batch[n - 1] + 1;
+                if (examined >= SCAN_BUDGET) {
+                    return new AllRead(out, next, false);
+                }
+            }
+        } finally {
+            its.forEach(Index.BoundedIterator::close);
+        }
+    }
+
+    private AllRead indexedBackward(long from, int max, ReadFilter filter) {
+        boolean byCategory = !filter.categories().isEmpty();
+        List<byte[]> keys = indexKeys(filter);
+        List<Index.BoundedIterator> its = new ArrayList<>(keys.size());
+        try {
+            for (byte[] k : keys) {
+                Index.BoundedIterator bi = index.prefixIterator(byCategory ? index.categories : index.types, k);
+                bi.it.seekForPrev(Keys.prefixed(k, from));
+                its.add(bi);
+            }
+            List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
+            int examined = 0;
+            long[] batch = new long[Math.min(Math.max(max, 16), 4096)];
+            while (true) {
+                int n = 0;
+                while (n < batch.length) {
+                    long pos = minPosition(its, false);
+                    if (pos < 0) {
+                        break;
+                    }
+                    batch[n++] = pos;
+                }
+                for (RecordedEvent e : eventsAt(batch, n)) {
+                    examined++;
+                    if (filter.matches(e)) {
+                        out.add(e);
+                        if (out.size() >= max) {
+                            return new AllRead(out, e.position() - 1, e.position() == 0);
+                        }
+                    }
+                }
+                if (n < batch.length) {
+                    return new AllRead(out, -1, true);
+                }
+                if (examined >= SCAN_BUDGET) {
+                    return new AllRead(out, batch[n - 1] - 1, false);
+                }
+            }
+        } finally {
+            its.forEach(Index.BoundedIterator::close);
+        }
+    }
+
+    /**
+     * Takes the next position from a k-way merge of index iterators: the smallest (forward) or
+     * largest (backward) current position; -1 when all are exhausted.
+     */
+    private static long minPosition(List<Index.BoundedIterator> its, boolean forward) {
+        Index.BoundedIterator best = null;
+        long bestPos = -1;
+        for (Index.BoundedIterator bi : its) {
+            if (!bi.it.isValid()) {
+                continue;
+            }
+            long pos = Keys.suffixNumber(bi.it.key());
+            if (best == null || (forward ? pos < bestPos : pos > bestPos)) {
+                best = bi;
+                bestPos = pos;
+            }
+        }
+        if (best == null) {
+            return -1;
+        }
+        if (forward) {
+            best.it.next();
+        } else {
+            best.it.prev();
+        }
+        return bestPos;
+    }
+
+    // ------------------------------------------------------------------ by position
+
+    /**
+     * The events at the given positions (in the given order), skipping positions whose events
+     * were removed by a scavenge.
+     */
+    List<RecordedEvent> eventsAt(long[] positions, int n) {
+        List<RecordedEvent> out = new ArrayList<>(n);
+        Frame.Events frame = null;
+        for (int i = 0; i < n; i++) {
+            long p = positions[i];
+            RecordedEvent e = recent.get(p);
+            if (e == null) {
+                if (frame == null || p < frame.firstPosition() || p > frame.lastPosition()) {
+                    Index.FrameLocation loc = index.frameAtOrBefore(p);
+                    if (loc == null || loc.lastPosition() < p) {
+                        continue;
+                    }
+                    frame = readFrame(loc);
+                }
+                e = find(frame.events(), p);
+            }
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static RecordedEvent find(List<RecordedEvent> events, long position) {
+        int lo = 0;
+        int hi = events.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long p = events.get(mid).position();
+            if (p < position) {
+                lo = mid + 1;
+            } else if (p > position) {
+                hi = mid - 1;
+            } else {
+                return events.get(mid);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads and checks the events frame at {@code loc}. A scavenge may have just swapped the
+     * segment, so a mismatch is retried once with a fresh location before it is corruption.
+     */
+    Frame.Events readFrame(Index.FrameLocation loc) {
+        String problem = null;
+        Index.FrameLocation l = loc;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Segment seg = segments.get(l.segment());
+            if (seg != null) {
+                problem = null;
+                try {
+                    ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
+                    readFully(seg, header, l.offset());
+                    int length = header.getInt(0);
+                    if (length < 9 || length > maxFrameBytes) {
+                        problem = "frame length " + length + " is impossible";
+                    } else {
+                        ByteBuffer whole = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + length);
+                        readFully(seg, whole, l.offset());
+                        Frame f = FrameCodec.decode(whole, 0);
+                        if (f instanceof Frame.Events ev && ev.firstPosition() == l.firstPosition()) {
+                            return ev;
+                        }
+                        problem = "expected events from position " + l.firstPosition();
+                    }
+                } catch (IllegalStateException e) {
+                    problem = e.getMessage();
+                } catch (IOException e) {
+                    problem = "read failed: " + e.getMessage();
+                }
+            } else {
+                problem = "segment " + l.segment() + " is missing";
+            }
+            Index.FrameLocation fresh = index.frameAtOrBefore(loc.firstPosition());
+            if (fresh == null) {
+                break;
+            }
+            l = fresh;
+        }
+        Segment seg = segments.get(l.segment());
+        throw new CorruptedLogException(seg == null ? "segment " + l.segment() : seg.path().toString(), l.offset(), problem);
+    }
+
+    private static void readFully(Segment seg, ByteBuffer b, long offset) throws IOException {
+        while (b.hasRemaining()) {
+            if (seg.channel().read(b, offset + b.position()) < 0) {
+                throw new IOException("unexpected end of " + seg.path());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** The stream's record if it may be read; throws the right exception otherwise. */
+    StreamRecord readableStream(StreamName stream) {
+        StreamRecord rec = index.stream(stream.value());
+        if (rec == null) {
+            throw new StreamNotFoundException(stream);
+        }
+        if (rec.state() == StreamRecord.TOMBSTONED) {
+            throw new StreamDeletedException(stream);
+        }
+        if (!rec.exists()) {
+            throw new StreamNotFoundException(stream);
+        }
+        return rec;
+    }
+
+    ReadSlice readStream(StreamName stream, long from, int max, Direction direction) {
+        StreamRecord rec = readableStream(stream);
+        long first = rec.firstVisibleVersion();
+        long last = rec.lastVersion();
+        long cutoff = rec.metadata().maxAge().map(a -> clock.millis() - a.toMillis()).orElse(Long.MIN_VALUE);
+        byte[] name = Keys.utf8(stream.value());
+        List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
+        if (direction == Direction.FORWARD) {
+            long v = Math.max(from, first);
+            if (v > last) {
+                return new ReadSlice(List.of(), OptionalLong.empty());
+            }
+            try (Index.BoundedIterator bi = index.prefixIterator(index.versions, name)) {
+                bi.it.seek(Keys.prefixed(name, v));
+                long lastVersion = -1;
+                while (out.size() < max && bi.it.isValid()) {
+                    long[] batch = new long[Math.min(max - out.size(), 1024)];
+                    int n = 0;
+                    while (n < batch.length && bi.it.isValid()) {
+                        long version = Keys.suffixNumber(bi.it.key());
+                        if (version > last) {
+                            break;
+                        }
+                        batch[n++] = Keys.getLong(bi.it.value(), 0);
+                        bi.it.next();
+                    }
+                    if (n == 0) {
+                        break;
+                    }
+                    for (RecordedEvent e : eventsAt(batch, n)) {
+                        lastVersion = e.version();
+                        if (e.timestamp().toEpochMilli() >= cutoff) {
+                            out.add(e);
+                        }
+                    }
+                }
+                boolean more = lastVersion >= 0 && lastVersion < last;
+                return new ReadSlice(out, more ? OptionalLong.of(lastVersion + 1) : OptionalLong.empty());
+            }
+        }
+        long v = Math.min(from, last);
+        if (v < first) {
+            return new ReadSlice(List.of(), OptionalLong.empty());
+        }
+        try (Index.BoundedIterator bi = index.prefixIterator(index.versions, name)) {
+            bi.it.seekForPrev(Keys.prefixed(name, v));
+            long lastVersion = -1;
+            boolean expired = false;
+            while (out.size() < max && bi.it.isValid() && !expired) {
+                long[] batch = new long[Math.min(max - out.size(), 1024)];
+                int n = 0;
+                while (n < batch.length && bi.it.isValid()) {
+                    long version = Keys.suffixNumber(bi.it.key());
+                    if (version < first) {
+                        break;
+                    }
+                    batch[n++] = Keys.getLong(bi.it.value(), 0);
+                    bi.it.prev();
+                }
+                if (n == 0) {
+                    break;
+                }
+                for (RecordedEvent e : eventsAt(batch, n)) {
+                    if (e.timestamp().toEpochMilli() < cutoff) {
+                        // Older events are older still: the rest is expired.
+                        expired = true;
+                        break;
+                    }
+                    lastVersion = e.version();
+                    out.add(e);
+                }
+            }
+            boolean more = !expired && lastVersion > first && bi.it.isValid()
+                    && Keys.suffixNumber(bi.it.key()) >= first;
+            return new ReadSlice(out, more ? OptionalLong.of(lastVersion - 1) : OptionalLong.empty());
+        }
+    }
+}

@@ -1,0 +1,488 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.AppendResult;
+import io.tributary.core.Direction;
+import io.tributary.core.EventData;
+import io.tributary.core.ExpectedVersion;
+import io.tributary.core.InvalidRequestException;
+import io.tributary.core.ListStreamsRequest;
+import io.tributary.core.MultiAppendResult;
+import io.tributary.core.PayloadTooLargeException;
+import io.tributary.core.ReadFilter;
+import io.tributary.core.ReadSlice;
+import io.tributary.core.StorageException;
+import io.tributary.core.StoreClosedException;
+import io.tributary.core.StreamAppend;
+import io.tributary.core.StreamInfo;
+import io.tributary.core.StreamMetadata;
+import io.tributary.core.StreamName;
+import io.tributary.core.Subscription;
+import io.tributary.core.TributaryException;
+import io.tributary.store.DataDirectoryLockedException;
+import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.ScavengeResult;
+import io.tributary.store.StoreConfig;
+import io.tributary.store.StoreStats;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded event store: segment log + RocksDB index + writer/indexer pipeline.
+ * Construct with {@link #open}.
+ */
+public final class LogStore implements EmbeddedEventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
+    /** Largest page a read may ask for. */
+    static final int MAX_READ = 10_000;
+    private static final int RECENT_EVENTS = 1 << 16;
+
+    private final StoreConfig config;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final SegmentSet segments;
+    private final Index index;
+    private final Indexer indexer;
+    private final Writer writer;
+    private final LogReader reader;
+    private final HeadNotifier notifier;
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private final Object scavengeLock = new Object();
+    private volatile boolean closed;
+
+    private LogStore(StoreConfig config, FileIO io, FileChannel lockChannel, FileLock lock) throws IOException {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        Path dir = config.dataDirectory();
+        int maxFrame = maxFrameBytes(config);
+        SegmentSet segs = null;
+        Index idx = null;
+        try {
+            segs = SegmentSet.open(dir.resolve("log"), io, config.segmentSizeBytes());
+            Path checkpointFile = dir.resolve("checkpoint");
+            Checkpoint saved = readCheckpoint(checkpointFile);
+            if (saved != null && Scavenger.pendingMarker(dir) != null) {
+                LOG.warn("a scavenge was interrupted; the index will be rebuilt from the log");
+            }
+            TailRecovery.Result recovered = TailRecovery.recover(segs, saved, maxFrame, Writer.maxWriteBytes(config));
+            Checkpoint tail = recovered.tail();
+            io.writeAtomically(checkpointFile, tail.toBytes());
+
+            Path indexDir = dir.resolve("index");
+            if (Scavenger.pendingMarker(dir) != null) {
+                Index.destroy(indexDir);
+                Files.deleteIfExists(Scavenger.pendingMarker(dir));
+            }
+            idx = openIndex(indexDir);
+            Checkpoint indexed = idx.checkpoint();
+            if (indexed != null && (!tail.atOrAfter(indexed) || indexed.nextPosition() > tail.nextPosition())) {
+                LOG.warn("the index is ahead of the log (index at {}, log ends at {}): rebuilding it", indexed, tail);
+                idx.close();
+                Index.destroy(indexDir);
+                idx = openIndex(indexDir);
+                indexed = null;
+            }
+            Checkpoint from = indexed != null ? indexed
+                    : new Checkpoint(segs.all().get(0).number(), Segment.HEADER_BYTES, 0);
+            IndexCatchUp.run(idx, segs, from, tail, maxFrame);
+
+            this.segments = segs;
+            this.index = idx;
+            this.notifier = new HeadNotifier();
+            RecentEvents recent = new RecentEvents(RECENT_EVENTS);
+            Map<UUID, Index.EventIdEntry> inflight = new ConcurrentHashMap<>();
+            this.indexer = new Indexer(idx, recent, notifier, inflight,
+                    new Indexer.Visible(tail.nextPosition() - 1, tail));
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, inflight);
+            Supplier<Indexer.Visible> visible = indexer::visible;
+            this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
+            indexer.start();
+            writer.start();
+        } catch (IOException | RuntimeException e) {
+            if (idx != null) {
+                idx.close();
+            }
+            if (segs != null) {
+                segs.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Opens the store described by {@code config} on the real file system. */
+    public static LogStore open(StoreConfig config) {
+        return open(config, RealFileIO.INSTANCE);
+    }
+
+    /** Opens the store with a given file layer (tests inject faults through it). */
+    public static LogStore open(StoreConfig config, FileIO io) {
+        Path dir = config.dataDirectory();
+        FileChannel ch = null;
+        FileLock lock = null;
+        try {
+            Files.createDirectories(dir);
+            ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new DataDirectoryLockedException(dir);
+            }
+            return new LogStore(config, io, ch, lock);
+        } catch (IOException e) {
+            release(ch, lock);
+            throw new StorageException("cannot open the store in " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(ch, lock);
+            throw e;
+        }
+    }
+
+    private static void release(FileChannel ch, FileLock lock) {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // best effort on a failed open
+        }
+    }
+
+    private static Index openIndex(Path indexDir) {
+        try {
+            return Index.open(indexDir);
+        } catch (StorageException e) {
+            LOG.warn("the index in {} cannot be opened ({}); rebuilding it from the log", indexDir, e.getMessage());
+            Index.destroy(indexDir);
+            return Index.open(indexDir);
+        }
+    }
+
+    private static Checkpoint readCheckpoint(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Checkpoint cp = Checkpoint.fromBytes(Files.readAllBytes(file));
+        if (cp == null) {
+            LOG.warn("the checkpoint file {} is not valid; recovering by scanning the log", file);
+        }
+        return cp;
+    }
+
+    /** Largest frame that can exist: a maximal request plus framing. */
+    static int maxFrameBytes(StoreConfig config) {
+        return config.maxRequestBytes() + (1 << 16);
+    }
+
+    // ------------------------------------------------------------------ appends
+
+    @Override
+    public CompletableFuture<AppendResult> append(StreamName stream, ExpectedVersion expected, List<EventData> events) {
+        if (stream == null) {
+            throw new InvalidRequestException("stream must not be null");
+        }
+        StreamAppend part = new StreamAppend(stream, expected, events);
+        return appendAll(List.of(part)).thenApply(r -> r.results().get(0));
+    }
+
+    @Override
+    public CompletableFuture<MultiAppendResult> appendAll(List<StreamAppend> appends) {
+        if (appends == null || appends.isEmpty()) {
+            throw new InvalidRequestException("an append must name at least one stream");
+        }
+        if (appends.size() > 10_000) {
+            throw new InvalidRequestException("an append may write at most 10000 streams, got " + appends.size());
+        }
+        Set<StreamName> seen = new HashSet<>();
+        int events = 0;
+        List<FrameCodec.StreamPart> parts = new ArrayList<>(appends.size());
+        for (StreamAppend a : appends) {
+            if (a == null) {
+                throw new InvalidRequestException("an append contains a null stream part");
+            }
+            if (!seen.add(a.stream())) {
+                throw new InvalidRequestException("stream '" + a.stream() + "' appears more than once in one append;"
+                        + " put all its events in one part");
+            }
+            int i = 0;
+            for (EventData e : a.events()) {
+                int size = e.sizeBytes();
+                if (size > config.maxEventBytes()) {
+                    throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
+                            + a.stream() + "'", size, config.maxEventBytes());
+                }
+                i++;
+            }
+            events += a.events().size();
+            parts.add(new FrameCodec.StreamPart(Keys.utf8(a.stream().value()), 0, a.events()));
+        }
+        int frameBytes = FrameCodec.eventsFrameSize(parts);
+        if (frameBytes > config.maxRequestBytes()) {
+            throw new PayloadTooLargeException("the append request", frameBytes, config.maxRequestBytes());
+        }
+        CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
+        writer.submit(new Request.Append(List.copyOf(appends), f, frameBytes, events));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> setStreamMetadata(StreamName stream, StreamMetadata metadata) {
+        if (stream == null || metadata == null) {
+            throw new InvalidRequestException("stream and metadata must not be null");
+        }
+        if (metadata.custom().length > config.maxEventBytes()) {
+            throw new PayloadTooLargeException("custom stream metadata", metadata.custom().length, config.maxEventBytes());
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        writer.submit(new Request.SetMetadata(stream, metadata, f,
+                FrameCodec.metadataFrameSize(Keys.utf8(stream.value()), metadata)));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteStream(StreamName stream, ExpectedVersion expected, boolean hard) {
+        if (stream == null || expected == null) {
+            throw new InvalidRequestException("stream and expected version must not be null");
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        writer.submit(new Request.Delete(stream, expected, hard, f, FrameCodec.deleteFrameSize(Keys.utf8(stream.value()))));
+        return f;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public ReadSlice readStream(StreamName stream, long fromVersion, int maxCount, Direction direction) {
+        if (stream == null || direction == null) {
+            throw new InvalidRequestException("stream and direction must not be null");
+        }
+        checkRead(fromVersion, maxCount, "fromVersion");
+        return guarded(() -> reader.readStream(stream, fromVersion, maxCount, direction));
+    }
+
+    @Override
+    public ReadSlice readAll(long fromPosition, int maxCount, Direction direction, ReadFilter filter) {
+        if (direction == null || filter == null) {
+            throw new InvalidRequestException("direction and filter must not be null (use ReadFilter.all())");
+        }
+        checkRead(fromPosition, maxCount, "fromPosition");
+        return guarded(() -> (direction == Direction.FORWARD
+                ? reader.forward(fromPosition, maxCount, filter)
+                : reader.backward(fromPosition, maxCount, filter)).toSlice());
+    }
+
+    private static void checkRead(long from, int maxCount, String what) {
+        if (from < 0) {
+            throw new InvalidRequestException(what + " must be >= 0, got " + from);
+        }
+        if (maxCount < 1 || maxCount > MAX_READ) {
+            throw new InvalidRequestException("maxCount must be between 1 and " + MAX_READ + ", got " + maxCount);
+        }
+    }
+
+    @Override
+    public Subscription subscribeToAll(long fromPosition, ReadFilter filter) {
+        if (fromPosition < 0) {
+            throw new InvalidRequestException("fromPosition must be >= 0, got " + fromPosition);
+        }
+        if (filter == null) {
+            throw new InvalidRequestException("filter must not be null (use ReadFilter.all())");
+        }
+        checkOpen();
+        return new LogSubscription(guardedReader(), notifier, () -> closed, filter, null, fromPosition);
+    }
+
+    @Override
+    public Subscription subscribeToStream(StreamName stream, long fromVersion) {
+        if (stream == null) {
+            throw new InvalidRequestException("stream must not be null");
+        }
+        if (fromVersion < 0) {
+            throw new InvalidRequestException("fromVersion must be >= 0, got " + fromVersion);
+        }
+        checkOpen();
+        return new LogSubscription(guardedReader(), notifier, () -> closed, ReadFilter.all(), stream, fromVersion);
+    }
+
+    /** The reader, wrapped so subscription reads cannot race with close. */
+    private LogSubscription.Source guardedReader() {
+        return new GuardedSource();
+    }
+
+    @Override
+    public StreamMetadata getStreamMetadata(StreamName stream) {
+        if (stream == null) {
+            throw new InvalidRequestException("stream must not be null");
+        }
+        return guarded(() -> {
+            StreamRecord r = index.stream(stream.value());
+            return r == null ? StreamMetadata.none() : r.metadata();
+        });
+    }
+
+    @Override
+    public Optional<StreamInfo> streamInfo(StreamName stream) {
+        if (stream == null) {
+            throw new InvalidRequestException("stream must not be null");
+        }
+        return guarded(() -> {
+            StreamRecord r = index.stream(stream.value());
+            return r != null && r.exists()
+                    ? Optional.of(new StreamInfo(stream, r.lastVersion(), r.lastPosition()))
+                    : Optional.<StreamInfo>empty();
+        });
+    }
+
+    @Override
+    public List<StreamInfo> listStreams(ListStreamsRequest request) {
+        if (request == null) {
+            throw new InvalidRequestException("request must not be null");
+        }
+        return guarded(() -> {
+            String prefix = request.category().map(c -> c).orElse(request.prefix());
+            String start = request.after().filter(a -> a.compareTo(prefix) >= 0).orElse(prefix);
+            List<StreamInfo> out = new ArrayList<>();
+            try (RocksIterator it = index.iterator(index.streams)) {
+                it.seek(Keys.utf8(start));
+                for (; it.isValid() && out.size() < request.limit(); it.next()) {
+                    String name = new String(it.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    if (request.after().isPresent() && name.equals(request.after().get())) {
+                        continue;
+                    }
+                    if (!name.startsWith(prefix)) {
+                        break;
+                    }
+                    if (request.category().isPresent() && !StreamName.categoryOf(name).equals(request.category().get())) {
+                        continue;
+                    }
+                    if (!request.prefix().isEmpty() && !name.startsWith(request.prefix())) {
+                        continue;
+                    }
+                    StreamRecord r = StreamRecord.fromBytes(it.value());
+                    if (r.exists()) {
+                        out.add(new StreamInfo(new StreamName(name), r.lastVersion(), r.lastPosition()));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long headPosition() {
+        return indexer.visible().head();
+    }
+
+    // ------------------------------------------------------------------ embedded extras
+
+    @Override
+    public ScavengeResult scavenge() {
+        synchronized (scavengeLock) {
+            return guarded(() -> new Scavenger(config, segments, index, indexer::visible).run());
+        }
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return config.dataDirectory();
+    }
+
+    @Override
+    public StoreStats stats() {
+        return new StoreStats(headPosition(), indexer.appendsCompleted.get(), indexer.eventsCompleted.get(),
+                writer.bytesWritten.get(), writer.fsyncs.get(), writer.groupCommits.get(), segments.count(),
+                writer.queued());
+    }
+
+    /** The failure that stopped the store accepting writes, if any. */
+    public Optional<TributaryException> failure() {
+        return Optional.ofNullable(writer.failure());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreClosedException("the store in " + config.dataDirectory() + " is closed");
+        }
+    }
+
+    /** Runs a read under the close guard: the index cannot be closed underneath it. */
+    <T> T guarded(Supplier<T> read) {
+        closeLock.readLock().lock();
+        try {
+            checkOpen();
+            return read.get();
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        writer.close();
+        closeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            notifier.signalAll();
+            try {
+                index.flush();
+            } catch (RuntimeException e) {
+                LOG.warn("flushing the index on close failed; it will be caught up on the next open", e);
+            }
+            index.close();
+            segments.close();
+        } finally {
+            closeLock.writeLock().unlock();
+            release(lockChannel, lock);
+        }
+    }
+
+    /** Subscription reads, each under the store's close guard. */
+    private final class GuardedSource implements LogSubscription.Source {
+        @Override
+        public LogReader.AllRead forward(long from, int max, ReadFilter filter) {
+            return guarded(() -> reader.forward(from, max, filter));
+        }
+
+        @Override
+        public StreamRecord readableStream(StreamName stream) {
+            return guarded(() -> reader.readableStream(stream));
+        }
+
+        @Override
+        public ReadSlice readStream(StreamName stream, long from, int max, Direction direction) {
+            return guarded(() -> reader.readStream(stream, from, max, direction));
+        }
+    }
+}

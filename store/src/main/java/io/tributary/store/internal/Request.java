@@ -1,0 +1,67 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.ExpectedVersion;
+import io.tributary.core.MultiAppendResult;
+import io.tributary.core.StreamAppend;
+import io.tributary.core.StreamMetadata;
+import io.tributary.core.StreamName;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Work for the writer thread. Validated by the caller before it is queued. */
+sealed interface Request {
+    /** Completes the request's future exceptionally. */
+    void fail(Throwable t);
+
+    /** Encoded frame size, for batching. */
+    int frameBytes();
+
+    /**
+     * Appends, possibly to several streams.
+     *
+     * @param parts      one per stream, each stream at most once
+     * @param future     completed with the result once durable and indexed
+     * @param frameBytes the encoded frame size
+     * @param events     number of events in all parts
+     */
+    record Append(List<StreamAppend> parts, CompletableFuture<MultiAppendResult> future, int frameBytes, int events)
+            implements Request {
+        @Override
+        public void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
+    /**
+     * Replaces a stream's metadata.
+     *
+     * @param stream     the stream
+     * @param metadata   the new metadata
+     * @param future     completed once durable
+     * @param frameBytes the encoded frame size
+     */
+    record SetMetadata(StreamName stream, StreamMetadata metadata, CompletableFuture<Void> future, int frameBytes)
+            implements Request {
+        @Override
+        public void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
+    /**
+     * Deletes a stream.
+     *
+     * @param stream     the stream
+     * @param expected   the version check
+     * @param hard       tombstone instead of soft delete
+     * @param future     completed once durable
+     * @param frameBytes the encoded frame size
+     */
+    record Delete(StreamName stream, ExpectedVersion expected, boolean hard, CompletableFuture<Void> future,
+                  int frameBytes) implements Request {
+        @Override
+        public void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+}

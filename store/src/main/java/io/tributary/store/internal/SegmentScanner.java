@@ -1,0 +1,139 @@
+package io.tributary.store.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads the frames of one segment sequentially through a large buffer.
+ * Not thread-safe; one scanner per reader.
+ */
+final class SegmentScanner {
+    /** What {@link #next()} found. */
+    enum Kind { FRAME, END, INVALID }
+
+    private final FileIO.LogChannel channel;
+    private final long endOffset;
+    private final int maxFrameBytes;
+    private ByteBuffer buf;
+    private long bufStart;
+    private int bufLen;
+    private long offset;
+
+    private Kind kind;
+    private Frame frame;
+    private long frameOffset;
+    private int frameSize;
+    private String problem;
+
+    /**
+     * @param startOffset   offset of the first frame to read
+     * @param endOffset     bytes at or past this offset are never read (the end of visible data)
+     * @param maxFrameBytes a frame claiming to be longer is invalid
+     */
+    SegmentScanner(FileIO.LogChannel channel, long startOffset, long endOffset, int maxFrameBytes, int bufferBytes) {
+        this.channel = channel;
+        this.offset = startOffset;
+        this.endOffset = endOffset;
+        this.maxFrameBytes = maxFrameBytes;
+        this.buf = ByteBuffer.allocate(bufferBytes);
+        this.bufStart = startOffset;
+        this.bufLen = 0;
+    }
+
+    /** Advances to the next frame; see {@link #kind()}. */
+    Kind next() throws IOException {
+        frame = null;
+        problem = null;
+        frameOffset = offset;
+        if (offset + FrameCodec.HEADER_BYTES > endOffset) {
+            return kind = Kind.END;
+        }
+        if (!ensure(offset, FrameCodec.HEADER_BYTES)) {
+            return kind = Kind.END;
+        }
+        int rel = (int) (offset - bufStart);
+        int length = buf.getInt(rel);
+        if (length == 0 && buf.getInt(rel + 4) == 0) {
+            return kind = Kind.END;
+        }
+        if (length < 9 || length > maxFrameBytes || offset + FrameCodec.HEADER_BYTES + length > endOffset) {
+            problem = "frame length " + length + " is impossible here";
+            return kind = Kind.INVALID;
+        }
+        int size = FrameCodec.HEADER_BYTES + length;
+        if (!ensure(offset, size)) {
+            problem = "frame of " + size + " bytes runs past the end of the file";
+            return kind = Kind.INVALID;
+        }
+        rel = (int) (offset - bufStart);
+        try {
+            frame = FrameCodec.decode(buf, rel);
+        } catch (IllegalStateException e) {
+            problem = e.getMessage();
+            return kind = Kind.INVALID;
+        }
+        frameSize = size;
+        offset += size;
+        return kind = Kind.FRAME;
+    }
+
+    /** Makes the buffer hold file bytes [from, from + n); false if the file ends first. */
+    private boolean ensure(long from, int n) throws IOException {
+        if (from >= bufStart && from + n <= bufStart + bufLen) {
+            return true;
+        }
+        if (n > buf.capacity()) {
+            buf = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
+        }
+        // Keep the bytes we already hold from 'from' on, read the rest.
+        int keep = 0;
+        if (from >= bufStart && from < bufStart + bufLen) {
+            keep = (int) (bufStart + bufLen - from);
+            ByteBuffer src = buf.duplicate();
+            src.position((int) (from - bufStart)).limit(bufLen);
+            buf.clear();
+            buf.put(src);
+        } else {
+            buf.clear();
+        }
+        bufStart = from;
+        long want = Math.min(buf.capacity(), endOffset - from);
+        buf.limit((int) Math.max(want, keep));
+        buf.position(keep);
+        while (buf.hasRemaining()) {
+            int r = channel.read(buf, bufStart + buf.position());
+            if (r < 0) {
+                break;
+            }
+        }
+        bufLen = buf.position();
+        buf.clear();
+        return bufLen >= n;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    Frame frame() {
+        return frame;
+    }
+
+    /** Offset of the frame (or of the end / the invalid bytes) last found. */
+    long frameOffset() {
+        return frameOffset;
+    }
+
+    int frameSize() {
+        return frameSize;
+    }
+
+    String problem() {
+        return problem;
+    }
+
+    /** Offset where the next frame would start. */
+    long offset() {
+        return offset;
+    }
+}

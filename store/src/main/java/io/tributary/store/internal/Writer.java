@@ -1,0 +1,660 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.AppendResult;
+import io.tributary.core.DuplicateEventException;
+import io.tributary.core.EventData;
+import io.tributary.core.ExpectedVersion;
+import io.tributary.core.MultiAppendResult;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StorageException;
+import io.tributary.core.StoreBusyException;
+import io.tributary.core.StoreClosedException;
+import io.tributary.core.StoreFailedException;
+import io.tributary.core.StreamAppend;
+import io.tributary.core.StreamDeletedException;
+import io.tributary.core.StreamName;
+import io.tributary.core.StreamNotFoundException;
+import io.tributary.core.TributaryException;
+import io.tributary.core.WrongExpectedVersionException;
+import io.tributary.store.Durability;
+import io.tributary.store.StoreConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer thread. It owns the tail of the log: it drains queued requests, checks
+ * expected versions serially (so optimistic concurrency needs no locks), assigns versions and
+ * positions, writes a whole group with one write call, fsyncs once, and hands the group to the
+ * {@link Indexer}, which makes it readable and completes the futures (group commit).
+ */
+final class Writer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
+
+    private final StoreConfig config;
+    private final SegmentSet segments;
+    private final Index index;
+    private final Indexer indexer;
+    private final HeadNotifier notifier;
+    private final Path checkpointFile;
+    private final BlockingQueue<Request> queue;
+    private final ByteBuffer buf;
+    private final StreamCache cache;
+    /** Event ids of first events of appends not yet in the index: id → (stream, version). */
+    private final Map<UUID, Index.EventIdEntry> inflightIds;
+    private final ExecutorService preallocator;
+    private Future<Path> preparedNext;
+    private long preparedNumber = -1;
+
+    private Segment current;
+    private Checkpoint tail;
+    private long nextPosition;
+    private long seq;
+    private Group group = new Group();
+    private final Map<String, StreamRecord> overlay = new HashMap<>();
+    private long lastSyncNanos = System.nanoTime();
+    private long lastCheckpointNanos = System.nanoTime();
+    private boolean unsynced;
+    private Checkpoint lastCheckpointWritten;
+
+    private volatile boolean closing;
+    private volatile TributaryException failure;
+    private final Thread thread;
+
+    final AtomicLong fsyncs = new AtomicLong();
+    final AtomicLong groupCommits = new AtomicLong();
+    final AtomicLong bytesWritten = new AtomicLong();
+
+    Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
+           Checkpoint tail, Path checkpointFile, Map<UUID, Index.EventIdEntry> inflightIds) {
+        this.inflightIds = inflightIds;
+        this.config = config;
+        this.segments = segments;
+        this.index = index;
+        this.indexer = indexer;
+        this.notifier = notifier;
+        this.checkpointFile = checkpointFile;
+        this.tail = tail;
+        this.lastCheckpointWritten = tail;
+        this.nextPosition = tail.nextPosition();
+        this.current = segments.get(tail.segment());
+        this.queue = new ArrayBlockingQueue<>(config.maxQueuedAppends());
+        this.buf = ByteBuffer.allocateDirect(maxWriteBytes(config));
+        this.cache = new StreamCache(config.streamCacheSize());
+        this.preallocator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tributary-preallocator");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this, "tributary-writer");
+        this.thread.setDaemon(true);
+    }
+
+    /** The most bytes one group write can take: a full batch plus one maximal request. */
+    static int maxWriteBytes(StoreConfig config) {
+        return config.maxBatchBytes() + config.maxRequestBytes() + (64 << 10);
+    }
+
+    void start() {
+        prepareNextSegment();
+        thread.start();
+    }
+
+    /** Queues a request; never blocks. */
+    void submit(Request r) {
+        if (closing) {
+            r.fail(new StoreClosedException("the store is closed"));
+            return;
+        }
+        TributaryException f = failure != null ? failure : indexer.failure();
+        if (f != null) {
+            r.fail(f);
+            return;
+        }
+        if (!queue.offer(r)) {
+            r.fail(new StoreBusyException("too many appends are waiting to be written (maxQueuedAppends="
+                    + config.maxQueuedAppends() + "); wait for earlier appends to complete and retry"));
+        }
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    TributaryException failure() {
+        return failure != null ? failure : indexer.failure();
+    }
+
+    /** Stops taking requests, writes those queued, syncs, and waits for the thread to end. */
+    void close() {
+        closing = true;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        preallocator.shutdownNow();
+    }
+
+    @Override
+    public void run() {
+        try {
+            long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTickMs());
+            while (true) {
+                Request first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        break;
+                    }
+                    onIdle();
+                    continue;
+                }
+                process(first);
+                Request next;
+                while (buf.position() < config.maxBatchBytes() && (next = queue.poll()) != null) {
+                    process(next);
+                }
+                flush();
+                afterFlush();
+            }
+            syncAndCheckpoint();
+        } catch (Throwable t) {
+            fail("the writer thread stopped unexpectedly: " + t, t);
+        } finally {
+            Request r;
+            while ((r = queue.poll()) != null) {
+                r.fail(failure != null ? failure : new StoreClosedException("the store is closed"));
+            }
+            indexer.finish();
+        }
+    }
+
+    private long idleTickMs() {
+        long tick = Math.min(config.checkpointIntervalMs(), 50);
+        if (config.durability() instanceof Durability.Interval i) {
+            tick = Math.min(tick, i.flushIntervalMs());
+        }
+        return Math.max(1, tick);
+    }
+
+    // ---------------------------------------------------------------- request processing
+
+    private void process(Request r) {
+        if (failure != null) {
+            r.fail(failure);
+            return;
+        }
+        try {
+            if (r instanceof Request.Append a) {
+                processAppend(a);
+            } else if (r instanceof Request.SetMetadata m) {
+                processMetadata(m);
+            } else if (r instanceof Request.Delete d) {
+                processDelete(d);
+            }
+        } catch (TributaryException e) {
+            r.fail(e);
+        } catch (IOException e) {
+            r.fail(new StorageException("could not write to " + current.path() + ": " + e.getMessage()
+                    + (isDiskFull(e) ? " (the disk is full: free space and retry)" : ""), e));
+        }
+    }
+
+    private void processAppend(Request.Append a) throws IOException {
+        List<StreamAppend> parts = a.parts();
+        List<StreamRecord> states = new ArrayList<>(parts.size());
+        List<AppendResult> duplicates = new ArrayList<>(parts.size());
+        int dupCount = 0;
+        for (StreamAppend p : parts) {
+            StreamRecord st = state(p.stream().value());
+            AppendResult dup = check(p, st);
+            if (dup != null) {
+                dupCount++;
+            }
+            duplicates.add(dup);
+            states.add(st);
+        }
+        if (dupCount == parts.size()) {
+            long pos = duplicates.stream().mapToLong(AppendResult::position).max().orElse(-1);
+            MultiAppendResult result = new MultiAppendResult(duplicates, pos);
+            group.completions.add(() -> a.future().complete(result));
+            return;
+        }
+        if (dupCount > 0) {
+            for (int i = 0; i < parts.size(); i++) {
+                if (duplicates.get(i) != null) {
+                    StreamAppend p = parts.get(i);
+                    throw new DuplicateEventException(p.stream(), p.events().get(0).eventId(),
+                            "by an earlier append, but the other streams of this request are new");
+                }
+            }
+        }
+        // States may have changed if check() flushed the group: read them again.
+        states.clear();
+        for (StreamAppend p : parts) {
+            states.add(state(p.stream().value()));
+        }
+        ensureRoom(a.frameBytes());
+        List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            StreamAppend p = parts.get(i);
+            encodeParts.add(new FrameCodec.StreamPart(Keys.utf8(p.stream().value()), states.get(i).lastVersion() + 1, p.events()));
+        }
+        long ts = config.clock().millis();
+        long firstPosition = nextPosition;
+        long frameOffset = tail.offset() + buf.position();
+        FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
+        Instant timestamp = Instant.ofEpochMilli(ts);
+        List<RecordedEvent> recorded = new ArrayList<>(a.events());
+        List<AppendResult> results = new ArrayList<>(parts.size());
+        long position = firstPosition;
+        for (int i = 0; i < parts.size(); i++) {
+            StreamAppend p = parts.get(i);
+            long version = states.get(i).lastVersion() + 1;
+            long firstVersion = version;
+            for (EventData e : p.events()) {
+                recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
+                        e.data(), e.metadata(), timestamp));
+            }
+            String name = p.stream().value();
+            overlay.put(name, states.get(i).withAppended(version - 1, position - 1));
+            UUID firstId = p.events().get(0).eventId();
+            inflightIds.put(firstId, new Index.EventIdEntry(firstVersion, name));
+            group.inflightIds.add(firstId);
+            results.add(new AppendResult(p.stream(), firstVersion, version - 1, -1));
+        }
+        long lastPosition = position - 1;
+        nextPosition = position;
+        List<AppendResult> finalResults = new ArrayList<>(results.size());
+        for (AppendResult r : results) {
+            finalResults.add(new AppendResult(r.stream(), r.firstVersion(), r.lastVersion(), lastPosition));
+        }
+        MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
+        group.frames.add(new Group.WrittenFrame(current.number(), frameOffset, recorded));
+        group.requests.add(a);
+        group.events += recorded.size();
+        group.completions.add(() -> a.future().complete(result));
+    }
+
+    /**
+     * Checks one stream part. Returns null when it may be appended, the original result when it
+     * repeats an earlier append, or throws.
+     */
+    private AppendResult check(StreamAppend p, StreamRecord st) {
+        StreamName stream = p.stream();
+        if (st.state() == StreamRecord.TOMBSTONED) {
+            throw new StreamDeletedException(stream);
+        }
+        long cur = st.currentVersion();
+        ExpectedVersion ev = p.expected();
+        List<EventData> events = p.events();
+        if (ev instanceof ExpectedVersion.Exact || ev == ExpectedVersion.noStream()) {
+            long n = ev instanceof ExpectedVersion.Exact e ? e.version() : -1;
+            if (cur == n) {
+                return null;
+            }
+            AppendResult dup = matchRecorded(stream, st, Math.max(n + 1, 0), events);
+            if (dup != null) {
+                return dup;
+            }
+            throw new WrongExpectedVersionException(stream, ev, cur);
+        }
+        // any / stream_exists: the first event's id decides whether this is a retry.
+        UUID firstId = events.get(0).eventId();
+        Index.EventIdEntry seen = inflightIds.get(firstId);
+        if (seen == null) {
+            seen = index.eventId(firstId);
+        }
+        if (seen != null && seen.stream().equals(stream.value())) {
+            AppendResult dup = matchRecorded(stream, st, seen.version(), events);
+            if (dup != null) {
+                return dup;
+            }
+            throw new DuplicateEventException(stream, firstId,
+                    "at version " + seen.version() + " of this stream, followed by different events");
+        }
+        if (ev == ExpectedVersion.streamExists() && cur < 0) {
+            throw new WrongExpectedVersionException(stream, ev, cur);
+        }
+        return null;
+    }
+
+    /**
+     * If {@code events} are exactly the recorded events of {@code stream} from {@code fromVersion},
+     * the original append's result; else null.
+     */
+    private AppendResult matchRecorded(StreamName stream, StreamRecord st, long fromVersion, List<EventData> events) {
+        long lastNeeded = fromVersion + events.size() - 1;
+        if (st.lastVersion() < lastNeeded || fromVersion < 0) {
+            return null;
+        }
+        String name = stream.value();
+        awaitIndexed(name);
+        long lastPosition = -1;
+        for (int i = 0; i < events.size(); i++) {
+            Index.VersionEntry v = index.version(name, fromVersion + i);
+            if (v == null || !v.eventId().equals(events.get(i).eventId())) {
+                return null;
+            }
+            lastPosition = v.position();
+        }
+        return new AppendResult(stream, fromVersion, lastNeeded, lastPosition);
+    }
+
+    /** Makes sure everything written for {@code stream} is in the index (rare path: retries). */
+    private void awaitIndexed(String stream) {
+        if (overlay.containsKey(stream) && !flush()) {
+            throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
+        }
+        long target = seq;
+        while (indexer.indexedSeq() < target) {
+            TributaryException f = failure != null ? failure : indexer.failure();
+            if (f != null) {
+                throw f;
+            }
+            try {
+                notifier.await(notifier.version(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreClosedException("interrupted while waiting for the index");
+            }
+        }
+    }
+
+    private void processMetadata(Request.SetMetadata m) throws IOException {
+        String name = m.stream().value();
+        StreamRecord st = state(name);
+        if (st.state() == StreamRecord.TOMBSTONED) {
+            throw new StreamDeletedException(m.stream());
+        }
+        ensureRoom(m.frameBytes());
+        FrameCodec.encodeMetadata(buf, config.clock().millis(), Keys.utf8(name), m.metadata());
+        overlay.put(name, st.withMetadata(m.metadata()));
+        group.requests.add(m);
+        group.completions.add(() -> m.future().complete(null));
+    }
+
+    private void processDelete(Request.Delete d) throws IOException {
+        String name = d.stream().value();
+        StreamRecord st = state(name);
+        if (st.state() == StreamRecord.TOMBSTONED) {
+            throw new StreamDeletedException(d.stream());
+        }
+        long cur = st.currentVersion();
+        ExpectedVersion ev = d.expected();
+        boolean ok = ev == ExpectedVersion.any()
+                || (ev == ExpectedVersion.noStream() && cur < 0)
+                || (ev == ExpectedVersion.streamExists() && cur >= 0)
+                || (ev instanceof ExpectedVersion.Exact e && e.version() == cur);
+        if (!ok) {
+            throw new WrongExpectedVersionException(d.stream(), ev, cur);
+        }
+        if (!d.hard() && cur < 0) {
+            throw new StreamNotFoundException(d.stream());
+        }
+        ensureRoom(d.frameBytes());
+        FrameCodec.encodeDelete(buf, config.clock().millis(), Keys.utf8(name), st.lastVersion(), d.hard());
+        overlay.put(name, st.deleted(d.hard()));
+        group.requests.add(d);
+        group.completions.add(() -> d.future().complete(null));
+    }
+
+    /** The stream's state as the writer sees it: this group, then the cache, then the index. */
+    private StreamRecord state(String name) {
+        StreamRecord st = overlay.get(name);
+        if (st != null) {
+            return st;
+        }
+        st = cache.get(name);
+        if (st != null) {
+            return st;
+        }
+        st = index.stream(name);
+        if (st == null) {
+            st = StreamRecord.NEW;
+        }
+        cache.put(name, st, 0, indexer.indexedSeq());
+        return st;
+    }
+
+    /** Makes room for a frame of {@code frameBytes}: flushes the group and rolls if it does not fit. */
+    private void ensureRoom(int frameBytes) throws IOException {
+        if (tail.offset() + buf.position() + frameBytes <= segments.segmentSize()) {
+            return;
+        }
+        if (!flush()) {
+            throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
+        }
+        roll();
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Writes the group with one call, syncs per durability, and hands it to the indexer.
+     * Returns false if the write failed (the group's requests were failed, nothing is written).
+     */
+    private boolean flush() {
+        if (buf.position() == 0 && group.completions.isEmpty()) {
+            return true;
+        }
+        int len = buf.position();
+        if (len > 0) {
+            buf.flip();
+            try {
+                current.channel().writeFully(buf, tail.offset());
+            } catch (IOException e) {
+                buf.clear();
+                abortGroup(e);
+                return false;
+            }
+            buf.clear();
+            if (config.durability() == Durability.fsync()) {
+                sync();
+            } else {
+                unsynced = true;
+            }
+            bytesWritten.addAndGet(len);
+            groupCommits.incrementAndGet();
+        }
+        tail = new Checkpoint(current.number(), tail.offset() + len, nextPosition);
+        Group g = group;
+        g.end = tail;
+        g.lastPosition = nextPosition - 1;
+        g.seq = ++seq;
+        g.bytes = len;
+        g.streams.putAll(overlay);
+        long indexed = indexer.indexedSeq();
+        for (Map.Entry<String, StreamRecord> e : overlay.entrySet()) {
+            cache.put(e.getKey(), e.getValue(), g.seq, indexed);
+        }
+        overlay.clear();
+        group = new Group();
+        indexer.enqueue(g);
+        return true;
+    }
+
+    /** A write failed: nothing of the group is acknowledged; undo its state and wipe its bytes. */
+    private void abortGroup(IOException cause) {
+        StorageException error = new StorageException("could not write to " + current.path() + ": " + cause.getMessage()
+                + (isDiskFull(cause) ? " (the disk is full: free space and retry)" : "")
+                + "; the append was not written", cause);
+        for (Request r : group.requests) {
+            r.fail(error);
+        }
+        for (UUID id : group.inflightIds) {
+            inflightIds.remove(id);
+        }
+        // Completing an already failed future does nothing, so the group's completions can be
+        // kept: what remains are the results of repeated appends, which do not depend on it.
+        List<Runnable> keep = group.completions;
+        group = new Group();
+        group.completions.addAll(keep);
+        overlay.clear();
+        nextPosition = tail.nextPosition();
+        try {
+            TailRecovery.zeroDirtyRegion(current, tail.offset(), Math.min(segments.segmentSize(),
+                    tail.offset() + maxWriteBytes(config)));
+        } catch (IOException e) {
+            fail("could not wipe a failed write in " + current.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void sync() {
+        try {
+            current.channel().force();
+            fsyncs.incrementAndGet();
+            unsynced = false;
+            lastSyncNanos = System.nanoTime();
+        } catch (IOException e) {
+            // After a failed fsync the kernel may have dropped dirty pages: nothing written since
+            // the last good fsync can be trusted, so this instance must stop (reopen to recover).
+            fail("fsync of " + current.path() + " failed: " + e.getMessage()
+                    + "; the store stopped accepting writes, reopen it to recover", e);
+            throw failure;
+        }
+    }
+
+    private void afterFlush() throws IOException {
+        if (unsynced && config.durability() instanceof Durability.Interval i
+                && System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(i.flushIntervalMs())) {
+            sync();
+        }
+        if (System.nanoTime() - lastCheckpointNanos >= TimeUnit.MILLISECONDS.toNanos(config.checkpointIntervalMs())) {
+            syncAndCheckpoint();
+        }
+    }
+
+    private void onIdle() throws IOException {
+        if (failure != null) {
+            return;
+        }
+        afterFlush();
+    }
+
+    /** Syncs the current segment if needed and records the tail in the checkpoint file. */
+    private void syncAndCheckpoint() throws IOException {
+        if (failure != null) {
+            return;
+        }
+        if (unsynced) {
+            sync();
+        }
+        lastCheckpointNanos = System.nanoTime();
+        if (tail.equals(lastCheckpointWritten)) {
+            return;
+        }
+        segments.io().writeAtomically(checkpointFile, tail.toBytes());
+        lastCheckpointWritten = tail;
+    }
+
+    /** Seals the current segment and continues in a new one. */
+    private void roll() throws IOException {
+        if (unsynced || config.durability() != Durability.fsync()) {
+            sync();
+        }
+        long number = current.number() + 1;
+        Segment next;
+        Path prepared = takePrepared(number);
+        if (prepared != null) {
+            next = segments.install(number, prepared);
+        } else {
+            next = segments.create(number);
+        }
+        tail = new Checkpoint(number, Segment.HEADER_BYTES, nextPosition);
+        segments.io().writeAtomically(checkpointFile, tail.toBytes());
+        lastCheckpointWritten = tail;
+        lastCheckpointNanos = System.nanoTime();
+        current = next;
+        prepareNextSegment();
+    }
+
+    private void prepareNextSegment() {
+        long number = current.number() + 1;
+        preparedNumber = number;
+        preparedNext = preallocator.submit(() -> segments.prepare(number));
+    }
+
+    private Path takePrepared(long number) {
+        if (preparedNext == null || preparedNumber != number) {
+            return null;
+        }
+        try {
+            return preparedNext.get();
+        } catch (Exception e) {
+            LOG.warn("preallocating segment {} in the background failed ({}); creating it now", number, e.toString());
+            return null;
+        } finally {
+            preparedNext = null;
+        }
+    }
+
+    private void fail(String message, Throwable cause) {
+        if (failure == null) {
+            failure = new StoreFailedException(message, cause);
+            LOG.error(message, cause);
+        }
+        for (Request r : group.requests) {
+            r.fail(failure);
+        }
+        group = new Group();
+        overlay.clear();
+        indexer.fail(failure);
+    }
+
+    private static boolean isDiskFull(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("No space left") || m.contains("ENOSPC") || m.contains("Disk quota"));
+    }
+
+    /**
+     * The writer's view of stream versions: an LRU of recent streams. Entries whose changes are
+     * not yet in the index are never evicted (the index could not answer for them yet).
+     */
+    private static final class StreamCache {
+        private record Entry(StreamRecord record, long seq) {
+        }
+
+        private final int capacity;
+        private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+
+        StreamCache(int capacity) {
+            this.capacity = capacity;
+        }
+
+        StreamRecord get(String name) {
+            Entry e = entries.get(name);
+            return e == null ? null : e.record();
+        }
+
+        void put(String name, StreamRecord record, long seq, long indexedSeq) {
+            entries.put(name, new Entry(record, seq));
+            if (entries.size() > capacity) {
+                var it = entries.values().iterator();
+                // Look at a few of the least recently used; skip those the index does not have yet.
+                for (int scanned = 0; it.hasNext() && entries.size() > capacity && scanned < 16; scanned++) {
+                    if (it.next().seq() <= indexedSeq) {
+                        it.remove();
+                    }
+                }
+            }
+        }
+    }
+}
