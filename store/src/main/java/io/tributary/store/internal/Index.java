@@ -113,6 +113,11 @@ final class Index implements AutoCloseable {
         return Checkpoint.fromBytes(get(meta, CHECKPOINT_KEY));
     }
 
+    /** True if {@code key} is present in {@code cf}. */
+    boolean has(ColumnFamilyHandle cf, byte[] key) {
+        return get(cf, key) != null;
+    }
+
     StreamRecord stream(String name) {
         byte[] v = get(streams, Keys.utf8(name));
         return v == null ? null : StreamRecord.fromBytes(v);

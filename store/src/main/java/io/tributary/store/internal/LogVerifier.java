@@ -1,0 +1,245 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StorageException;
+import io.tributary.store.DataDirectoryLockedException;
+import io.tributary.store.VerificationReport;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/** The offline verifier behind {@link io.tributary.store.Verifier}. */
+public final class LogVerifier {
+    private static final int MAX_PROBLEMS = 1000;
+
+    private LogVerifier() {
+    }
+
+    /** Verifies {@code dir}; see {@link io.tributary.store.Verifier#verify}. */
+    public static VerificationReport verify(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new DataDirectoryLockedException(dir);
+            }
+            try {
+                return verifyLocked(dir);
+            } finally {
+                lock.release();
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot verify " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VerificationReport verifyLocked(Path dir) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Path cpFile = dir.resolve("checkpoint");
+        Checkpoint cp = Files.exists(cpFile) ? Checkpoint.fromBytes(Files.readAllBytes(cpFile)) : null;
+        if (cp == null) {
+            notes.add("no valid checkpoint file: every bad frame is reported as a problem");
+        }
+        long frames = 0;
+        long events = 0;
+        long nextPosition = -1;
+        Map<String, Long> lastVersions = new HashMap<>();
+        Map<String, Long> lastPositions = new HashMap<>();
+        Map<Long, long[]> frameLocations = new HashMap<>();
+        Checkpoint end = null;
+        int segmentCount;
+        Path indexDir = dir.resolve("index");
+        Index index = null;
+        Checkpoint indexCp = null;
+        if (Files.isDirectory(indexDir)) {
+            try {
+                index = Index.openReadOnly(indexDir);
+                indexCp = index.checkpoint();
+            } catch (RocksDBException e) {
+                problem(problems, "index in " + indexDir + " cannot be opened: " + e.getMessage()
+                        + " (it is derived data: delete it and the next open rebuilds it)");
+            }
+        }
+        long indexedEvents = 0;
+        try {
+        // Frames are checked with the largest frame any configuration allows.
+        int maxFrame = Integer.MAX_VALUE - 64;
+        try (SegmentSet segments = SegmentSet.open(dir.resolve("log"), RealFileIO.INSTANCE, Long.MAX_VALUE)) {
+            segmentCount = segments.count();
+            for (Segment seg : segments.all()) {
+                String header = Segment.checkHeader(seg.channel(), seg.number());
+                if (header != null) {
+                    problems.add(seg.path() + " offset 0: " + header);
+                    continue;
+                }
+                long size = seg.channel().size();
+                SegmentScanner sc = new SegmentScanner(seg.channel(), Segment.HEADER_BYTES, size, maxFrame, 4 << 20);
+                while (sc.next() == SegmentScanner.Kind.FRAME) {
+                    frames++;
+                    end = new Checkpoint(seg.number(), sc.offset(), nextPosition + 1);
+                    if (!(sc.frame() instanceof Frame.Events ev)) {
+                        continue;
+                    }
+                    frameLocations.put(ev.firstPosition(), new long[] {seg.number(), sc.frameOffset(), ev.lastPosition()});
+                    for (RecordedEvent e : ev.events()) {
+                        events++;
+                        if (e.position() <= nextPosition) {
+                            problem(problems, seg.path() + " offset " + sc.frameOffset() + ": position " + e.position()
+                                    + " does not increase (previous " + nextPosition + ")");
+                        }
+                        nextPosition = e.position();
+                        String s = e.stream().value();
+                        Long prev = lastVersions.get(s);
+                        if (prev != null && e.version() <= prev) {
+                            problem(problems, seg.path() + " offset " + sc.frameOffset() + ": stream " + s + " version "
+                                    + e.version() + " does not increase (previous " + prev + ")");
+                        }
+                        lastVersions.put(s, e.version());
+                        lastPositions.put(s, e.position());
+                        if (index != null && indexCp != null && e.position() < indexCp.nextPosition()) {
+                            indexedEvents++;
+                            checkEventIndexed(index, e, seg, sc.frameOffset(), problems);
+                        }
+                    }
+                    end = new Checkpoint(seg.number(), sc.offset(), nextPosition + 1);
+                }
+                if (sc.kind() == SegmentScanner.Kind.INVALID) {
+                    boolean pastCheckpoint = cp != null && (seg.number() > cp.segment()
+                            || (seg.number() == cp.segment() && sc.frameOffset() >= cp.offset()));
+                    if (pastCheckpoint && seg.number() == segments.last().number()) {
+                        notes.add(seg.path() + " offset " + sc.frameOffset() + ": torn write past the checkpoint ("
+                                + sc.problem() + "); the next open discards it");
+                    } else {
+                        problem(problems, seg.path() + " offset " + sc.frameOffset() + ": " + sc.problem());
+                    }
+                }
+            }
+        }
+        if (index != null) {
+            checkIndex(index, frameLocations, lastVersions, lastPositions, end, indexedEvents, problems, notes);
+        } else if (!Files.isDirectory(indexDir)) {
+            notes.add("no index directory: the next open builds it from the log");
+        }
+        } finally {
+            if (index != null) {
+                index.close();
+            }
+        }
+        Set<String> streams = new HashSet<>(lastVersions.keySet());
+        return new VerificationReport(segmentCount, frames, events, streams.size(), nextPosition, problems, notes);
+    }
+
+    private static void checkEventIndexed(Index index, RecordedEvent e, Segment seg, long offset, List<String> problems) {
+        Index.VersionEntry v = index.version(e.stream().value(), e.version());
+        String where = seg.path() + " offset " + offset + ": event " + e.stream() + "@" + e.version();
+        if (v == null) {
+            problem(problems, where + " has no entry in the stream index");
+        } else if (v.position() != e.position() || !v.eventId().equals(e.eventId())) {
+            problem(problems, where + " is indexed at position " + v.position() + " with id " + v.eventId()
+                    + " but the log has position " + e.position() + " and id " + e.eventId());
+        }
+        if (!index.has(index.categories, Keys.prefixed(Keys.utf8(e.stream().category()), e.position()))) {
+            problem(problems, where + " is missing from the category index");
+        }
+        if (!index.has(index.types, Keys.prefixed(Keys.utf8(e.type()), e.position()))) {
+            problem(problems, where + " is missing from the event-type index");
+        }
+    }
+
+    private static void checkIndex(Index index, Map<Long, long[]> frameLocations, Map<String, Long> lastVersions,
+                                   Map<String, Long> lastPositions, Checkpoint logEnd, long indexedEvents,
+                                   List<String> problems, List<String> notes) {
+        {
+            Checkpoint icp = index.checkpoint();
+            if (icp == null) {
+                notes.add("the index is empty: the next open builds it from the log");
+                return;
+            }
+            if (logEnd != null && !icp.equals(logEnd)) {
+                notes.add("the index covers the log up to " + icp + ", the log ends at " + logEnd
+                        + ": the next open brings the index up to date");
+                if (!logEnd.atOrAfter(icp)) {
+                    problem(problems, "the index is ahead of the log (index " + icp + ", log " + logEnd + ")");
+                }
+            }
+            long indexedUpTo = icp.nextPosition() - 1;
+            // Every indexed frame must be where the index says.
+            try (RocksIterator it = index.iterator(index.positions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    long first = Keys.getLong(it.key(), 0);
+                    long[] actual = frameLocations.get(first);
+                    long seg = Keys.getLong(it.value(), 0);
+                    long off = Keys.getLong(it.value(), 8);
+                    if (actual == null || actual[0] != seg || actual[1] != off || actual[2] != Keys.getLong(it.value(), 16)) {
+                        problem(problems, "index: frame at position " + first + " recorded at segment " + seg + " offset "
+                                + off + " but the log " + (actual == null ? "has no such frame" : "has it at segment "
+                                + actual[0] + " offset " + actual[1]));
+                    }
+                }
+            }
+            for (Map.Entry<Long, long[]> f : frameLocations.entrySet()) {
+                if (f.getKey() <= indexedUpTo && index.frameAtOrBefore(f.getKey()) != null
+                        && index.frameAtOrBefore(f.getKey()).firstPosition() != f.getKey()) {
+                    problem(problems, "index: no entry for the frame at position " + f.getKey());
+                }
+            }
+            // Every stream record must match the log.
+            for (Map.Entry<String, Long> e : lastVersions.entrySet()) {
+                if (lastPositions.get(e.getKey()) > indexedUpTo) {
+                    continue;
+                }
+                StreamRecord r = index.stream(e.getKey());
+                if (r == null) {
+                    problem(problems, "index: stream " + e.getKey() + " is in the log but not in the index");
+                } else if (r.lastVersion() < e.getValue()) {
+                    problem(problems, "index: stream " + e.getKey() + " last version " + r.lastVersion()
+                            + " but the log has version " + e.getValue());
+                }
+            }
+            // Every version entry must point at an event of that stream and version.
+            long versionEntries = 0;
+            try (RocksIterator it = index.iterator(index.versions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    versionEntries++;
+                    byte[] k = it.key();
+                    String stream = new String(k, 0, k.length - 9, StandardCharsets.UTF_8);
+                    long version = Keys.suffixNumber(k);
+                    long position = Keys.getLong(it.value(), 0);
+                    if (!lastVersions.containsKey(stream)) {
+                        problem(problems, "index: version entry " + stream + "@" + version + " for a stream not in the log");
+                    } else if (position > indexedUpTo) {
+                        problem(problems, "index: version entry " + stream + "@" + version + " beyond the index checkpoint");
+                    }
+                }
+            }
+            if (versionEntries != indexedEvents) {
+                problem(problems, "index: " + versionEntries + " stream-index entries for " + indexedEvents
+                        + " indexed events in the log (stale or missing entries)");
+            }
+        }
+    }
+
+    private static void problem(List<String> problems, String p) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(p);
+        }
+    }
+}
