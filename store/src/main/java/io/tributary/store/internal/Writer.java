@@ -113,7 +113,6 @@ final class Writer implements Runnable {
     }
 
     void start() {
-        prepareNextSegment();
         thread.start();
     }
 
@@ -533,6 +532,7 @@ final class Writer implements Runnable {
     }
 
     private void afterFlush() throws IOException {
+        maybePrepareNextSegment();
         if (unsynced && config.durability() instanceof Durability.Interval i
                 && System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(i.flushIntervalMs())) {
             sync();
@@ -583,10 +583,13 @@ final class Writer implements Runnable {
         lastCheckpointWritten = tail;
         lastCheckpointNanos = System.nanoTime();
         current = next;
-        prepareNextSegment();
     }
 
-    private void prepareNextSegment() {
+    /** Starts preallocating the next segment in the background once the current one is half full. */
+    private void maybePrepareNextSegment() {
+        if (preparedNext != null || tail.offset() < segments.segmentSize() / 2) {
+            return;
+        }
         long number = current.number() + 1;
         preparedNumber = number;
         preparedNext = preallocator.submit(() -> segments.prepare(number));
