@@ -81,9 +81,9 @@ public record EventData(UUID eventId, String type, byte[] data, byte[] metadata)
         return new String(data, StandardCharsets.UTF_8);
     }
 
-    /** Size of data plus metadata plus type, the part that counts against the event size limit. */
+    /** Size of data plus metadata plus the UTF-8 type, the part that counts against the event size limit. */
     public int sizeBytes() {
-        return data.length + metadata.length + type.length();
+        return data.length + metadata.length + type.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Override

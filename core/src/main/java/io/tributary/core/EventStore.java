@@ -24,11 +24,13 @@ import java.util.concurrent.CompletableFuture;
  * Callbacks attached to the future may run on the store's I/O thread: do not block in them
  * (use the {@code *Async} variants for slow work).
  *
- * <p><b>Idempotency.</b> Re-sending events whose ids are already recorded at the same place of
- * the same stream returns the original result and writes nothing. With {@code exact(n)} or
- * {@code noStream} the place is given by the expected version; with {@code any} or
- * {@code streamExists} the first event's id decides: if it is recorded in this stream, the
- * request must match the recorded events one for one, else {@link DuplicateEventException}.
+ * <p><b>Idempotency.</b> Event ids are unique within a stream. Re-sending events whose ids are
+ * already recorded — all of them, in the same order, at the same place — returns the original
+ * result and writes nothing. With {@code exact(n)} the place is version {@code n + 1}; with
+ * {@code any}, {@code streamExists} or {@code noStream} it is wherever they were recorded. Any
+ * other reuse of a recorded id in the same stream (a partial repeat, another order, another
+ * place) fails with {@link DuplicateEventException}; the same id twice in one request is an
+ * {@link InvalidRequestException}. The same id may be used in different streams.
  *
  * <h2>Deletes</h2>
  * A soft delete hides the stream (reads throw {@link StreamNotFoundException}); appending with
@@ -61,7 +63,7 @@ public interface EventStore extends AutoCloseable {
                 throw new InvalidRequestException("an append to '" + stream + "' contains a null event");
             }
         }
-        return append(stream, expected, List.of(events));
+        return append(stream, expected, java.util.Arrays.asList(events));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tributary.core;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,6 +32,8 @@ public record StreamAppend(StreamName stream, ExpectedVersion expected, List<Eve
 
     /** An append of {@code events} to {@code stream} with the given check. */
     public static StreamAppend of(StreamName stream, ExpectedVersion expected, EventData... events) {
-        return new StreamAppend(stream, expected, List.of(events));
+        // Not List.of: it throws NullPointerException for a null event before the constructor
+        // can reject it with InvalidRequestException.
+        return new StreamAppend(stream, expected, events == null ? null : Arrays.asList(events));
     }
 }

@@ -11,6 +11,7 @@ import io.tributary.core.StreamAppend;
 import io.tributary.core.StreamName;
 import io.tributary.core.TributaryException;
 import io.tributary.core.WrongExpectedVersionException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ abstract class IdempotencyContract extends ContractSection {
         StoreSnapshot before = snapshot();
 
         // when
-        List<CompletableFuture<AppendResult>> retries = new java.util.ArrayList<>();
+        List<CompletableFuture<AppendResult>> retries = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             retries.add(store().append(account, i % 2 == 0 ? ExpectedVersion.noStream() : ExpectedVersion.any(), sent));
         }
@@ -202,7 +203,8 @@ abstract class IdempotencyContract extends ContractSection {
         // when: exact(1) is right, but e1 is recorded at version 0, not at version 2
         CompletableFuture<AppendResult> alone = store().append(account, ExpectedVersion.exact(1), e1);
         CompletableFuture<AppendResult> after = store().append(account, ExpectedVersion.exact(1), event("Withdrawn"), e1);
-        CompletableFuture<AppendResult> withStreamExists = store().append(account, ExpectedVersion.streamExists(), e2);
+        CompletableFuture<AppendResult> withStreamExists =
+                store().append(account, ExpectedVersion.streamExists(), e2, event("Withdrawn"));
 
         // then
         assertThat(assertFailsWith(alone, DuplicateEventException.class).eventId()).isEqualTo(e1.eventId());

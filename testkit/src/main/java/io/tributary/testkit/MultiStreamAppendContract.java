@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.core.AppendResult;
+import io.tributary.core.Direction;
 import io.tributary.core.EventData;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.InvalidRequestException;
@@ -49,7 +50,7 @@ abstract class MultiStreamAppendContract extends ContractSection {
         List<EventData> all = new ArrayList<>(accountEvents);
         all.addAll(orderEvents);
         all.addAll(ledgerEvents);
-        List<RecordedEvent> logged = store().readAll(2, 100, io.tributary.core.Direction.FORWARD, ReadFilter.all()).events();
+        List<RecordedEvent> logged = store().readAll(2, 100, Direction.FORWARD, ReadFilter.all()).events();
         assertThat(ids(logged)).as("the request's events, in request order").isEqualTo(idsOf(all));
         assertThat(positions(logged)).isEqualTo(range(2, 7));
         assertThat(versions(readStream(order))).containsExactly(0L, 1L, 2L);
@@ -75,7 +76,7 @@ abstract class MultiStreamAppendContract extends ContractSection {
         assertThat(e.expected()).isEqualTo(ExpectedVersion.exact(1));
         assertThat(e.actualVersion()).isEqualTo(3);
         assertNothingWrittenSince(before);
-        assertThatThrownBy(() -> store().readStream(order, 0, 10, io.tributary.core.Direction.FORWARD))
+        assertThatThrownBy(() -> store().readStream(order, 0, 10, Direction.FORWARD))
                 .isInstanceOf(StreamNotFoundException.class);
     }
 

@@ -50,7 +50,7 @@ abstract class ReadAllContract extends ContractSection {
     }
 
     @Test
-    void pagesForwardWithNextUntilTheHead() {
+    void pagesTheLogForwardWithNextUntilTheHead() {
         writeTenEvents();
 
         ReadSlice first = store().readAll(0, 4, Direction.FORWARD, ReadFilter.all());
@@ -76,7 +76,7 @@ abstract class ReadAllContract extends ContractSection {
     }
 
     @Test
-    void pagesBackwardWithNextUntilTheStart() {
+    void pagesTheLogBackwardWithNextUntilTheStart() {
         writeTenEvents();
 
         ReadSlice first = store().readAll(Long.MAX_VALUE, 4, Direction.BACKWARD, ReadFilter.all());
@@ -115,7 +115,7 @@ abstract class ReadAllContract extends ContractSection {
     }
 
     @Test
-    void pagingInEitherDirectionVisitsEveryEventOnce() {
+    void pagingTheLogInEitherDirectionVisitsEveryEventOnce() {
         writeTenEvents();
 
         for (int pageSize : new int[] {1, 3, 10, 11}) {

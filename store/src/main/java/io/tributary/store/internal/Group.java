@@ -20,7 +20,7 @@ final class Group {
     final Map<String, StreamRecord> streams = new HashMap<>();
     final List<Runnable> completions = new ArrayList<>();
     final List<Request> requests = new ArrayList<>();
-    final List<UUID> inflightIds = new ArrayList<>();
+    final List<InflightKey> inflightIds = new ArrayList<>();
     Checkpoint end;
     long lastPosition;
     long seq;

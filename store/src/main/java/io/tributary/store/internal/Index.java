@@ -35,7 +35,7 @@ import org.rocksdb.WriteOptions;
  * versions   name 0x00 version         → position, eventId
  * categories category 0x00 position    → ()
  * types      type 0x00 position        → ()
- * eventids   eventId                   → version, name  (first event of each stream part of a request)
+ * eventids   eventId, hash(name)       → version, position, name
  * positions  firstPosition of a frame  → segment, offset, lastPosition
  * default    "checkpoint"              → {@link Checkpoint}
  * </pre>
@@ -123,17 +123,34 @@ final class Index implements AutoCloseable {
         return v == null ? null : StreamRecord.fromBytes(v);
     }
 
-    /** The (version, stream) an event id was recorded under, or null. */
-    EventIdEntry eventId(UUID id) {
-        byte[] v = get(eventIds, Keys.uuid(id));
-        if (v == null) {
-            return null;
+    /**
+     * Where each of {@code ids} was recorded in {@code stream} (null where it was not), in one
+     * batched lookup.
+     */
+    List<EventIdEntry> eventIds(String stream, List<UUID> ids) {
+        byte[] name = Keys.utf8(stream);
+        List<ColumnFamilyHandle> cfs = new ArrayList<>(ids.size());
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            cfs.add(eventIds);
+            keys.add(Keys.eventIdKey(id, name));
         }
-        return new EventIdEntry(Keys.getLong(v, 0), new String(v, 8, v.length - 8, StandardCharsets.UTF_8));
+        try {
+            List<byte[]> values = db.multiGetAsList(cfs, keys);
+            List<EventIdEntry> out = new ArrayList<>(values.size());
+            for (byte[] v : values) {
+                EventIdEntry e = v == null ? null : new EventIdEntry(Keys.getLong(v, 0), Keys.getLong(v, 8),
+                        new String(v, 16, v.length - 16, StandardCharsets.UTF_8));
+                out.add(e != null && e.stream().equals(stream) ? e : null);
+            }
+            return out;
+        } catch (RocksDBException e) {
+            throw new StorageException("index read failed: " + e.getMessage(), e);
+        }
     }
 
-    /** Where the event id was recorded. */
-    record EventIdEntry(long version, String stream) {
+    /** Where an event id was recorded. */
+    record EventIdEntry(long version, long position, String stream) {
     }
 
     /** The position and id of {@code stream}'s event at {@code version}, or null. */
@@ -226,8 +243,7 @@ final class Index implements AutoCloseable {
             byte[] typeBytes = null;
             for (RecordedEvent e : events) {
                 String s = e.stream().value();
-                boolean firstOfStream = !s.equals(prevStream);
-                if (firstOfStream) {
+                if (!s.equals(prevStream)) {
                     prevStream = s;
                     streamBytes = Keys.utf8(s);
                     categoryBytes = Keys.utf8(e.stream().category());
@@ -243,12 +259,11 @@ final class Index implements AutoCloseable {
                 wb.put(versions, Keys.prefixed(streamBytes, e.version()), v);
                 wb.put(categories, Keys.prefixed(categoryBytes, e.position()), new byte[0]);
                 wb.put(types, Keys.prefixed(typeBytes, e.position()), new byte[0]);
-                if (firstOfStream) {
-                    byte[] idv = new byte[8 + streamBytes.length];
-                    Keys.putLong(idv, 0, e.version());
-                    System.arraycopy(streamBytes, 0, idv, 8, streamBytes.length);
-                    wb.put(eventIds, Keys.uuid(e.eventId()), idv);
-                }
+                byte[] idv = new byte[16 + streamBytes.length];
+                Keys.putLong(idv, 0, e.version());
+                Keys.putLong(idv, 8, e.position());
+                System.arraycopy(streamBytes, 0, idv, 16, streamBytes.length);
+                wb.put(eventIds, Keys.eventIdKey(e.eventId(), streamBytes), idv);
             }
         }
 
@@ -257,7 +272,7 @@ final class Index implements AutoCloseable {
             wb.delete(versions, Keys.prefixed(Keys.utf8(e.stream().value()), e.version()));
             wb.delete(categories, Keys.prefixed(Keys.utf8(e.stream().category()), e.position()));
             wb.delete(types, Keys.prefixed(Keys.utf8(e.type()), e.position()));
-            wb.delete(eventIds, Keys.uuid(e.eventId()));
+            wb.delete(eventIds, Keys.eventIdKey(e.eventId(), Keys.utf8(e.stream().value())));
         }
 
         /** Removes a frame's entry from the position index. */

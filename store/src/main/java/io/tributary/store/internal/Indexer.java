@@ -27,7 +27,7 @@ final class Indexer implements Runnable {
     private final Index index;
     private final RecentEvents recent;
     private final HeadNotifier notifier;
-    private final Map<UUID, Index.EventIdEntry> inflightIds;
+    private final Map<InflightKey, Index.EventIdEntry> inflightIds;
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(64);
     private final Thread thread;
     private volatile Visible visible;
@@ -37,7 +37,7 @@ final class Indexer implements Runnable {
     final AtomicLong appendsCompleted = new AtomicLong();
     final AtomicLong eventsCompleted = new AtomicLong();
 
-    Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Map<UUID, Index.EventIdEntry> inflightIds,
+    Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Map<InflightKey, Index.EventIdEntry> inflightIds,
             Visible initial) {
         this.index = index;
         this.recent = recent;
@@ -144,7 +144,7 @@ final class Indexer implements Runnable {
         }
         visible = new Visible(g.lastPosition, g.end);
         indexedSeq = g.seq;
-        for (UUID id : g.inflightIds) {
+        for (InflightKey id : g.inflightIds) {
             inflightIds.remove(id);
         }
         notifier.signalAll();

@@ -47,6 +47,23 @@ final class Keys {
         return Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
+    /**
+     * The event-id index key: the id and a 64-bit FNV-1a hash of the stream name, so the same id
+     * may be used in different streams and a lookup for (id, stream) is a point read.
+     */
+    static byte[] eventIdKey(UUID id, byte[] stream) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : stream) {
+            h ^= b & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        byte[] k = new byte[24];
+        putLong(k, 0, id.getMostSignificantBits());
+        putLong(k, 8, id.getLeastSignificantBits());
+        putLong(k, 16, h);
+        return k;
+    }
+
     static byte[] longKey(long v) {
         byte[] k = new byte[8];
         putLong(k, 0, v);

@@ -109,7 +109,7 @@ public final class LogStore implements EmbeddedEventStore {
             this.index = idx;
             this.notifier = new HeadNotifier();
             RecentEvents recent = new RecentEvents(RECENT_EVENTS);
-            Map<UUID, Index.EventIdEntry> inflight = new ConcurrentHashMap<>();
+            Map<InflightKey, Index.EventIdEntry> inflight = new ConcurrentHashMap<>();
             this.indexer = new Indexer(idx, recent, notifier, inflight,
                     new Indexer.Visible(tail.nextPosition() - 1, tail));
             this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, inflight);
@@ -229,7 +229,12 @@ public final class LogStore implements EmbeddedEventStore {
                         + " put all its events in one part");
             }
             int i = 0;
+            Set<UUID> ids = new HashSet<>();
             for (EventData e : a.events()) {
+                if (!ids.add(e.eventId())) {
+                    throw new InvalidRequestException("event id " + e.eventId() + " appears twice in the append to '"
+                            + a.stream() + "'; every event needs its own id");
+                }
                 int size = e.sizeBytes();
                 if (size > config.maxEventBytes()) {
                     throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
@@ -394,6 +399,7 @@ public final class LogStore implements EmbeddedEventStore {
 
     @Override
     public long headPosition() {
+        checkOpen();
         return indexer.visible().head();
     }
 
@@ -413,7 +419,7 @@ public final class LogStore implements EmbeddedEventStore {
 
     @Override
     public StoreStats stats() {
-        return new StoreStats(headPosition(), indexer.appendsCompleted.get(), indexer.eventsCompleted.get(),
+        return new StoreStats(indexer.visible().head(), indexer.appendsCompleted.get(), indexer.eventsCompleted.get(),
                 writer.bytesWritten.get(), writer.fsyncs.get(), writer.groupCommits.get(), segments.count(),
                 writer.queued());
     }

@@ -57,8 +57,8 @@ final class Writer implements Runnable {
     private final BlockingQueue<Request> queue;
     private final ByteBuffer buf;
     private final StreamCache cache;
-    /** Event ids of first events of appends not yet in the index: id → (stream, version). */
-    private final Map<UUID, Index.EventIdEntry> inflightIds;
+    /** Ids of events written but not yet in the index: (id, stream) → where recorded. */
+    private final Map<InflightKey, Index.EventIdEntry> inflightIds;
     private final ExecutorService preallocator;
     private Future<Path> preparedNext;
     private long preparedNumber = -1;
@@ -83,7 +83,7 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, Map<UUID, Index.EventIdEntry> inflightIds) {
+           Checkpoint tail, Path checkpointFile, Map<InflightKey, Index.EventIdEntry> inflightIds) {
         this.inflightIds = inflightIds;
         this.config = config;
         this.segments = segments;
@@ -231,8 +231,13 @@ final class Writer implements Runnable {
             states.add(st);
         }
         if (dupCount == parts.size()) {
+            // The original request's token is its last event: the greatest of the parts' last positions.
             long pos = duplicates.stream().mapToLong(AppendResult::position).max().orElse(-1);
-            MultiAppendResult result = new MultiAppendResult(duplicates, pos);
+            List<AppendResult> original = new ArrayList<>(duplicates.size());
+            for (AppendResult d : duplicates) {
+                original.add(new AppendResult(d.stream(), d.firstVersion(), d.lastVersion(), pos));
+            }
+            MultiAppendResult result = new MultiAppendResult(original, pos);
             group.completions.add(() -> a.future().complete(result));
             return;
         }
@@ -244,11 +249,6 @@ final class Writer implements Runnable {
                             "by an earlier append, but the other streams of this request are new");
                 }
             }
-        }
-        // States may have changed if check() flushed the group: read them again.
-        states.clear();
-        for (StreamAppend p : parts) {
-            states.add(state(p.stream().value()));
         }
         ensureRoom(a.frameBytes());
         List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
@@ -268,15 +268,15 @@ final class Writer implements Runnable {
             StreamAppend p = parts.get(i);
             long version = states.get(i).lastVersion() + 1;
             long firstVersion = version;
+            String name = p.stream().value();
             for (EventData e : p.events()) {
+                InflightKey key = new InflightKey(e.eventId(), name);
+                inflightIds.put(key, new Index.EventIdEntry(version, position, name));
+                group.inflightIds.add(key);
                 recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
                         e.data(), e.metadata(), timestamp));
             }
-            String name = p.stream().value();
             overlay.put(name, states.get(i).withAppended(version - 1, position - 1));
-            UUID firstId = p.events().get(0).eventId();
-            inflightIds.put(firstId, new Index.EventIdEntry(firstVersion, name));
-            group.inflightIds.add(firstId);
             results.add(new AppendResult(p.stream(), firstVersion, version - 1, -1));
         }
         long lastPosition = position - 1;
@@ -294,87 +294,95 @@ final class Writer implements Runnable {
 
     /**
      * Checks one stream part. Returns null when it may be appended, the original result when it
-     * repeats an earlier append, or throws.
+     * repeats an earlier append, or throws. Event ids are unique within a stream: a request
+     * that reuses recorded ids is either an exact repeat (same ids, same order, same place) or
+     * rejected.
      */
     private AppendResult check(StreamAppend p, StreamRecord st) {
         StreamName stream = p.stream();
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(stream);
         }
+        List<EventData> events = p.events();
+        List<Index.EventIdEntry> seen = recordedIds(stream.value(), events);
         long cur = st.currentVersion();
         ExpectedVersion ev = p.expected();
-        List<EventData> events = p.events();
-        if (ev instanceof ExpectedVersion.Exact || ev == ExpectedVersion.noStream()) {
-            long n = ev instanceof ExpectedVersion.Exact e ? e.version() : -1;
-            if (cur == n) {
-                return null;
+        if (seen != null) {
+            AppendResult repeat = asRepeat(stream, ev, seen);
+            if (repeat != null) {
+                return repeat;
             }
-            AppendResult dup = matchRecorded(stream, st, Math.max(n + 1, 0), events);
-            if (dup != null) {
-                return dup;
+            for (int i = 0; i < events.size(); i++) {
+                Index.EventIdEntry e = seen.get(i);
+                if (e != null) {
+                    throw new DuplicateEventException(stream, events.get(i).eventId(), "at version " + e.version()
+                            + " of this stream" + (ev instanceof ExpectedVersion.Exact x && x.version() == cur
+                            ? "" : " (and the stream is at version " + cur + ", expected " + ev + ")"));
+                }
             }
-            throw new WrongExpectedVersionException(stream, ev, cur);
         }
-        // any / stream_exists: the first event's id decides whether this is a retry.
-        UUID firstId = events.get(0).eventId();
-        Index.EventIdEntry seen = inflightIds.get(firstId);
-        if (seen == null) {
-            seen = index.eventId(firstId);
-        }
-        if (seen != null && seen.stream().equals(stream.value())) {
-            AppendResult dup = matchRecorded(stream, st, seen.version(), events);
-            if (dup != null) {
-                return dup;
-            }
-            throw new DuplicateEventException(stream, firstId,
-                    "at version " + seen.version() + " of this stream, followed by different events");
-        }
-        if (ev == ExpectedVersion.streamExists() && cur < 0) {
+        boolean ok = ev == ExpectedVersion.any()
+                || (ev == ExpectedVersion.noStream() && cur < 0)
+                || (ev == ExpectedVersion.streamExists() && cur >= 0)
+                || (ev instanceof ExpectedVersion.Exact e && e.version() == cur);
+        if (!ok) {
             throw new WrongExpectedVersionException(stream, ev, cur);
         }
         return null;
     }
 
     /**
-     * If {@code events} are exactly the recorded events of {@code stream} from {@code fromVersion},
-     * the original append's result; else null.
+     * Where the events' ids are recorded in {@code stream} (in flight or indexed): null when
+     * none is, else one entry per event (null for the new ones).
      */
-    private AppendResult matchRecorded(StreamName stream, StreamRecord st, long fromVersion, List<EventData> events) {
-        long lastNeeded = fromVersion + events.size() - 1;
-        if (st.lastVersion() < lastNeeded || fromVersion < 0) {
-            return null;
-        }
-        String name = stream.value();
-        awaitIndexed(name);
-        long lastPosition = -1;
-        for (int i = 0; i < events.size(); i++) {
-            Index.VersionEntry v = index.version(name, fromVersion + i);
-            if (v == null || !v.eventId().equals(events.get(i).eventId())) {
-                return null;
+    private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events) {
+        List<Index.EventIdEntry> found = new ArrayList<>(events.size());
+        List<UUID> misses = new ArrayList<>(events.size());
+        for (EventData e : events) {
+            Index.EventIdEntry in = inflightIds.get(new InflightKey(e.eventId(), stream));
+            found.add(in);
+            if (in == null) {
+                misses.add(e.eventId());
             }
-            lastPosition = v.position();
         }
-        return new AppendResult(stream, fromVersion, lastNeeded, lastPosition);
+        if (!misses.isEmpty()) {
+            List<Index.EventIdEntry> indexed = index.eventIds(stream, misses);
+            int m = 0;
+            for (int i = 0; i < found.size(); i++) {
+                if (found.get(i) == null) {
+                    found.set(i, indexed.get(m++));
+                }
+            }
+        }
+        boolean any = false;
+        for (int i = 0; i < found.size(); i++) {
+            Index.EventIdEntry e = found.get(i);
+            if (e != null && !e.stream().equals(stream)) {
+                found.set(i, null); // ids are unique per stream; another stream's use is no conflict
+            } else if (e != null) {
+                any = true;
+            }
+        }
+        return any ? found : null;
     }
 
-    /** Makes sure everything written for {@code stream} is in the index (rare path: retries). */
-    private void awaitIndexed(String stream) {
-        if (overlay.containsKey(stream) && !flush()) {
-            throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
+    /** The original result if {@code seen} covers every event, consecutively, at the expected place. */
+    private static AppendResult asRepeat(StreamName stream, ExpectedVersion ev, List<Index.EventIdEntry> seen) {
+        Index.EventIdEntry first = seen.get(0);
+        if (first == null) {
+            return null;
         }
-        long target = seq;
-        while (indexer.indexedSeq() < target) {
-            TributaryException f = failure != null ? failure : indexer.failure();
-            if (f != null) {
-                throw f;
-            }
-            try {
-                notifier.await(notifier.version(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreClosedException("interrupted while waiting for the index");
+        for (int i = 1; i < seen.size(); i++) {
+            Index.EventIdEntry e = seen.get(i);
+            if (e == null || e.version() != first.version() + i) {
+                return null;
             }
         }
+        if (ev instanceof ExpectedVersion.Exact x && x.version() + 1 != first.version()) {
+            return null;
+        }
+        Index.EventIdEntry last = seen.get(seen.size() - 1);
+        return new AppendResult(stream, first.version(), last.version(), last.position());
     }
 
     private void processMetadata(Request.SetMetadata m) throws IOException {
@@ -498,7 +506,7 @@ final class Writer implements Runnable {
         for (Request r : group.requests) {
             r.fail(error);
         }
-        for (UUID id : group.inflightIds) {
+        for (InflightKey id : group.inflightIds) {
             inflightIds.remove(id);
         }
         // Completing an already failed future does nothing, so the group's completions can be
