@@ -32,13 +32,15 @@ import org.rocksdb.WriteOptions;
  * <p>Column families:
  * <pre>
  * streams    name                      → {@link StreamRecord}
- * versions   name 0x00 version         → position, eventId
- * categories category 0x00 position    → ()
- * types      type 0x00 position        → ()
+ * versions   name 0x00 firstVersion    → firstPosition, count   (a run: consecutive versions at consecutive positions)
+ * categories category 0x00 firstPosition → count              (a run of consecutive positions in the category)
+ * types      type 0x00 firstPosition   → count                (a run of consecutive positions of the type)
  * eventids   eventId, hash(name)       → version, position, name
  * positions  firstPosition of a frame  → segment, offset, lastPosition
  * default    "checkpoint"              → {@link Checkpoint}
  * </pre>
+ * Runs are computed per frame, so a batch of 1,000 events to one stream costs three run
+ * entries instead of 3,000 keys; only the event-id index has a key per event.
  */
 final class Index implements AutoCloseable {
     static {
@@ -69,7 +71,10 @@ final class Index implements AutoCloseable {
         for (String name : List.of("default", "streams", "versions", "categories", "types", "eventids", "positions")) {
             ColumnFamilyOptions o = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
             if (name.equals("streams") || name.equals("eventids")) {
+                // Point lookups on every append: bloom filters in SST files and in the memtable
+                // make the common case (a new id, a known stream) cheap.
                 o.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
+                o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
             }
             cfOptions.add(o);
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), o));
@@ -85,7 +90,7 @@ final class Index implements AutoCloseable {
         types = handles.get(4);
         eventIds = handles.get(5);
         positions = handles.get(6);
-        writeOptions = new WriteOptions().setSync(false);
+        writeOptions = new WriteOptions().setSync(false).setDisableWAL(true);
     }
 
     /** Opens (or creates) the index in {@code dir}. */
@@ -153,14 +158,34 @@ final class Index implements AutoCloseable {
     record EventIdEntry(long version, long position, String stream) {
     }
 
-    /** The position and id of {@code stream}'s event at {@code version}, or null. */
+    /** The position of {@code stream}'s event at {@code version}, or null if it has none. */
     VersionEntry version(String stream, long version) {
-        byte[] v = get(versions, Keys.prefixed(Keys.utf8(stream), version));
-        return v == null ? null : new VersionEntry(version, Keys.getLong(v, 0), new UUID(Keys.getLong(v, 8), Keys.getLong(v, 16)));
+        byte[] name = Keys.utf8(stream);
+        try (BoundedIterator bi = prefixIterator(versions, name)) {
+            bi.it.seekForPrev(Keys.prefixed(name, version));
+            if (!bi.it.isValid()) {
+                return null;
+            }
+            long first = Keys.suffixNumber(bi.it.key());
+            byte[] v = bi.it.value();
+            long count = Keys.getInt(v, 8);
+            if (version >= first + count) {
+                return null;
+            }
+            return new VersionEntry(version, Keys.getLong(v, 0) + (version - first));
+        }
     }
 
-    /** An entry of the versions index. */
-    record VersionEntry(long version, long position, UUID eventId) {
+    /** An event of a stream, found in the versions index. */
+    record VersionEntry(long version, long position) {
+    }
+
+    /** True if {@code position} lies in a run of {@code key} in the category or type index. */
+    boolean hasPosting(ColumnFamilyHandle cf, byte[] key, long position) {
+        try (BoundedIterator bi = prefixIterator(cf, key)) {
+            bi.it.seekForPrev(Keys.prefixed(key, position));
+            return bi.it.isValid() && position < Keys.suffixNumber(bi.it.key()) + Keys.getInt(bi.it.value(), 0);
+        }
     }
 
     /** Where the frame holding {@code position} is: the frame with the greatest first position at or below it. */
@@ -231,34 +256,16 @@ final class Index implements AutoCloseable {
         void addEvents(List<RecordedEvent> events, long segment, long offset) throws RocksDBException {
             long first = events.get(0).position();
             long last = events.get(events.size() - 1).position();
-            byte[] loc = new byte[24];
-            Keys.putLong(loc, 0, segment);
-            Keys.putLong(loc, 8, offset);
-            Keys.putLong(loc, 16, last);
-            wb.put(positions, Keys.longKey(first), loc);
+            putFrame(first, last, segment, offset);
+            putRuns(events);
             String prevStream = null;
             byte[] streamBytes = null;
-            byte[] categoryBytes = null;
-            String prevType = null;
-            byte[] typeBytes = null;
             for (RecordedEvent e : events) {
                 String s = e.stream().value();
                 if (!s.equals(prevStream)) {
                     prevStream = s;
                     streamBytes = Keys.utf8(s);
-                    categoryBytes = Keys.utf8(e.stream().category());
                 }
-                if (!e.type().equals(prevType)) {
-                    prevType = e.type();
-                    typeBytes = Keys.utf8(prevType);
-                }
-                byte[] v = new byte[24];
-                Keys.putLong(v, 0, e.position());
-                Keys.putLong(v, 8, e.eventId().getMostSignificantBits());
-                Keys.putLong(v, 16, e.eventId().getLeastSignificantBits());
-                wb.put(versions, Keys.prefixed(streamBytes, e.version()), v);
-                wb.put(categories, Keys.prefixed(categoryBytes, e.position()), new byte[0]);
-                wb.put(types, Keys.prefixed(typeBytes, e.position()), new byte[0]);
                 byte[] idv = new byte[16 + streamBytes.length];
                 Keys.putLong(idv, 0, e.version());
                 Keys.putLong(idv, 8, e.position());
@@ -267,11 +274,42 @@ final class Index implements AutoCloseable {
             }
         }
 
-        /** Removes one event from the stream, category, type and event-id indexes. */
-        void removeEvent(RecordedEvent e) throws RocksDBException {
-            wb.delete(versions, Keys.prefixed(Keys.utf8(e.stream().value()), e.version()));
-            wb.delete(categories, Keys.prefixed(Keys.utf8(e.stream().category()), e.position()));
-            wb.delete(types, Keys.prefixed(Keys.utf8(e.type()), e.position()));
+        /** Writes the version, category and type runs of a frame's events. */
+        void putRuns(List<RecordedEvent> events) throws RocksDBException {
+            for (Run r : Run.of(events)) {
+                RecordedEvent e = r.first();
+                byte[] v = new byte[12];
+                Keys.putLong(v, 0, e.position());
+                Keys.putInt(v, 8, r.versionCount());
+                wb.put(versions, Keys.prefixed(Keys.utf8(e.stream().value()), e.version()), v);
+            }
+            for (Run r : Run.ofCategories(events)) {
+                byte[] v = new byte[4];
+                Keys.putInt(v, 0, r.versionCount());
+                wb.put(categories, Keys.prefixed(Keys.utf8(r.first().stream().category()), r.first().position()), v);
+            }
+            for (Run r : Run.ofTypes(events)) {
+                byte[] v = new byte[4];
+                Keys.putInt(v, 0, r.versionCount());
+                wb.put(types, Keys.prefixed(Keys.utf8(r.first().type()), r.first().position()), v);
+            }
+        }
+
+        /** Deletes the version, category and type runs of a frame's events (before {@link #putRuns} of what is kept). */
+        void deleteRuns(List<RecordedEvent> events) throws RocksDBException {
+            for (Run r : Run.of(events)) {
+                wb.delete(versions, Keys.prefixed(Keys.utf8(r.first().stream().value()), r.first().version()));
+            }
+            for (Run r : Run.ofCategories(events)) {
+                wb.delete(categories, Keys.prefixed(Keys.utf8(r.first().stream().category()), r.first().position()));
+            }
+            for (Run r : Run.ofTypes(events)) {
+                wb.delete(types, Keys.prefixed(Keys.utf8(r.first().type()), r.first().position()));
+            }
+        }
+
+        /** Removes one event from the event-id index. */
+        void removeEventId(RecordedEvent e) throws RocksDBException {
             wb.delete(eventIds, Keys.eventIdKey(e.eventId(), Keys.utf8(e.stream().value())));
         }
 

@@ -193,23 +193,15 @@ final class LogReader {
     }
 
     private AllRead indexedForward(long from, int max, ReadFilter filter, long head) {
-        boolean byCategory = !filter.categories().isEmpty();
-        List<byte[]> keys = indexKeys(filter);
-        List<Index.BoundedIterator> its = new ArrayList<>(keys.size());
+        List<PostingCursor> cursors = cursors(filter, from, true);
         try {
-            for (byte[] k : keys) {
-                Index.BoundedIterator bi = index.prefixIterator(byCategory ? index.categories : index.types, k);
-                bi.it.seek(Keys.prefixed(k, from));
-                its.add(bi);
-            }
             List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
-            long next = from;
             int examined = 0;
             long[] batch = new long[Math.min(Math.max(max, 16), 4096)];
             while (true) {
                 int n = 0;
                 while (n < batch.length) {
-                    long pos = minPosition(its, true);
+                    long pos = nextPosition(cursors, true);
                     if (pos < 0 || pos > head) {
                         break;
                     }
@@ -217,44 +209,35 @@ final class LogReader {
                 }
                 for (RecordedEvent e : eventsAt(batch, n)) {
                     examined++;
-                    next = e.position() + 1;
                     if (filter.matches(e)) {
                         out.add(e);
                         if (out.size() >= max) {
-                            return new AllRead(out, next, false);
+                            return new AllRead(out, e.position() + 1, false);
                         }
                     }
                 }
                 if (n < batch.length) {
                     return new AllRead(out, head + 1, true);
                 }
-                next = batch[n - 1] + 1;
                 if (examined >= SCAN_BUDGET) {
-                    return new AllRead(out, next, false);
+                    return new AllRead(out, batch[n - 1] + 1, false);
                 }
             }
         } finally {
-            its.forEach(Index.BoundedIterator::close);
+            cursors.forEach(PostingCursor::close);
         }
     }
 
     private AllRead indexedBackward(long from, int max, ReadFilter filter) {
-        boolean byCategory = !filter.categories().isEmpty();
-        List<byte[]> keys = indexKeys(filter);
-        List<Index.BoundedIterator> its = new ArrayList<>(keys.size());
+        List<PostingCursor> cursors = cursors(filter, from, false);
         try {
-            for (byte[] k : keys) {
-                Index.BoundedIterator bi = index.prefixIterator(byCategory ? index.categories : index.types, k);
-                bi.it.seekForPrev(Keys.prefixed(k, from));
-                its.add(bi);
-            }
             List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
             int examined = 0;
             long[] batch = new long[Math.min(Math.max(max, 16), 4096)];
             while (true) {
                 int n = 0;
                 while (n < batch.length) {
-                    long pos = minPosition(its, false);
+                    long pos = nextPosition(cursors, false);
                     if (pos < 0) {
                         break;
                     }
@@ -277,36 +260,37 @@ final class LogReader {
                 }
             }
         } finally {
-            its.forEach(Index.BoundedIterator::close);
+            cursors.forEach(PostingCursor::close);
         }
     }
 
+    /** One cursor per category (or, without categories, per event type) of the filter. */
+    private List<PostingCursor> cursors(ReadFilter filter, long from, boolean forward) {
+        boolean byCategory = !filter.categories().isEmpty();
+        List<PostingCursor> cursors = new ArrayList<>();
+        for (String k : byCategory ? filter.categories() : filter.eventTypes()) {
+            cursors.add(PostingCursor.open(index, byCategory ? index.categories : index.types, Keys.utf8(k), from, forward));
+        }
+        return cursors;
+    }
+
     /**
-     * Takes the next position from a k-way merge of index iterators: the smallest (forward) or
-     * largest (backward) current position; -1 when all are exhausted.
+     * Takes the next position from a k-way merge of cursors: the smallest (forward) or largest
+     * (backward) current position; -1 when all are exhausted.
      */
-    private static long minPosition(List<Index.BoundedIterator> its, boolean forward) {
-        Index.BoundedIterator best = null;
-        long bestPos = -1;
-        for (Index.BoundedIterator bi : its) {
-            if (!bi.it.isValid()) {
-                continue;
-            }
-            long pos = Keys.suffixNumber(bi.it.key());
-            if (best == null || (forward ? pos < bestPos : pos > bestPos)) {
-                best = bi;
-                bestPos = pos;
+    private static long nextPosition(List<PostingCursor> cursors, boolean forward) {
+        PostingCursor best = null;
+        for (PostingCursor c : cursors) {
+            if (c.valid() && (best == null || (forward ? c.position() < best.position() : c.position() > best.position()))) {
+                best = c;
             }
         }
         if (best == null) {
             return -1;
         }
-        if (forward) {
-            best.it.next();
-        } else {
-            best.it.prev();
-        }
-        return bestPos;
+        long pos = best.position();
+        best.advance();
+        return pos;
     }
 
     // ------------------------------------------------------------------ by position
@@ -431,74 +415,49 @@ final class LogReader {
         long cutoff = rec.metadata().maxAge().map(a -> clock.millis() - a.toMillis()).orElse(Long.MIN_VALUE);
         byte[] name = Keys.utf8(stream.value());
         List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
-        if (direction == Direction.FORWARD) {
-            long v = Math.max(from, first);
-            if (v > last) {
-                return new ReadSlice(List.of(), OptionalLong.empty());
-            }
-            try (Index.BoundedIterator bi = index.prefixIterator(index.versions, name)) {
-                bi.it.seek(Keys.prefixed(name, v));
-                long lastVersion = -1;
-                while (out.size() < max && bi.it.isValid()) {
-                    long[] batch = new long[Math.min(max - out.size(), 1024)];
-                    int n = 0;
-                    while (n < batch.length && bi.it.isValid()) {
-                        long version = Keys.suffixNumber(bi.it.key());
-                        if (version > last) {
-                            break;
-                        }
-                        batch[n++] = Keys.getLong(bi.it.value(), 0);
-                        bi.it.next();
-                    }
-                    if (n == 0) {
-                        break;
-                    }
-                    for (RecordedEvent e : eventsAt(batch, n)) {
-                        lastVersion = e.version();
-                        if (e.timestamp().toEpochMilli() >= cutoff) {
-                            out.add(e);
-                        }
-                    }
-                }
-                boolean more = lastVersion >= 0 && lastVersion < last;
-                return new ReadSlice(out, more ? OptionalLong.of(lastVersion + 1) : OptionalLong.empty());
-            }
-        }
-        long v = Math.min(from, last);
-        if (v < first) {
+        boolean forward = direction == Direction.FORWARD;
+        long v = forward ? Math.max(from, first) : Math.min(from, last);
+        if (forward ? v > last : v < first) {
             return new ReadSlice(List.of(), OptionalLong.empty());
         }
-        try (Index.BoundedIterator bi = index.prefixIterator(index.versions, name)) {
-            bi.it.seekForPrev(Keys.prefixed(name, v));
+        try (PostingCursor c = PostingCursor.open(index, index.versions, name, v, forward)) {
             long lastVersion = -1;
             boolean expired = false;
-            while (out.size() < max && bi.it.isValid() && !expired) {
-                long[] batch = new long[Math.min(max - out.size(), 1024)];
+            long[] batch = new long[Math.min(max, 1024)];
+            boolean bounded = false;
+            while (out.size() < max && c.valid() && !expired && !bounded) {
                 int n = 0;
-                while (n < batch.length && bi.it.isValid()) {
-                    long version = Keys.suffixNumber(bi.it.key());
-                    if (version < first) {
+                while (n < batch.length && n < max - out.size() && c.valid()) {
+                    long version = c.number();
+                    if (forward ? version > last : version < first) {
+                        bounded = true;
                         break;
                     }
-                    batch[n++] = Keys.getLong(bi.it.value(), 0);
-                    bi.it.prev();
+                    batch[n++] = c.position();
+                    c.advance();
                 }
                 if (n == 0) {
                     break;
                 }
                 for (RecordedEvent e : eventsAt(batch, n)) {
                     if (e.timestamp().toEpochMilli() < cutoff) {
-                        // Older events are older still: the rest is expired.
-                        expired = true;
-                        break;
+                        if (!forward) {
+                            // Older events are older still: the rest is expired.
+                            expired = true;
+                            break;
+                        }
+                        lastVersion = e.version();
+                        continue;
                     }
                     lastVersion = e.version();
                     out.add(e);
                 }
             }
-            boolean more = !expired && lastVersion > first && bi.it.isValid()
-                    && Keys.suffixNumber(bi.it.key()) >= first;
-            return new ReadSlice(out, more ? OptionalLong.of(lastVersion - 1) : OptionalLong.empty());
+            boolean more = forward
+                    ? lastVersion >= 0 && lastVersion < last
+                    : !expired && lastVersion > first && c.valid() && c.number() >= first;
+            return new ReadSlice(out, more ? OptionalLong.of(forward ? lastVersion + 1 : lastVersion - 1)
+                    : OptionalLong.empty());
         }
     }
 }

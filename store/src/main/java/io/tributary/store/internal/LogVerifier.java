@@ -152,14 +152,18 @@ public final class LogVerifier {
         String where = seg.path() + " offset " + offset + ": event " + e.stream() + "@" + e.version();
         if (v == null) {
             problem(problems, where + " has no entry in the stream index");
-        } else if (v.position() != e.position() || !v.eventId().equals(e.eventId())) {
-            problem(problems, where + " is indexed at position " + v.position() + " with id " + v.eventId()
-                    + " but the log has position " + e.position() + " and id " + e.eventId());
+        } else if (v.position() != e.position()) {
+            problem(problems, where + " is indexed at position " + v.position() + " but the log has position " + e.position());
         }
-        if (!index.has(index.categories, Keys.prefixed(Keys.utf8(e.stream().category()), e.position()))) {
+        Index.EventIdEntry id = index.eventIds(e.stream().value(), List.of(e.eventId())).get(0);
+        if (id == null || id.version() != e.version() || id.position() != e.position()) {
+            problem(problems, where + ": its event id " + e.eventId() + " is " + (id == null ? "missing from" : "wrong in")
+                    + " the event-id index");
+        }
+        if (!index.hasPosting(index.categories, Keys.utf8(e.stream().category()), e.position())) {
             problem(problems, where + " is missing from the category index");
         }
-        if (!index.has(index.types, Keys.prefixed(Keys.utf8(e.type()), e.position()))) {
+        if (!index.hasPosting(index.types, Keys.utf8(e.type()), e.position())) {
             problem(problems, where + " is missing from the event-type index");
         }
     }
@@ -218,11 +222,11 @@ public final class LogVerifier {
             long versionEntries = 0;
             try (RocksIterator it = index.iterator(index.versions)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
-                    versionEntries++;
+                    versionEntries += Keys.getInt(it.value(), 8);
                     byte[] k = it.key();
                     String stream = new String(k, 0, k.length - 9, StandardCharsets.UTF_8);
                     long version = Keys.suffixNumber(k);
-                    long position = Keys.getLong(it.value(), 0);
+                    long position = Keys.getLong(it.value(), 0) + Keys.getInt(it.value(), 8) - 1;
                     if (!lastVersions.containsKey(stream)) {
                         problem(problems, "index: version entry " + stream + "@" + version + " for a stream not in the log");
                     } else if (position > indexedUpTo) {
@@ -231,7 +235,7 @@ public final class LogVerifier {
                 }
             }
             if (versionEntries != indexedEvents) {
-                problem(problems, "index: " + versionEntries + " stream-index entries for " + indexedEvents
+                problem(problems, "index: " + versionEntries + " events in the stream index for " + indexedEvents
                         + " indexed events in the log (stale or missing entries)");
             }
         }

@@ -65,6 +65,7 @@ final class Scavenger {
                 scanned++;
                 List<Frame> kept = new ArrayList<>();
                 List<long[]> oldFrames = new ArrayList<>();
+                List<List<RecordedEvent>> oldEvents = new ArrayList<>();
                 List<RecordedEvent> dropped = new ArrayList<>();
                 SegmentScanner sc = new SegmentScanner(seg.channel(), Segment.HEADER_BYTES, segments.segmentSize(),
                         maxFrame, 4 << 20);
@@ -74,6 +75,7 @@ final class Scavenger {
                     Frame f = sc.frame();
                     if (f instanceof Frame.Events ev) {
                         oldFrames.add(new long[] {ev.firstPosition()});
+                        oldEvents.add(ev.events());
                         List<RecordedEvent> keep = new ArrayList<>();
                         for (RecordedEvent e : ev.events()) {
                             if (removable(e, now)) {
@@ -95,7 +97,7 @@ final class Scavenger {
                 if (dropped.isEmpty()) {
                     continue;
                 }
-                long newBytes = rewrite(seg, kept, oldFrames, dropped);
+                long newBytes = rewrite(seg, kept, oldFrames, oldEvents, dropped);
                 rewritten++;
                 removed += dropped.size();
                 reclaimed += oldBytes - newBytes;
@@ -128,7 +130,8 @@ final class Scavenger {
                 && e.timestamp().toEpochMilli() < now - r.metadata().maxAge().get().toMillis();
     }
 
-    private long rewrite(Segment seg, List<Frame> kept, List<long[]> oldFrames, List<RecordedEvent> dropped)
+    private long rewrite(Segment seg, List<Frame> kept, List<long[]> oldFrames, List<List<RecordedEvent>> oldEvents,
+                         List<RecordedEvent> dropped)
             throws IOException, RocksDBException {
         Path dataDir = segments.directory().getParent();
         Path tmp = seg.path().resolveSibling(seg.path().getFileName() + ".scavenge");
@@ -154,11 +157,20 @@ final class Scavenger {
         segments.io().fsyncDirectory(segments.directory());
         segments.reopen(seg.number());
         try (Index.Batch b = index.batch()) {
+            // Deletes first: a kept run may start where a removed one did (same key).
+            for (List<RecordedEvent> events : oldEvents) {
+                b.deleteRuns(events);
+            }
             for (RecordedEvent e : dropped) {
-                b.removeEvent(e);
+                b.removeEventId(e);
             }
             for (long[] f : oldFrames) {
                 b.removeFrame(f[0]);
+            }
+            for (Frame f : kept) {
+                if (f instanceof Frame.Events ev) {
+                    b.putRuns(ev.events());
+                }
             }
             for (long[] f : newFrames) {
                 b.putFrame(f[0], f[1], seg.number(), f[2]);
