@@ -48,7 +48,7 @@ public final class BenchChild {
 
     private static Map<String, Object> run(String task, Map<String, String> a, PrintStream out) throws Exception {
         Path dir = Path.of(required(a, "dir"));
-        Events events = new Events(Long.parseLong(a.getOrDefault("seed", "42")), Integer.parseInt(a.getOrDefault("eventBytes", "200")));
+        Events events = new Events(Long.parseLong(required(a, "seed")), Integer.parseInt(a.getOrDefault("eventBytes", "200")));
         long segmentBytes = Long.parseLong(a.getOrDefault("segmentBytes", "0"));
         switch (task) {
             case "raw-append":
@@ -68,12 +68,12 @@ public final class BenchChild {
             case "raw-log":
                 return RawReadPeer.writeSynthetic(dir, Long.parseLong(required(a, "events")), events);
             case "raw-read":
-                return RawReadPeer.run(dir, segmentBytes, Long.parseLong(required(a, "logBytes")));
+                return RawReadPeer.run(dir, segmentBytes, Long.parseLong(required(a, "logBytes")), decimal(a, "minSeconds"));
             case "read-all":
                 return LogReads.readAll(dir, integer(a, "pageSize"), segmentBytes);
             case "read-stream":
-                return LogReads.readStream(dir, integer(a, "warmReads"), Boolean.parseBoolean(a.getOrDefault("dropCaches", "false")),
-                        segmentBytes);
+                return LogReads.readStream(dir, integer(a, "warmReads"), decimal(a, "warmSeconds"),
+                        Boolean.parseBoolean(a.getOrDefault("dropCaches", "false")), segmentBytes);
             case "recover":
                 return Recovery.openAndAppend(dir, segmentBytes, events);
             case "crash-append":

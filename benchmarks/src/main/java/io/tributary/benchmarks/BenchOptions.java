@@ -34,15 +34,17 @@ import java.util.Set;
  * @param crashAfterEvents  events the victim has acknowledged before it is killed
  * @param readPageSize      events per page of the {@code $all} read
  * @param warmReads         repeated reads of the 1,000-event stream
+ * @param warmReadSeconds   time budget of those reads (at least 10 reads are made)
  * @param dropCaches        drop the OS page cache before the cold stream read (needs root)
  * @param jvmOptions        options of the child JVMs
  * @param childTimeoutMinutes longest a child JVM may run
+ * @param seed              base seed of the event ids; each child JVM gets its own (seed + n)
  */
 record BenchOptions(Set<String> only, boolean peersOnly, int runs, long events, long appendEvents, int batchSize,
                     int appendWarmupBatches, List<Integer> clients, double warmupSeconds, double measureSeconds,
                     int eventBytes, long segmentBytes, Path workDir, boolean reuseLog, String buildDurability,
-                    String crashDurability, long crashAfterEvents, int readPageSize, int warmReads, boolean dropCaches,
-                    List<String> jvmOptions, long childTimeoutMinutes) {
+                    String crashDurability, long crashAfterEvents, int readPageSize, int warmReads, double warmReadSeconds,
+                    boolean dropCaches, List<String> jvmOptions, long childTimeoutMinutes, long seed) {
 
     /** The benchmarks, in the order they run. */
     static final List<String> BENCHMARKS = List.of("append", "clients", "read", "recovery");
@@ -76,9 +78,12 @@ record BenchOptions(Set<String> only, boolean peersOnly, int runs, long events, 
                 "  --crash-after-events N    events acknowledged before the kill (default 100000)",
                 "  --read-page N             events per $all page (default 4096)",
                 "  --warm-reads N            warm reads of the 1,000-event stream (default 1000)",
+                "  --warm-read-seconds S     ...or as many as fit in S seconds, at least 10 (default 20)",
                 "  --drop-caches             drop the OS page cache before the cold stream read (root)",
                 "  --jvm-opts \"...\"          child JVM options (default \"-Xmx4g\")",
-                "  --child-timeout-minutes N (default 60)");
+                "  --child-timeout-minutes N (default 60)",
+                "  --seed N                  base seed of event ids (default: the current time, so a reused log",
+                "                            never gets ids it already holds; printed in the report)");
     }
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} naming a bad flag. */
@@ -125,9 +130,11 @@ record BenchOptions(Set<String> only, boolean peersOnly, int runs, long events, 
         v.put("crash-after-events", smoke ? "20000" : "100000");
         v.put("read-page", "4096");
         v.put("warm-reads", smoke ? "200" : "1000");
+        v.put("warm-read-seconds", smoke ? "5" : "20");
         v.put("drop-caches", "false");
         v.put("jvm-opts", "-Xmx4g");
         v.put("child-timeout-minutes", "60");
+        v.put("seed", Long.toString(System.currentTimeMillis()));
         for (Map.Entry<String, String> e : given.entrySet()) {
             if (!e.getKey().equals("smoke") && !e.getKey().equals("help") && !v.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("unknown flag --" + e.getKey() + "\n" + usage());
@@ -166,9 +173,11 @@ record BenchOptions(Set<String> only, boolean peersOnly, int runs, long events, 
                 positive("crash-after-events", Long.parseLong(v.get("crash-after-events"))),
                 positive("read-page", Integer.parseInt(v.get("read-page"))),
                 positive("warm-reads", Integer.parseInt(v.get("warm-reads"))),
+                positive("warm-read-seconds", Double.parseDouble(v.get("warm-read-seconds"))),
                 Boolean.parseBoolean(v.get("drop-caches")),
                 List.copyOf(jvm),
-                positive("child-timeout-minutes", Long.parseLong(v.get("child-timeout-minutes"))));
+                positive("child-timeout-minutes", Long.parseLong(v.get("child-timeout-minutes"))),
+                Long.parseLong(v.get("seed")));
         if (options.events() < 2L * LogBuilder.TARGET_EVENTS) {
             throw new IllegalArgumentException("--events must be at least " + 2 * LogBuilder.TARGET_EVENTS);
         }

@@ -22,12 +22,19 @@ final class ChildJvm {
     private final List<String> jvmOptions;
     private final Path logDir;
     private final long timeoutMinutes;
+    private final long seed;
     private int started;
 
-    ChildJvm(List<String> jvmOptions, Path logDir, long timeoutMinutes) throws IOException {
+    /**
+     * @param seed base of the children's seeds: child {@code n} gets {@code seed + n}, so no two
+     *             children of a run (nor of runs with different seeds) make the same event ids;
+     *             equal ids would turn appends into idempotent no-ops
+     */
+    ChildJvm(List<String> jvmOptions, Path logDir, long timeoutMinutes, long seed) throws IOException {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.logDir = Files.createDirectories(logDir);
         this.timeoutMinutes = timeoutMinutes;
+        this.seed = seed;
     }
 
     /** A child's parsed result: {@code key=value} pairs. */
@@ -79,6 +86,11 @@ final class ChildJvm {
                     onLine.accept(line);
                 }
             }
+        } catch (IOException e) {
+            // destroyForcibly() closes the child's streams: expected when the consumer killed it
+            if (handle == null) {
+                throw e;
+            }
         }
         if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -126,6 +138,7 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add(BenchChild.class.getName());
         command.add(task);
+        command.add("--seed=" + (seed + started));
         command.addAll(args);
         started++;
         Path log = logFile(task);

@@ -31,6 +31,8 @@ import java.util.concurrent.Callable;
  * for the flags; {@code benchmarks/run.sh} builds and runs it.
  */
 public final class LogBenchmarks {
+    /** The raw read peer repeats its pass over the log for at least this long. */
+    private static final double PEER_READ_SECONDS = 2.0;
     private final BenchOptions options;
     private final ChildJvm jvm;
     private final Report report = new Report();
@@ -61,7 +63,8 @@ public final class LogBenchmarks {
             return;
         }
         Files.createDirectories(options.workDir());
-        ChildJvm jvm = new ChildJvm(options.jvmOptions(), options.workDir().resolve("logs"), options.childTimeoutMinutes());
+        ChildJvm jvm = new ChildJvm(options.jvmOptions(), options.workDir().resolve("logs"), options.childTimeoutMinutes(),
+                options.seed());
         new LogBenchmarks(options, jvm).runAll();
     }
 
@@ -90,10 +93,11 @@ public final class LogBenchmarks {
 
     private String settings() {
         return String.format("Settings: %d run(s), medians; %d-byte events; append %,d events/run in batches of %d; "
-                        + "clients %s for %.0f s (+%.0f s warm-up); log %,d events; segments %,d bytes; child JVM %s",
+                        + "clients %s for %.0f s (+%.0f s warm-up); log %,d events; segments %,d bytes; child JVM %s; "
+                        + "seed %d",
                 options.runs(), options.eventBytes(), options.appendEvents(), options.batchSize(), options.clients(),
                 options.measureSeconds(), options.warmupSeconds(), options.events(), options.segmentBytes(),
-                String.join(" ", options.jvmOptions()));
+                String.join(" ", options.jvmOptions()), options.seed());
     }
 
     /** A benchmark body; may throw, which is reported as a problem of that section. */
@@ -213,12 +217,14 @@ public final class LogBenchmarks {
     private void read() throws IOException, InterruptedException {
         SharedLog shared = options.peersOnly() ? syntheticLog() : sharedLog();
         List<String> peerArgs = List.of("--logBytes=" + shared.logBytes(),
-                "--segmentBytes=" + (options.peersOnly() ? 0 : options.segmentBytes()));
+                "--segmentBytes=" + (options.peersOnly() ? 0 : options.segmentBytes()), "--minSeconds=" + PEER_READ_SECONDS);
+        List<String> primeArgs = List.of("--logBytes=" + shared.logBytes(),
+                "--segmentBytes=" + (options.peersOnly() ? 0 : options.segmentBytes()), "--minSeconds=0");
         Samples s = new Samples();
         for (int run = 0; run < options.runs(); run++) {
             if (run == 0 || options.dropCaches()) {
                 // both sides read from a warm page cache; --drop-caches empties it for the stream read
-                attempt("priming the page cache", () -> jvm.run("raw-read", argsNoSegment(shared.data(), peerArgs)));
+                attempt("priming the page cache", () -> jvm.run("raw-read", argsNoSegment(shared.data(), primeArgs)));
             }
             for (boolean store : order(run)) {
                 if (store) {
@@ -234,8 +240,9 @@ public final class LogBenchmarks {
             }
             if (!options.peersOnly()) {
                 Optional<ChildJvm.Result> r = attempt("stream read, run " + (run + 1), () -> jvm.run("read-stream",
-                        args(shared.data(), List.of("--warmReads=" + options.warmReads(), "--dropCaches=" + options.dropCaches()))));
-                collect(s, "stream", r, "coldMicros", "warmP50Micros", "warmP99Micros", "rssPeakBytes");
+                        args(shared.data(), List.of("--warmReads=" + options.warmReads(), "--warmSeconds=" + options.warmReadSeconds(),
+                                "--dropCaches=" + options.dropCaches()))));
+                collect(s, "stream", r, "coldMicros", "warmP50Micros", "warmP99Micros", "rssPeakBytes", "warmReads");
                 r.ifPresent(x -> s.add("stream.dropped", "true".equals(x.text("pageCacheDropped", "false")) ? 1 : 0));
             }
         }
@@ -243,7 +250,8 @@ public final class LogBenchmarks {
         double all = s.median("all.eventsPerSec");
         report.paragraph("### 3. Reads of a " + Stats.count(shared.events()) + "-event log" + (shared.reused() ? " (reused)" : ""));
         report.paragraph("`$all` forward from position 0 to the head in pages of " + options.readPageSize() + " (store opened "
-                + "before timing; page cache warm). Peer: sequential `FileChannel.read` of the "
+                + "before timing; page cache warm). Peer: sequential `FileChannel.read` (1 MiB buffer, passes repeated for "
+                + Stats.fixed(PEER_READ_SECONDS, 0) + " s) of the "
                 + (options.peersOnly() ? "synthetic log file" : "segment files") + ", bytes/s turned into events/s at "
                 + Stats.fixed(shared.bytesPerEvent(), 1) + " log bytes per event" + (shared.bytesEstimated() ? " (estimated)" : "")
                 + ". " + shared.note());
@@ -257,8 +265,8 @@ public final class LogBenchmarks {
                 + Stats.fixed(s.median("all.openMillis"), 0), "", "", "", "");
         report.row("1,000-event stream, cold: first read after open (ms)", Stats.fixed(s.median("stream.coldMicros") / 1e3, 2),
                 "", "", "", "");
-        report.row("1,000-event stream, warm p50 / p99 (ms)", ms(s, "stream.warmP50Micros") + " / " + ms(s, "stream.warmP99Micros"),
-                "", "", "", "");
+        report.row("1,000-event stream, warm p50 / p99 (ms) over " + Stats.count(s.median("stream.warmReads")) + " reads",
+                ms(s, "stream.warmP50Micros") + " / " + ms(s, "stream.warmP99Micros"), "", "", "", "");
         report.row("peak RSS $all / stream read / peer", Stats.mib(s.median("all.rssPeakBytes")) + " / "
                 + Stats.mib(s.median("stream.rssPeakBytes")), Stats.mib(s.median("peer.rssPeakBytes")), "", "", "");
         report.endTable();
@@ -280,7 +288,7 @@ public final class LogBenchmarks {
             String tag = Integer.toString(run);
             Optional<ChildJvm.Result> clean = attempt("recovery after clean close, run " + (run + 1),
                     () -> jvm.run("recover", args(shared.data(), List.of())));
-            collect(s, "clean", clean, "openAndAppendMillis", "openMillis", "rssPeakBytes");
+            collect(s, "clean", clean, "openAndAppendMillis", "openMillis", "rssPeakBytes", "headPosition");
             Optional<ChildJvm.Result> victim = attempt("appender to kill, run " + (run + 1),
                     () -> jvm.runUntilKilled("crash-append", args(shared.data(), List.of("--durability=" + options.crashDurability(),
                             "--armAfterEvents=" + options.crashAfterEvents(), "--batchSize=100", "--tag=" + tag)), Recovery.ARMED));
@@ -289,6 +297,19 @@ public final class LogBenchmarks {
                 Optional<ChildJvm.Result> unclean = attempt("recovery after kill -9, run " + (run + 1),
                         () -> jvm.run("recover", args(shared.data(), List.of())));
                 collect(s, "unclean", unclean, "openAndAppendMillis", "openMillis", "rssPeakBytes", "headPosition");
+                if (clean.isPresent() && unclean.isPresent()) {
+                    // positions are gap-free: what the victim left = new head - old head - the probe event
+                    long survived = (long) (unclean.get().number("headPosition") - clean.get().number("headPosition")) - 1;
+                    long acknowledged = (long) victim.get().number("armed");
+                    s.add("victim.survived", survived);
+                    if (survived < acknowledged) {
+                        report.problem("recovery after kill -9, run " + (run + 1), new IllegalStateException(
+                                "acknowledged events lost: the killed appender had at least " + acknowledged
+                                        + " events acknowledged (durability " + options.crashDurability() + "), but the head "
+                                        + "moved from " + (long) clean.get().number("headPosition") + " to "
+                                        + (long) unclean.get().number("headPosition") + " (" + survived + " events kept)"));
+                    }
+                }
             }
         }
         double clean = s.median("clean.openAndAppendMillis");
@@ -308,9 +329,22 @@ public final class LogBenchmarks {
                 Stats.mib(s.median("unclean.rssPeakBytes")));
         report.row("kill -9 → open only (ms)", Stats.fixed(s.median("unclean.openMillis"), 0),
                 Stats.runs(s.all("unclean.openMillis"), 0), "", "", "");
-        report.row("events acknowledged by the victim before the kill", Stats.count(s.median("victim.armed")), "", "", "",
-                Stats.mib(s.median("victim.rssPeakBytes")) + " (victim)");
+        report.row("events acknowledged by the victim before the kill / found after recovery",
+                Stats.count(s.median("victim.armed")) + " / " + Stats.count(s.median("victim.survived")),
+                Stats.runs(s.all("victim.armed"), 0) + " / " + Stats.runs(s.all("victim.survived"), 0), "found ≥ acknowledged",
+                Report.verdict(s.median("victim.survived"), lostNone(s)), Stats.mib(s.median("victim.rssPeakBytes")) + " (victim)");
         report.endTable();
+    }
+
+    private static boolean lostNone(Samples s) {
+        List<Double> armed = s.all("victim.armed");
+        List<Double> survived = s.all("victim.survived");
+        for (int i = 0; i < Math.min(armed.size(), survived.size()); i++) {
+            if (survived.get(i) < armed.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- shared log

@@ -66,9 +66,10 @@ final class LogReads {
 
     /**
      * Opens the store, optionally drops the OS page cache, times the first read of the whole
-     * {@link LogBuilder#TARGET} stream (cold), then {@code warmReads} more reads (warm).
+     * {@link LogBuilder#TARGET} stream (cold), then {@code warmReads} more reads (warm), or as
+     * many as fit in {@code warmSeconds} (at least 10).
      */
-    static Map<String, Object> readStream(Path dir, int warmReads, boolean dropCaches, long segmentBytes) {
+    static Map<String, Object> readStream(Path dir, int warmReads, double warmSeconds, boolean dropCaches, long segmentBytes) {
         Map<String, Object> result = new LinkedHashMap<>();
         try (EmbeddedEventStore store = StoreSide.open(dir, Durability.fsync(), segmentBytes)) {
             result.put("pageCacheDropped", dropCaches && dropPageCache());
@@ -76,12 +77,16 @@ final class LogReads {
             int cold = readTarget(store);
             result.put("coldMicros", (System.nanoTime() - t0) / 1e3);
             Histogram warm = new Histogram(3);
-            for (int i = 0; i < warmReads; i++) {
+            long deadline = System.nanoTime() + (long) (warmSeconds * 1e9);
+            int done = 0;
+            while (done < warmReads && (done < 10 || System.nanoTime() < deadline)) {
                 long start = System.nanoTime();
                 readTarget(store);
                 warm.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+                done++;
             }
             result.put("events", cold);
+            result.put("warmReads", done);
             result.put("warmP50Micros", warm.getValueAtPercentile(50));
             result.put("warmP99Micros", warm.getValueAtPercentile(99));
         }

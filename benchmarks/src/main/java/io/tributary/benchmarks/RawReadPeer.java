@@ -28,18 +28,45 @@ final class RawReadPeer {
     private RawReadPeer() {
     }
 
-    /** Reads the segment files of {@code dir}. */
-    static Map<String, Object> run(Path dir, long segmentBytes, long logBytes) throws IOException {
+    /**
+     * Reads the segment files of {@code dir} from start to end, again and again until at least
+     * {@code minSeconds} have passed (one pass of a page-cached log takes milliseconds, too short
+     * to time on a noisy machine).
+     */
+    static Map<String, Object> run(Path dir, long segmentBytes, long logBytes, double minSeconds) throws IOException {
         List<Path> files = segmentFiles(dir, segmentBytes);
         if (files.isEmpty()) {
             throw new IllegalStateException("no segment files of " + segmentBytes + " bytes under " + dir
                     + "; does the store preallocate segments to segmentSizeBytes?");
         }
-        long limit = logBytes > 0 ? logBytes : Long.MAX_VALUE;
         ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
         long read = 0;
         long checksum = 0;
+        int passes = 0;
         long t0 = System.nanoTime();
+        long deadline = t0 + (long) (minSeconds * 1e9);
+        do {
+            long[] pass = onePass(files, logBytes, buffer);
+            read += pass[0];
+            checksum += pass[1];
+            passes++;
+        } while (System.nanoTime() < deadline);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("files", files.size());
+        result.put("passes", passes);
+        result.put("bytes", read);
+        result.put("seconds", seconds);
+        result.put("bytesPerSec", read / seconds);
+        result.put("checksum", checksum);
+        return result;
+    }
+
+    /** One sequential pass over {@code files}, at most {@code logBytes} bytes; returns bytes read and a checksum. */
+    private static long[] onePass(List<Path> files, long logBytes, ByteBuffer buffer) throws IOException {
+        long limit = logBytes > 0 ? logBytes : Long.MAX_VALUE;
+        long read = 0;
+        long checksum = 0;
         for (Path file : files) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 while (read < limit) {
@@ -59,14 +86,7 @@ final class RawReadPeer {
                 break;
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("files", files.size());
-        result.put("bytes", read);
-        result.put("seconds", seconds);
-        result.put("bytesPerSec", read / seconds);
-        result.put("checksum", checksum);
-        return result;
+        return new long[] {read, checksum};
     }
 
     /** The segment files under {@code dir}, in path order. */

@@ -90,6 +90,9 @@ final class Index implements AutoCloseable {
         types = handles.get(4);
         eventIds = handles.get(5);
         positions = handles.get(6);
+        // No WAL: the index is derived from the log. Atomic flush keeps every column family and
+        // the checkpoint at the same point, so after a crash the index resumes from its last
+        // flush and the store replays the log from there.
         writeOptions = new WriteOptions().setSync(false).setDisableWAL(true);
     }
 
