@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * not at all. The returned future completes once the events are durable (as configured) and
  * readable. It completes exceptionally with {@link WrongExpectedVersionException},
  * {@link StreamDeletedException}, {@link DuplicateEventException}, {@link StoreBusyException},
- * {@link StorageException} — and nothing of the request is written. Invalid input is rejected
+ * {@link StorageException} — and nothing of the request is written — or with
+ * {@link StoreFailedException}: the store stopped (a failed fsync) and the request's outcome is
+ * unknown; after a reopen it is either entirely recorded or entirely absent. Invalid input is rejected
  * by throwing {@link InvalidRequestException} (or {@link PayloadTooLargeException}) at once.
  * Callbacks attached to the future may run on the store's I/O thread: do not block in them
  * (use the {@code *Async} variants for slow work).

@@ -64,6 +64,7 @@ public final class LogStore implements EmbeddedEventStore {
     private final Writer writer;
     private final LogReader reader;
     private final HeadNotifier notifier;
+    private final RecentEvents recent;
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private final Object scavengeLock = new Object();
     private volatile boolean closed;
@@ -108,7 +109,7 @@ public final class LogStore implements EmbeddedEventStore {
             this.segments = segs;
             this.index = idx;
             this.notifier = new HeadNotifier();
-            RecentEvents recent = new RecentEvents(RECENT_EVENTS);
+            this.recent = new RecentEvents(RECENT_EVENTS);
             Map<InflightKey, Index.EventIdEntry> inflight = new ConcurrentHashMap<>();
             this.indexer = new Indexer(idx, recent, notifier, inflight,
                     new Indexer.Visible(tail.nextPosition() - 1, tail));
@@ -408,7 +409,7 @@ public final class LogStore implements EmbeddedEventStore {
     @Override
     public ScavengeResult scavenge() {
         synchronized (scavengeLock) {
-            return guarded(() -> new Scavenger(config, segments, index, indexer::visible).run());
+            return guarded(() -> new Scavenger(config, segments, index, indexer::visible, recent).run());
         }
     }
 

@@ -30,6 +30,9 @@ public final class LogVerifier {
 
     /** Verifies {@code dir}; see {@link io.tributary.store.Verifier#verify}. */
     public static VerificationReport verify(Path dir) {
+        if (!Files.isDirectory(dir.resolve("log"))) {
+            throw new StorageException("cannot verify " + dir + ": it is not a Tributary data directory (no log/ inside)", null);
+        }
         try (FileChannel ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
@@ -82,7 +85,7 @@ public final class LogVerifier {
         try {
         // Frames are checked with the largest frame any configuration allows.
         int maxFrame = Integer.MAX_VALUE - 64;
-        try (SegmentSet segments = SegmentSet.open(dir.resolve("log"), RealFileIO.INSTANCE, Long.MAX_VALUE)) {
+        try (SegmentSet segments = SegmentSet.open(dir.resolve("log"), RealFileIO.INSTANCE, Long.MAX_VALUE, false)) {
             segmentCount = segments.count();
             for (Segment seg : segments.all()) {
                 String header = Segment.checkHeader(seg.channel(), seg.number());
@@ -90,6 +93,9 @@ public final class LogVerifier {
                     problems.add(seg.path() + " offset 0: " + header);
                     continue;
                 }
+                // A segment that exists is part of the log even before its first frame (a crash
+                // right after a roll leaves the log ending at its start).
+                end = new Checkpoint(seg.number(), Segment.HEADER_BYTES, nextPosition + 1);
                 long size = seg.channel().size();
                 SegmentScanner sc = new SegmentScanner(seg.channel(), Segment.HEADER_BYTES, size, maxFrame, 4 << 20);
                 while (sc.next() == SegmentScanner.Kind.FRAME) {

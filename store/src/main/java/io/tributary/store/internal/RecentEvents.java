@@ -25,6 +25,15 @@ final class RecentEvents {
         slots.lazySet((int) (e.position() & mask), e);
     }
 
+    /** Forgets the event at {@code position} (it was scavenged). */
+    void remove(long position) {
+        int slot = (int) (position & mask);
+        RecordedEvent e = slots.get(slot);
+        if (e != null && e.position() == position) {
+            slots.compareAndSet(slot, e, null);
+        }
+    }
+
     /** The event at {@code position} if it is still held, else null. */
     RecordedEvent get(long position) {
         RecordedEvent e = slots.get((int) (position & mask));

@@ -64,4 +64,17 @@ sealed interface Request {
             future.completeExceptionally(t);
         }
     }
+
+    /** Wakes the writer (on close) so it need not wait for its idle tick. */
+    record Wake() implements Request {
+        @Override
+        public void fail(Throwable t) {
+            // nothing waits on a wake-up
+        }
+
+        @Override
+        public int frameBytes() {
+            return 0;
+        }
+    }
 }

@@ -34,9 +34,12 @@ final class Scavenger {
     private final SegmentSet segments;
     private final Index index;
     private final Supplier<Indexer.Visible> visible;
+    private final RecentEvents recent;
     private final Map<String, StreamRecord> records = new HashMap<>();
 
-    Scavenger(StoreConfig config, SegmentSet segments, Index index, Supplier<Indexer.Visible> visible) {
+    Scavenger(StoreConfig config, SegmentSet segments, Index index, Supplier<Indexer.Visible> visible,
+              RecentEvents recent) {
+        this.recent = recent;
         this.config = config;
         this.segments = segments;
         this.index = index;
@@ -163,6 +166,7 @@ final class Scavenger {
             }
             for (RecordedEvent e : dropped) {
                 b.removeEventId(e);
+                recent.remove(e.position());
             }
             for (long[] f : oldFrames) {
                 b.removeFrame(f[0]);

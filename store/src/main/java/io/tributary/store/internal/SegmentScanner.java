@@ -82,20 +82,20 @@ final class SegmentScanner {
         if (from >= bufStart && from + n <= bufStart + bufLen) {
             return true;
         }
-        if (n > buf.capacity()) {
-            buf = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
-        }
-        // Keep the bytes we already hold from 'from' on, read the rest.
+        // Keep the bytes we already hold from 'from' on (moved to the front, or into a larger
+        // buffer when the frame does not fit), then read the rest.
+        ByteBuffer target = n > buf.capacity() ? ByteBuffer.allocate(Math.max(n, buf.capacity() * 2)) : buf;
         int keep = 0;
         if (from >= bufStart && from < bufStart + bufLen) {
             keep = (int) (bufStart + bufLen - from);
             ByteBuffer src = buf.duplicate();
             src.position((int) (from - bufStart)).limit(bufLen);
-            buf.clear();
-            buf.put(src);
+            target.clear();
+            target.put(src);
         } else {
-            buf.clear();
+            target.clear();
         }
+        buf = target;
         bufStart = from;
         long want = Math.min(buf.capacity(), endOffset - from);
         buf.limit((int) Math.max(want, keep));

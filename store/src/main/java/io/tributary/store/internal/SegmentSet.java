@@ -30,9 +30,23 @@ final class SegmentSet implements AutoCloseable {
         this.segmentSize = segmentSize;
     }
 
-    /** Opens every segment file in {@code dir}, checking headers. */
+    /**
+     * Opens every segment file in {@code dir}.
+     *
+     * @throws io.tributary.core.CorruptedLogException if a segment's header is bad
+     */
     static SegmentSet open(Path dir, FileIO io, long segmentSize) throws IOException {
-        Files.createDirectories(dir);
+        return open(dir, io, segmentSize, true);
+    }
+
+    /**
+     * Opens every segment file. With {@code repair} false (the verifier) nothing is changed:
+     * bad headers are left for the caller to report and stale temporary files stay.
+     */
+    static SegmentSet open(Path dir, FileIO io, long segmentSize, boolean repair) throws IOException {
+        if (repair) {
+            Files.createDirectories(dir);
+        }
         SegmentSet set = new SegmentSet(dir, io, segmentSize);
         List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -42,13 +56,20 @@ final class SegmentSet implements AutoCloseable {
                 if (n >= 0) {
                     FileIO.LogChannel ch = io.open(f, false);
                     set.segments.put(n, new Segment(n, f, ch));
+                    String problem = Segment.checkHeader(ch, n);
+                    if (repair && problem != null) {
+                        set.close();
+                        throw new io.tributary.core.CorruptedLogException(f.toString(), 0, problem);
+                    }
                 } else if (name.endsWith(".tmp") || name.endsWith(".scavenge")) {
                     stale.add(f);
                 }
             }
         }
-        for (Path f : stale) {
-            Files.deleteIfExists(f);
+        if (repair) {
+            for (Path f : stale) {
+                Files.deleteIfExists(f);
+            }
         }
         return set;
     }

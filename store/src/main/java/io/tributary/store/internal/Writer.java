@@ -144,6 +144,7 @@ final class Writer implements Runnable {
     /** Stops taking requests, writes those queued, syncs, and waits for the thread to end. */
     void close() {
         closing = true;
+        queue.offer(new Request.Wake());
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -172,6 +173,9 @@ final class Writer implements Runnable {
                 }
                 flush();
                 afterFlush();
+                if (closing && queue.isEmpty()) {
+                    break;
+                }
             }
             syncAndCheckpoint();
         } catch (Throwable t) {
@@ -207,7 +211,7 @@ final class Writer implements Runnable {
                 processMetadata(m);
             } else if (r instanceof Request.Delete d) {
                 processDelete(d);
-            }
+            } // Request.Wake: nothing to do
         } catch (TributaryException e) {
             r.fail(e);
         } catch (IOException e) {
@@ -498,8 +502,18 @@ final class Writer implements Runnable {
         return true;
     }
 
-    /** A write failed: nothing of the group is acknowledged; undo its state and wipe its bytes. */
+    /**
+     * A write failed: wipe whatever part of the group reached the file (so a crash cannot bring
+     * it back), then fail the group's requests and undo its state.
+     */
     private void abortGroup(IOException cause) {
+        try {
+            TailRecovery.zeroDirtyRegion(current, tail.offset(), Math.min(segments.segmentSize(),
+                    tail.offset() + maxWriteBytes(config)));
+        } catch (IOException e) {
+            fail("could not wipe a failed write in " + current.path() + ": " + e.getMessage(), e);
+            return;
+        }
         StorageException error = new StorageException("could not write to " + current.path() + ": " + cause.getMessage()
                 + (isDiskFull(cause) ? " (the disk is full: free space and retry)" : "")
                 + "; the append was not written", cause);
@@ -516,12 +530,6 @@ final class Writer implements Runnable {
         group.completions.addAll(keep);
         overlay.clear();
         nextPosition = tail.nextPosition();
-        try {
-            TailRecovery.zeroDirtyRegion(current, tail.offset(), Math.min(segments.segmentSize(),
-                    tail.offset() + maxWriteBytes(config)));
-        } catch (IOException e) {
-            fail("could not wipe a failed write in " + current.path() + ": " + e.getMessage(), e);
-        }
     }
 
     private void sync() {
@@ -539,7 +547,7 @@ final class Writer implements Runnable {
         }
     }
 
-    private void afterFlush() throws IOException {
+    private void afterFlush() {
         maybePrepareNextSegment();
         if (unsynced && config.durability() instanceof Durability.Interval i
                 && System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(i.flushIntervalMs())) {
@@ -550,15 +558,19 @@ final class Writer implements Runnable {
         }
     }
 
-    private void onIdle() throws IOException {
+    private void onIdle() {
         if (failure != null) {
             return;
         }
         afterFlush();
     }
 
-    /** Syncs the current segment if needed and records the tail in the checkpoint file. */
-    private void syncAndCheckpoint() throws IOException {
+    /**
+     * Syncs the current segment if needed and records the tail in the checkpoint file. A failed
+     * checkpoint write is not fatal: the previous checkpoint stays valid (it only lags), and the
+     * write is tried again at the next interval.
+     */
+    private void syncAndCheckpoint() {
         if (failure != null) {
             return;
         }
@@ -569,28 +581,35 @@ final class Writer implements Runnable {
         if (tail.equals(lastCheckpointWritten)) {
             return;
         }
-        segments.io().writeAtomically(checkpointFile, tail.toBytes());
-        lastCheckpointWritten = tail;
+        try {
+            segments.io().writeAtomically(checkpointFile, tail.toBytes());
+            lastCheckpointWritten = tail;
+        } catch (IOException e) {
+            LOG.warn("could not update the checkpoint file {}: {}{}; will retry", checkpointFile, e.getMessage(),
+                    isDiskFull(e) ? " (the disk is full)" : "");
+        }
     }
 
-    /** Seals the current segment and continues in a new one. */
+    /**
+     * Seals the current segment and continues in a new one. The writer moves over only once the
+     * checkpoint names the new segment; if anything fails it stays where it was.
+     */
     private void roll() throws IOException {
         if (unsynced || config.durability() != Durability.fsync()) {
             sync();
         }
         long number = current.number() + 1;
-        Segment next;
-        Path prepared = takePrepared(number);
-        if (prepared != null) {
-            next = segments.install(number, prepared);
-        } else {
-            next = segments.create(number);
+        Segment next = segments.get(number); // left by an earlier roll that failed at the checkpoint
+        if (next == null) {
+            Path prepared = takePrepared(number);
+            next = prepared != null ? segments.install(number, prepared) : segments.create(number);
         }
-        tail = new Checkpoint(number, Segment.HEADER_BYTES, nextPosition);
-        segments.io().writeAtomically(checkpointFile, tail.toBytes());
+        Checkpoint moved = new Checkpoint(number, Segment.HEADER_BYTES, nextPosition);
+        segments.io().writeAtomically(checkpointFile, moved.toBytes());
+        tail = moved;
+        current = next;
         lastCheckpointWritten = tail;
         lastCheckpointNanos = System.nanoTime();
-        current = next;
     }
 
     /** Starts preallocating the next segment in the background once the current one is half full. */
