@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -652,39 +651,5 @@ final class Writer implements Runnable {
     private static boolean isDiskFull(IOException e) {
         String m = e.getMessage();
         return m != null && (m.contains("No space left") || m.contains("ENOSPC") || m.contains("Disk quota"));
-    }
-
-    /**
-     * The writer's view of stream versions: an LRU of recent streams. Entries whose changes are
-     * not yet in the index are never evicted (the index could not answer for them yet).
-     */
-    private static final class StreamCache {
-        private record Entry(StreamRecord record, long seq) {
-        }
-
-        private final int capacity;
-        private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
-
-        StreamCache(int capacity) {
-            this.capacity = capacity;
-        }
-
-        StreamRecord get(String name) {
-            Entry e = entries.get(name);
-            return e == null ? null : e.record();
-        }
-
-        void put(String name, StreamRecord record, long seq, long indexedSeq) {
-            entries.put(name, new Entry(record, seq));
-            if (entries.size() > capacity) {
-                var it = entries.values().iterator();
-                // Look at a few of the least recently used; skip those the index does not have yet.
-                for (int scanned = 0; it.hasNext() && entries.size() > capacity && scanned < 16; scanned++) {
-                    if (it.next().seq() <= indexedSeq) {
-                        it.remove();
-                    }
-                }
-            }
-        }
     }
 }
