@@ -35,7 +35,7 @@ import org.rocksdb.WriteOptions;
  * versions   name 0x00 firstVersion    → firstPosition, count   (a run: consecutive versions at consecutive positions)
  * categories category 0x00 firstPosition → count              (a run of consecutive positions in the category)
  * types      type 0x00 firstPosition   → count                (a run of consecutive positions of the type)
- * eventids   eventId, hash(name)       → version, position, name
+ * eventids   eventId ^ hash(name)      → version, position
  * positions  firstPosition of a frame  → segment, offset, lastPosition
  * default    "checkpoint"              → {@link Checkpoint}
  * </pre>
@@ -48,6 +48,10 @@ final class Index implements AutoCloseable {
     }
 
     private static final byte[] CHECKPOINT_KEY = "checkpoint".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID_CHECKPOINT_KEY = "id-checkpoint".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
+    /** Bumped whenever the layout of any column family changes; another value means rebuild. */
+    static final byte[] FORMAT = "tributary-index-4".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dir;
     private final RocksDB db;
@@ -121,6 +125,20 @@ final class Index implements AutoCloseable {
         return Checkpoint.fromBytes(get(meta, CHECKPOINT_KEY));
     }
 
+    /**
+     * The log place the event-id index has reached; it trails {@link #checkpoint()} because
+     * event ids are indexed by their own thread, off the append path. Null for an empty index.
+     */
+    Checkpoint idCheckpoint() {
+        return Checkpoint.fromBytes(get(meta, ID_CHECKPOINT_KEY));
+    }
+
+    /** True when the index was written in the current format (or is empty). */
+    boolean hasCurrentFormat() {
+        byte[] f = get(meta, FORMAT_KEY);
+        return f == null ? checkpoint() == null : java.util.Arrays.equals(f, FORMAT);
+    }
+
     /** True if {@code key} is present in {@code cf}. */
     boolean has(ColumnFamilyHandle cf, byte[] key) {
         return get(cf, key) != null;
@@ -147,9 +165,7 @@ final class Index implements AutoCloseable {
             List<byte[]> values = db.multiGetAsList(cfs, keys);
             List<EventIdEntry> out = new ArrayList<>(values.size());
             for (byte[] v : values) {
-                EventIdEntry e = v == null ? null : new EventIdEntry(Keys.getLong(v, 0), Keys.getLong(v, 8),
-                        new String(v, 16, v.length - 16, StandardCharsets.UTF_8));
-                out.add(e != null && e.stream().equals(stream) ? e : null);
+                out.add(v == null ? null : new EventIdEntry(Keys.getLong(v, 0), Keys.getLong(v, 8), stream));
             }
             return out;
         } catch (RocksDBException e) {
@@ -255,12 +271,19 @@ final class Index implements AutoCloseable {
     final class Batch implements AutoCloseable {
         final WriteBatch wb = new WriteBatch();
 
-        /** Indexes every event of a frame at {@code segment}/{@code offset}. */
+        /**
+         * Indexes a frame at {@code segment}/{@code offset}: its place, and its version, category
+         * and type runs. Event ids go separately through {@link #addEventIds}.
+         */
         void addEvents(List<RecordedEvent> events, long segment, long offset) throws RocksDBException {
             long first = events.get(0).position();
             long last = events.get(events.size() - 1).position();
             putFrame(first, last, segment, offset);
             putRuns(events);
+        }
+
+        /** Indexes the event ids of a frame. */
+        void addEventIds(List<RecordedEvent> events) throws RocksDBException {
             String prevStream = null;
             byte[] streamBytes = null;
             for (RecordedEvent e : events) {
@@ -269,10 +292,9 @@ final class Index implements AutoCloseable {
                     prevStream = s;
                     streamBytes = Keys.utf8(s);
                 }
-                byte[] idv = new byte[16 + streamBytes.length];
+                byte[] idv = new byte[16];
                 Keys.putLong(idv, 0, e.version());
                 Keys.putLong(idv, 8, e.position());
-                System.arraycopy(streamBytes, 0, idv, 16, streamBytes.length);
                 wb.put(eventIds, Keys.eventIdKey(e.eventId(), streamBytes), idv);
             }
         }
@@ -335,7 +357,12 @@ final class Index implements AutoCloseable {
         }
 
         void setCheckpoint(Checkpoint cp) throws RocksDBException {
+            wb.put(meta, FORMAT_KEY, FORMAT);
             wb.put(meta, CHECKPOINT_KEY, cp.toBytes());
+        }
+
+        void setIdCheckpoint(Checkpoint cp) throws RocksDBException {
+            wb.put(meta, ID_CHECKPOINT_KEY, cp.toBytes());
         }
 
         int count() {

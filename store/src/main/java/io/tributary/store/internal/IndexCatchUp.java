@@ -23,9 +23,13 @@ final class IndexCatchUp {
     }
 
     /**
+     * Replays the log from {@code from} to {@code tail}. Frames before {@code idsOnlyBefore} are
+     * already in the main index and only get their event ids indexed (the id index trails).
+     *
      * @return the number of events indexed
      */
-    static long run(Index index, SegmentSet segments, Checkpoint from, Checkpoint tail, int maxFrameBytes) {
+    static long run(Index index, SegmentSet segments, Checkpoint from, Checkpoint idsOnlyBefore, Checkpoint tail,
+                    int maxFrameBytes) {
         long events = 0;
         long started = System.nanoTime();
         long lastReport = started;
@@ -46,25 +50,33 @@ final class IndexCatchUp {
                 while (sc.next() == SegmentScanner.Kind.FRAME) {
                     Frame f = sc.frame();
                     long frameOffset = sc.frameOffset();
+                    // Frames before idsOnlyBefore are in the main index already: replaying their
+                    // stream changes again would not be idempotent (a delete after a recreate).
+                    boolean idsOnly = !new Checkpoint(segNo, frameOffset, 0).atOrAfter(idsOnlyBefore);
+                    long next = at.nextPosition();
                     if (f instanceof Frame.Events ev) {
-                        batch.addEvents(ev.events(), segNo, frameOffset);
-                        applyEvents(index, streams, ev.events());
+                        batch.addEventIds(ev.events());
                         events += ev.events().size();
                         batchEvents += ev.events().size();
-                        at = new Checkpoint(segNo, sc.offset(), ev.lastPosition() + 1);
+                        next = ev.lastPosition() + 1;
+                        if (!idsOnly) {
+                            batch.addEvents(ev.events(), segNo, frameOffset);
+                            applyEvents(index, streams, ev.events());
+                        }
+                    } else if (idsOnly) {
+                        // a control frame already applied
                     } else if (f instanceof Frame.Metadata m) {
                         streams.put(m.stream(), current(index, streams, m.stream()).withMetadata(m.metadata()));
-                        at = new Checkpoint(segNo, sc.offset(), at.nextPosition());
                     } else if (f instanceof Frame.Delete d) {
                         StreamRecord r = current(index, streams, d.stream());
                         if (d.lastVersion() > r.lastVersion()) {
                             r = new StreamRecord(d.lastVersion(), r.lastPosition(), r.state(), r.deletedBefore(), r.metadata());
                         }
                         streams.put(d.stream(), r.deleted(d.hard()));
-                        at = new Checkpoint(segNo, sc.offset(), at.nextPosition());
                     }
+                    at = new Checkpoint(segNo, sc.offset(), next);
                     if (batchEvents >= BATCH_EVENTS) {
-                        flush(index, batch, streams, at);
+                        flush(index, batch, streams, at, at.atOrAfter(idsOnlyBefore) ? at : idsOnlyBefore);
                         batch = index.batch();
                         batchEvents = 0;
                         streams.clear();
@@ -89,7 +101,7 @@ final class IndexCatchUp {
                 offset = Segment.HEADER_BYTES;
                 at = new Checkpoint(segNo, offset, at.nextPosition());
             }
-            flush(index, batch, streams, tail);
+            flush(index, batch, streams, tail, tail);
         } catch (IOException | RocksDBException e) {
             throw new StorageException("rebuilding the index failed: " + e.getMessage(), e);
         } finally {
@@ -101,11 +113,12 @@ final class IndexCatchUp {
         return events;
     }
 
-    private static void flush(Index index, Index.Batch batch, Map<String, StreamRecord> streams, Checkpoint at)
-            throws RocksDBException {
+    private static void flush(Index index, Index.Batch batch, Map<String, StreamRecord> streams, Checkpoint idsAt,
+                              Checkpoint at) throws RocksDBException {
         for (Map.Entry<String, StreamRecord> e : streams.entrySet()) {
             batch.putStream(e.getKey(), e.getValue());
         }
+        batch.setIdCheckpoint(idsAt);
         batch.setCheckpoint(at);
         index.write(batch);
         batch.close();

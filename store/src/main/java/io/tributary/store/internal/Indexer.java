@@ -4,7 +4,6 @@ import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreFailedException;
 import io.tributary.core.TributaryException;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +26,7 @@ final class Indexer implements Runnable {
     private final Index index;
     private final RecentEvents recent;
     private final HeadNotifier notifier;
-    private final Map<InflightKey, Index.EventIdEntry> inflightIds;
+    private final IdIndexer idIndexer;
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(64);
     private final Thread thread;
     private volatile Visible visible;
@@ -39,16 +38,17 @@ final class Indexer implements Runnable {
 
     Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Map<InflightKey, Index.EventIdEntry> inflightIds,
             Visible initial) {
+        this.idIndexer = new IdIndexer(index, inflightIds);
         this.index = index;
         this.recent = recent;
         this.notifier = notifier;
-        this.inflightIds = inflightIds;
         this.visible = initial;
         this.thread = new Thread(this, "tributary-indexer");
         this.thread.setDaemon(true);
     }
 
     void start() {
+        idIndexer.start();
         thread.start();
     }
 
@@ -61,7 +61,7 @@ final class Indexer implements Runnable {
     }
 
     TributaryException failure() {
-        return failure;
+        return failure != null ? failure : idIndexer.failure();
     }
 
     /** Hands a written group over; blocks when the indexer is 64 groups behind (back-pressure). */
@@ -103,6 +103,7 @@ final class Indexer implements Runnable {
                 return;
             }
             if (g == END) {
+                idIndexer.finish();
                 return;
             }
             apply(g);
@@ -144,10 +145,8 @@ final class Indexer implements Runnable {
         }
         visible = new Visible(g.lastPosition, g.end);
         indexedSeq = g.seq;
-        for (InflightKey id : g.inflightIds) {
-            inflightIds.remove(id);
-        }
         notifier.signalAll();
+        idIndexer.enqueue(g);
         appendsCompleted.addAndGet(g.requests.size());
         eventsCompleted.addAndGet(g.events);
         for (Runnable c : g.completions) {

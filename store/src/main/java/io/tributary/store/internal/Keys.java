@@ -48,8 +48,9 @@ final class Keys {
     }
 
     /**
-     * The event-id index key: the id and a 64-bit FNV-1a hash of the stream name, so the same id
-     * may be used in different streams and a lookup for (id, stream) is a point read.
+     * The event-id index key: the id with a 64-bit FNV-1a hash of the stream name folded into it,
+     * so the same id may be used in different streams and a lookup for (id, stream) is a point
+     * read of a 16-byte key (a false match needs a 128-bit collision).
      */
     static byte[] eventIdKey(UUID id, byte[] stream) {
         long h = 0xcbf29ce484222325L;
@@ -57,10 +58,9 @@ final class Keys {
             h ^= b & 0xFF;
             h *= 0x100000001b3L;
         }
-        byte[] k = new byte[24];
-        putLong(k, 0, id.getMostSignificantBits());
+        byte[] k = new byte[16];
+        putLong(k, 0, id.getMostSignificantBits() ^ h);
         putLong(k, 8, id.getLeastSignificantBits());
-        putLong(k, 16, h);
         return k;
     }
 

@@ -95,16 +95,26 @@ public final class LogStore implements EmbeddedEventStore {
             }
             idx = openIndex(indexDir);
             Checkpoint indexed = idx.checkpoint();
-            if (indexed != null && (!tail.atOrAfter(indexed) || indexed.nextPosition() > tail.nextPosition())) {
-                LOG.warn("the index is ahead of the log (index at {}, log ends at {}): rebuilding it", indexed, tail);
+            Checkpoint idsIndexed = idx.idCheckpoint();
+            String rebuild = null;
+            if (!idx.hasCurrentFormat()) {
+                rebuild = "it was written by another version of Tributary";
+            } else if (indexed != null && (!tail.atOrAfter(indexed) || indexed.nextPosition() > tail.nextPosition())) {
+                rebuild = "it is ahead of the log (index at " + indexed + ", log ends at " + tail + ")";
+            } else if (indexed != null && (idsIndexed == null || !indexed.atOrAfter(idsIndexed))) {
+                rebuild = "its event-id part is inconsistent";
+            }
+            if (rebuild != null) {
+                LOG.warn("rebuilding the index from the log: {}", rebuild);
                 idx.close();
                 Index.destroy(indexDir);
                 idx = openIndex(indexDir);
                 indexed = null;
+                idsIndexed = null;
             }
-            Checkpoint from = indexed != null ? indexed
-                    : new Checkpoint(segs.all().get(0).number(), Segment.HEADER_BYTES, 0);
-            IndexCatchUp.run(idx, segs, from, tail, maxFrame);
+            Checkpoint start = new Checkpoint(segs.all().get(0).number(), Segment.HEADER_BYTES, 0);
+            IndexCatchUp.run(idx, segs, idsIndexed != null ? idsIndexed : start, indexed != null ? indexed : start,
+                    tail, maxFrame);
 
             this.segments = segs;
             this.index = idx;
