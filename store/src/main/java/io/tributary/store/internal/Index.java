@@ -35,7 +35,7 @@ import org.rocksdb.WriteOptions;
  * versions   name 0x00 firstVersion    → firstPosition, count   (a run: consecutive versions at consecutive positions)
  * categories category 0x00 firstPosition → count              (a run of consecutive positions in the category)
  * types      type 0x00 firstPosition   → count                (a run of consecutive positions of the type)
- * eventids   eventId ^ hash(name)      → version, position
+ * eventids   eventId, hash(name)       → version, position
  * positions  firstPosition of a frame  → segment, offset, lastPosition
  * default    "checkpoint"              → {@link Checkpoint}
  * </pre>
@@ -51,7 +51,7 @@ final class Index implements AutoCloseable {
     private static final byte[] ID_CHECKPOINT_KEY = "id-checkpoint".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     /** Bumped whenever the layout of any column family changes; another value means rebuild. */
-    static final byte[] FORMAT = "tributary-index-4".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] FORMAT = "tributary-index-5".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dir;
     private final RocksDB db;
