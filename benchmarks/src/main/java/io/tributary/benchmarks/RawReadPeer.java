@@ -19,10 +19,11 @@ import java.util.stream.Stream;
  * (the used part of the log; segments are preallocated). No decoding: the ceiling of a
  * sequential scan of these files on this machine.
  *
- * <p>The store's internals are not visible here, so segment files are recognised by size:
- * every regular file under the data directory whose size is exactly {@code segmentBytes}
- * (segments are preallocated to that size), read in path order. With {@code segmentBytes <= 0}
- * every regular file is read.
+ * <p>The store's internals are not visible here, so segment files are recognised from the
+ * outside: every regular file under the data directory whose size is exactly
+ * {@code segmentBytes} (segments are preallocated to that size) or whose name starts with
+ * {@code segment} (a segment not yet preallocated), read in path order. With
+ * {@code segmentBytes <= 0} every regular file is read.
  */
 final class RawReadPeer {
     private RawReadPeer() {
@@ -95,7 +96,8 @@ final class RawReadPeer {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isRegularFile).sorted().forEach(path -> {
                 try {
-                    if (segmentBytes <= 0 || Files.size(path) == segmentBytes) {
+                    if (segmentBytes <= 0 || Files.size(path) == segmentBytes
+                            || path.getFileName().toString().startsWith("segment")) {
                         files.add(path);
                     }
                 } catch (IOException e) {

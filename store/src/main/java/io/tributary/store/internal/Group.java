@@ -19,6 +19,7 @@ final class Group {
     final List<WrittenFrame> frames = new ArrayList<>();
     final Map<String, StreamRecord> streams = new HashMap<>();
     final List<Runnable> completions = new ArrayList<>();
+    /** Every request completed by this group (failed with it if the group fails). */
     final List<Request> requests = new ArrayList<>();
     final List<InflightKey> inflightIds = new ArrayList<>();
     Checkpoint end;

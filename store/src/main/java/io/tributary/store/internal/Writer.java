@@ -211,6 +211,12 @@ final class Writer implements Runnable {
             } else if (r instanceof Request.Delete d) {
                 processDelete(d);
             } // Request.Wake: nothing to do
+        } catch (WrongExpectedVersionException | DuplicateEventException | StreamDeletedException
+                 | StreamNotFoundException e) {
+            // A refusal can be caused by an append that is written but not yet readable. Report
+            // it in order, after that append is visible, so a caller who reloads sees why.
+            group.requests.add(r);
+            group.completions.add(() -> r.fail(e));
         } catch (TributaryException e) {
             r.fail(e);
         } catch (IOException e) {
@@ -241,6 +247,7 @@ final class Writer implements Runnable {
                 original.add(new AppendResult(d.stream(), d.firstVersion(), d.lastVersion(), pos));
             }
             MultiAppendResult result = new MultiAppendResult(original, pos);
+            group.requests.add(a);
             group.completions.add(() -> a.future().complete(result));
             return;
         }
