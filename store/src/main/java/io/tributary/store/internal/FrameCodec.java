@@ -186,19 +186,29 @@ public final class FrameCodec {
      * @throws IllegalStateException if the CRC fails or the payload does not parse
      */
     static Frame decode(ByteBuffer buf, int start) {
+        return decode(buf, start, null);
+    }
+
+    /**
+     * Like {@link #decode(ByteBuffer, int)}, but of an events frame only the events whose
+     * position {@code wanted} accepts are materialised (the others are checked and skipped):
+     * reading one event of a large frame does not allocate the rest.
+     */
+    static Frame decode(ByteBuffer buf, int start, java.util.function.LongPredicate wanted) {
         int length = buf.getInt(start);
         int stored = buf.getInt(start + 4);
         if (crc(buf, start, length) != stored) {
             throw new IllegalStateException("checksum mismatch");
         }
         try {
-            return decodePayload(buf.duplicate().position(start + HEADER_BYTES).limit(start + HEADER_BYTES + length));
+            return decodePayload(buf.duplicate().position(start + HEADER_BYTES).limit(start + HEADER_BYTES + length),
+                    wanted);
         } catch (RuntimeException e) {
             throw new IllegalStateException("payload does not parse: " + e, e);
         }
     }
 
-    private static Frame decodePayload(ByteBuffer in) {
+    private static Frame decodePayload(ByteBuffer in, java.util.function.LongPredicate wanted) {
         byte kind = in.get();
         long ts = in.getLong();
         switch (kind) {
@@ -219,6 +229,13 @@ public final class FrameCodec {
                     StreamName stream = names[in.getShort() & 0xFFFF];
                     long position = in.getLong();
                     long version = in.getLong();
+                    if (wanted != null && !wanted.test(position)) {
+                        skip(in, 16);
+                        skip(in, in.getShort() & 0xFFFF);
+                        skip(in, in.getInt());
+                        skip(in, in.getInt());
+                        continue;
+                    }
                     UUID id = new UUID(in.getLong(), in.getLong());
                     String type = string(in, in.getShort() & 0xFFFF);
                     // Batches usually repeat one type; share the instance.
@@ -232,6 +249,9 @@ public final class FrameCodec {
                 }
                 if (in.hasRemaining()) {
                     throw new IllegalStateException(in.remaining() + " trailing bytes");
+                }
+                if (events.isEmpty()) {
+                    throw new IllegalStateException("none of the wanted positions is in this frame");
                 }
                 return new Frame.Events(ts, events);
             }
@@ -258,6 +278,13 @@ public final class FrameCodec {
             default:
                 throw new IllegalStateException("unknown frame kind " + kind);
         }
+    }
+
+    private static void skip(ByteBuffer in, int length) {
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalStateException("bad length " + length);
+        }
+        in.position(in.position() + length);
     }
 
     private static String string(ByteBuffer in, int length) {

@@ -84,11 +84,11 @@ final class Indexer implements Runnable {
         }
     }
 
-    /** Marks the pipeline failed (the writer hit a fatal error). */
-    void fail(TributaryException error) {
-        if (failure == null) {
-            failure = error;
-        }
+    /**
+     * The writer hit a fatal error: wake waiters. Groups already written (and synced) are still
+     * indexed and acknowledged: a later failure does not undo them.
+     */
+    void writerFailed() {
         notifier.signalAll();
     }
 

@@ -302,24 +302,45 @@ final class LogReader {
     List<RecordedEvent> eventsAt(long[] positions, int n) {
         List<RecordedEvent> out = new ArrayList<>(n);
         Frame.Events frame = null;
-        for (int i = 0; i < n; i++) {
-            long p = positions[i];
-            RecordedEvent e = recent.get(p);
-            if (e == null) {
-                if (frame == null || p < frame.firstPosition() || p > frame.lastPosition()) {
-                    Index.FrameLocation loc = index.frameAtOrBefore(p);
-                    if (loc == null || loc.lastPosition() < p) {
-                        continue;
+        Index.FrameLocation loc = null;
+        try (RocksIterator frames = index.iterator(index.positions)) {
+            for (int i = 0; i < n; i++) {
+                long p = positions[i];
+                RecordedEvent e = recent.get(p);
+                if (e == null) {
+                    if (loc == null || p < loc.firstPosition() || p > loc.lastPosition()) {
+                        frames.seekForPrev(Keys.longKey(p));
+                        if (!frames.isValid()) {
+                            continue;
+                        }
+                        byte[] v = frames.value();
+                        loc = new Index.FrameLocation(Keys.getLong(frames.key(), 0), Keys.getLong(v, 0),
+                                Keys.getLong(v, 8), Keys.getLong(v, 16));
+                        if (loc.lastPosition() < p) {
+                            continue;
+                        }
+                        frame = readFrame(loc, wantedIn(positions, i, n, loc));
                     }
-                    frame = readFrame(loc);
+                    e = find(frame.events(), p);
                 }
-                e = find(frame.events(), p);
-            }
-            if (e != null) {
-                out.add(e);
+                if (e != null) {
+                    out.add(e);
+                }
             }
         }
         return out;
+    }
+
+    /** The positions of {@code positions[from..n)} that lie in the frame at {@code loc}. */
+    private static java.util.function.LongPredicate wantedIn(long[] positions, int from, int n,
+                                                            Index.FrameLocation loc) {
+        java.util.Set<Long> wanted = new java.util.HashSet<>();
+        for (int j = from; j < n; j++) {
+            if (positions[j] >= loc.firstPosition() && positions[j] <= loc.lastPosition()) {
+                wanted.add(positions[j]);
+            }
+        }
+        return wanted::contains;
     }
 
     private static RecordedEvent find(List<RecordedEvent> events, long position) {
@@ -344,6 +365,11 @@ final class LogReader {
      * segment, so a mismatch is retried once with a fresh location before it is corruption.
      */
     Frame.Events readFrame(Index.FrameLocation loc) {
+        return readFrame(loc, null);
+    }
+
+    /** Reads the frame at {@code loc}, materialising only the events {@code wanted} accepts (all when null). */
+    Frame.Events readFrame(Index.FrameLocation loc, java.util.function.LongPredicate wanted) {
         String problem = null;
         Index.FrameLocation l = loc;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -359,8 +385,9 @@ final class LogReader {
                     } else {
                         ByteBuffer whole = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + length);
                         readFully(seg, whole, l.offset());
-                        Frame f = FrameCodec.decode(whole, 0);
-                        if (f instanceof Frame.Events ev && ev.firstPosition() == l.firstPosition()) {
+                        Frame f = FrameCodec.decode(whole, 0, wanted);
+                        if (f instanceof Frame.Events ev && (wanted == null ? ev.firstPosition() == l.firstPosition()
+                                : ev.firstPosition() >= l.firstPosition() && ev.lastPosition() <= l.lastPosition())) {
                             return ev;
                         }
                         problem = "expected events from position " + l.firstPosition();

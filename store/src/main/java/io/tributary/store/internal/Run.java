@@ -33,7 +33,7 @@ record Run(RecordedEvent first, int versionCount) {
         int start = 0;
         for (int i = 1; i <= events.size(); i++) {
             if (i == events.size() || !continues(events.get(i - 1), events.get(i))
-                    || !events.get(i).stream().category().equals(events.get(start).stream().category())) {
+                    || !sameCategory(events.get(i - 1), events.get(i))) {
                 runs.add(new Run(events.get(start), i - start));
                 start = i;
             }
@@ -53,6 +53,11 @@ record Run(RecordedEvent first, int versionCount) {
             }
         }
         return runs;
+    }
+
+    private static boolean sameCategory(RecordedEvent a, RecordedEvent b) {
+        // Most runs are one stream: compare names before cutting out categories.
+        return a.stream().equals(b.stream()) || a.stream().category().equals(b.stream().category());
     }
 
     private static boolean continues(RecordedEvent a, RecordedEvent b) {

@@ -652,7 +652,7 @@ final class Writer implements Runnable {
         }
         group = new Group();
         overlay.clear();
-        indexer.fail(failure);
+        indexer.writerFailed();
     }
 
     private static boolean isDiskFull(IOException e) {
