@@ -1,0 +1,93 @@
+package io.tributary.server.internal;
+
+import io.tributary.server.ServerConfig;
+import io.tributary.server.TributaryServer;
+import io.tributary.store.Durability;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tributary serve}: runs the server until the process is stopped (Ctrl-C or SIGTERM
+ * stop it gracefully). Flags override the configuration file.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the HTTP server (HTTP-API.md) on an embedded store.",
+                "Prints 'listening on http://<address>:<port>' once it accepts requests."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "the data directory (default: ./data, or 'data' in the config file)")
+    private Path data;
+
+    @Option(names = "--port", paramLabel = "N", description = "the TCP port; 0 picks a free one (default: 7070)")
+    private Integer port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "the address to listen on (default: 127.0.0.1)")
+    private String bind;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN",
+            description = "require 'Authorization: Bearer TOKEN' on every endpoint but /health")
+    private String authToken;
+
+    @Option(names = "--durability", paramLabel = "MODE", description = "fsync (default), none or interval:<ms>")
+    private String durability;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "a YAML configuration file; flags override it")
+    private Path config;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Starts the server and blocks until the JVM shuts down. */
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig serverConfig = configuration();
+        TributaryServer server = TributaryServer.start(serverConfig);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "tributary-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on http://" + serverConfig.bindAddress() + ":" + server.port());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private ServerConfig configuration() {
+        ServerConfig.Builder builder = ServerConfig.builder(Path.of("data"));
+        try {
+            if (config != null) {
+                Path fromFile = ConfigFile.apply(config, builder);
+                if (fromFile != null) {
+                    builder.dataDirectory(fromFile);
+                }
+            }
+            if (data != null) {
+                builder.dataDirectory(data);
+            }
+            if (port != null) {
+                builder.port(port);
+            }
+            if (bind != null) {
+                builder.bindAddress(bind);
+            }
+            if (authToken != null) {
+                builder.authToken(authToken);
+            }
+            if (durability != null) {
+                builder.durability(Durability.parse(durability));
+            }
+            return builder.build();
+        } catch (ConfigFile.InvalidConfigException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

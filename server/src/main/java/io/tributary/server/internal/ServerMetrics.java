@@ -1,0 +1,110 @@
+package io.tributary.server.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.StoreStats;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The server's Micrometer registry, scraped in Prometheus text format at {@code /metrics}:
+ * the store's counters, HTTP append latency and size, SSE subscriptions and their lag, JVM.
+ */
+public final class ServerMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Timer appendLatency;
+    private final Counter appendRejected;
+    private final Counter appendBytes;
+    private final Set<SseStream> subscriptions = ConcurrentHashMap.newKeySet();
+
+    /** Registers the meters of {@code store}. */
+    public ServerMetrics(EmbeddedEventStore store) {
+        storeCounter(store, "tributary.store.appends", "append requests acknowledged", StoreStats::appendsCompleted);
+        storeCounter(store, "tributary.store.events", "events acknowledged", StoreStats::eventsAppended);
+        storeCounter(store, "tributary.store.written", "log bytes written", StoreStats::bytesWritten);
+        storeCounter(store, "tributary.store.fsyncs", "fsync calls", StoreStats::fsyncs);
+        storeCounter(store, "tributary.store.group.commits", "group-commit write calls", StoreStats::groupCommits);
+        Gauge.builder("tributary.store.head.position", store, s -> s.headPosition())
+                .description("position of the newest readable event").register(registry);
+        Gauge.builder("tributary.store.segments", store, s -> s.stats().segments())
+                .description("segment files in the data directory").register(registry);
+        Gauge.builder("tributary.store.queued.appends", store, s -> s.stats().queuedAppends())
+                .description("append requests waiting for the writer").register(registry);
+        appendLatency = Timer.builder("tributary.http.append.latency")
+                .description("time from receiving an append request to its durable acknowledgement")
+                .publishPercentileHistogram().register(registry);
+        appendRejected = Counter.builder("tributary.http.append.rejected")
+                .description("append requests refused (4xx/5xx)").register(registry);
+        appendBytes = Counter.builder("tributary.http.append.body").baseUnit("bytes")
+                .description("bytes of append request bodies received").register(registry);
+        Gauge.builder("tributary.subscriptions", subscriptions, Set::size)
+                .description("open Server-Sent-Events subscriptions").register(registry);
+        Gauge.builder("tributary.subscriptions.lag", this, m -> m.maxLag(store.headPosition()))
+                .description("largest number of positions an SSE subscriber is behind the head").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private void storeCounter(EmbeddedEventStore store, String name, String description,
+                              ToDoubleFunction<StoreStats> value) {
+        FunctionCounter.builder(name, store, s -> value.applyAsDouble(s.stats()))
+                .description(description).register(registry);
+    }
+
+    private double maxLag(long head) {
+        long max = 0;
+        for (SseStream s : subscriptions) {
+            max = Math.max(max, s.lag(head));
+        }
+        return max;
+    }
+
+    void appendAccepted(long startNanos, int bodyBytes) {
+        appendLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        appendBytes.increment(bodyBytes);
+    }
+
+    void appendRejected() {
+        appendRejected.increment();
+    }
+
+    void opened(SseStream stream) {
+        subscriptions.add(stream);
+    }
+
+    void closed(SseStream stream) {
+        subscriptions.remove(stream);
+    }
+
+    Set<SseStream> subscriptions() {
+        return subscriptions;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,64 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.store.Durability;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands (append, read, tail, streams) against a real server. */
+class CliClientIT {
+    @Test
+    void appendsReadsTailsAndListsOverHttp(@TempDir Path dir) throws Exception {
+        try (TributaryServer server = TributaryServer.start(ServerConfig.builder(dir).port(0)
+                .durability(Durability.none()).authToken("t").build())) {
+            String url = server.uri().toString();
+            CliTest.Result appended = CliTest.run("append", "account-1", "--type", "Deposited", "--data", "{\"amount\":5}",
+                    "--expected-version", "no_stream", "--url", url, "--auth-token", "t");
+            assertThat(appended.code()).as(appended.err()).isZero();
+            assertThat(appended.out()).contains("\"lastVersion\":0");
+
+            CliTest.Result conflict = CliTest.run("append", "account-1", "--type", "Deposited",
+                    "--expected-version", "no_stream", "--url", url, "--auth-token", "t");
+            assertThat(conflict.code()).isEqualTo(1);
+            assertThat(conflict.err()).contains("409 wrong_expected_version");
+
+            CliTest.Result read = CliTest.run("read", "account-1", "--url", url, "--auth-token", "t");
+            assertThat(read.code()).isZero();
+            assertThat(read.out()).contains("\"type\":\"Deposited\"", "\"data\":{\"amount\":5}");
+            assertThat(CliTest.run("read", "--url", url, "--auth-token", "t").out().lines()).hasSize(1);
+
+            CliTest.Result streams = CliTest.run("streams", "--url", url, "--auth-token", "t");
+            assertThat(streams.out().trim()).isEqualTo("account-1 0 0");
+
+            CompletableFuture<CliTest.Result> tail = CompletableFuture.supplyAsync(() ->
+                    CliTest.run("tail", "account-1", "--from", "0", "--count", "2", "--url", url, "--auth-token", "t"));
+            CliTest.run("append", "account-1", "--type", "Withdrawn", "--url", url, "--auth-token", "t");
+            CliTest.Result tailed = tail.get(20, TimeUnit.SECONDS);
+            assertThat(tailed.code()).isZero();
+            assertThat(tailed.out().lines()).hasSize(2);
+            assertThat(tailed.out()).contains("Withdrawn");
+
+            CliTest.Result unauthorized = CliTest.run("streams", "--url", url);
+            assertThat(unauthorized.code()).isEqualTo(1);
+            assertThat(unauthorized.err()).contains("401");
+        }
+    }
+
+    @Test
+    void anUnreachableServerFailsWithExitCodeOne() {
+        CliTest.Result r = CliTest.run("streams", "--url", "http://127.0.0.1:1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot reach the server");
+    }
+
+    @Test
+    void invalidDataJsonIsAUsageError() {
+        CliTest.Result r = CliTest.run("append", "a-1", "--type", "A", "--data", "{nope", "--url", "http://127.0.0.1:1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--data");
+    }
+}

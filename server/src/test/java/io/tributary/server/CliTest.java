@@ -1,0 +1,115 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The executable's argument handling and exit codes, run in-process. */
+class CliTest {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TributaryCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Nested
+    class Usage {
+        @Test
+        void helpListsTheCommandsAndExitsZero() {
+            Result r = run("--help");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("serve", "demo", "bank", "verify", "append", "read", "tail", "streams");
+        }
+
+        @Test
+        void everyCommandHasHelp() {
+            for (String command : new String[] {"serve", "demo", "bank", "verify", "append", "read", "tail", "streams"}) {
+                Result r = run(command, "--help");
+                assertThat(r.code()).as(command).isZero();
+                assertThat(r.out()).as(command).contains("Usage: tributary " + command);
+            }
+            assertThat(run("serve", "--help").out()).contains("--data", "--port", "--bind", "--auth-token", "--config");
+        }
+
+        @Test
+        void noCommandIsAUsageError() {
+            Result r = run();
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("missing command");
+        }
+
+        @Test
+        void anUnknownCommandOrOptionIsAUsageError() {
+            assertThat(run("frobnicate").code()).isEqualTo(2);
+            Result r = run("serve", "--no-such-option");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--no-such-option");
+        }
+
+        @Test
+        void badFlagValuesAreUsageErrorsNamingTheFlag() {
+            Result notNumber = run("serve", "--port", "abc");
+            assertThat(notNumber.code()).isEqualTo(2);
+            assertThat(notNumber.err()).contains("--port");
+            Result outOfRange = run("serve", "--port", "70000");
+            assertThat(outOfRange.code()).isEqualTo(2);
+            assertThat(outOfRange.err()).contains("port");
+            Result durability = run("serve", "--durability", "sometimes");
+            assertThat(durability.code()).isEqualTo(2);
+            assertThat(durability.err()).contains("durability");
+            assertThat(run("verify").code()).isEqualTo(2);
+            assertThat(run("append", "a-1").code()).isEqualTo(2);
+            assertThat(run("read", "--limit", "many").code()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    class Config {
+        @Test
+        void anUnknownKeyFailsAtStartNamingTheKey(@TempDir Path dir) throws Exception {
+            Path file = dir.resolve("tributary.yaml");
+            Files.writeString(file, "port: 0\nprot: 7070\n");
+            Result r = run("serve", "--config", file.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("'prot'");
+        }
+
+        @Test
+        void aValueOfTheWrongKindFailsNamingTheKey(@TempDir Path dir) throws Exception {
+            Path file = dir.resolve("tributary.yaml");
+            Files.writeString(file, "maxEventBytes: lots\n");
+            Result r = run("serve", "--config", file.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("'maxEventBytes'");
+            Files.writeString(file, "durability: sometimes\n");
+            assertThat(run("serve", "--config", file.toString()).err()).contains("'durability'");
+        }
+
+        @Test
+        void aMissingFileFails(@TempDir Path dir) {
+            Result r = run("serve", "--config", dir.resolve("absent.yaml").toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("absent.yaml");
+        }
+    }
+
+    @Nested
+    class Verify {
+        @Test
+        void aMissingDirectoryIsAUsageError(@TempDir Path dir) {
+            Result r = run("verify", "--data", dir.resolve("nope").toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("not a directory");
+        }
+    }
+}
