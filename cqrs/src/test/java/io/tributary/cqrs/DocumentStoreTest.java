@@ -1,0 +1,143 @@
+package io.tributary.cqrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both document stores: transactions, indexes, slots. */
+class DocumentStoreTest {
+    static final IndexDefinition BY_CUSTOMER = IndexDefinition.of("orders", "customer");
+
+    /** A typed document. */
+    record Order(String customer, int total) {
+    }
+
+    abstract static class Contract {
+        @TempDir
+        Path dir;
+        DocumentStore docs;
+
+        abstract DocumentStore open();
+
+        @BeforeEach
+        void setUp() {
+            docs = open();
+        }
+
+        @AfterEach
+        void tearDown() {
+            docs.close();
+        }
+
+        @Test
+        void commitsDocumentsWithTheCheckpoint() {
+            docs.commit("p", 7, w -> w.put("orders", "1", new Order("ada", 10)));
+            assertThat(docs.checkpoint("p")).isEqualTo(7);
+            assertThat(docs.get("p", "orders", "1", Order.class)).contains(new Order("ada", 10));
+            assertThat(docs.checkpoint("other")).isEqualTo(-1);
+        }
+
+        @Test
+        void aFailingTransactionLeavesNothingBehind() {
+            docs.commit("p", 1, w -> w.put("orders", "1", new Order("ada", 10)));
+            assertThatThrownBy(() -> docs.commit("p", 2, w -> {
+                w.put("orders", "1", new Order("ada", 99));
+                w.put("orders", "2", new Order("bob", 1));
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            assertThat(docs.checkpoint("p")).isEqualTo(1);
+            assertThat(docs.get("p", "orders", "1", Order.class)).contains(new Order("ada", 10));
+            assertThat(docs.get("p", "orders", "2")).isEmpty();
+            assertThat(docs.findBy("p", "orders", "customer", "bob")).isEmpty();
+        }
+
+        @Test
+        void readsInsideATransactionSeeItsOwnWrites() {
+            docs.commit("p", 1, w -> {
+                w.put("orders", "1", new Order("ada", 1));
+                ObjectNode d = w.get("orders", "1").orElseThrow();
+                w.put("orders", "1", d.put("total", d.get("total").asInt() + 1));
+                w.delete("orders", "gone");
+            });
+            assertThat(docs.get("p", "orders", "1", Order.class)).contains(new Order("ada", 2));
+        }
+
+        @Test
+        void findsByAnIndexedFieldAndKeepsTheIndexCurrent() {
+            docs.commit("p", 1, w -> {
+                w.put("orders", "1", new Order("ada", 1));
+                w.put("orders", "2", new Order("ada", 2));
+                w.put("orders", "3", new Order("bob", 3));
+            });
+            assertThat(docs.findBy("p", "orders", "customer", "ada")).extracting(d -> d.get("total").asInt()).containsExactly(1, 2);
+            docs.commit("p", 2, w -> {
+                w.put("orders", "1", new Order("bob", 1));
+                w.delete("orders", "2");
+            });
+            assertThat(docs.findBy("p", "orders", "customer", "ada")).isEmpty();
+            assertThat(docs.findBy("p", "orders", "customer", "bob")).extracting(d -> d.get("total").asInt()).containsExactly(1, 3);
+            assertThat(docs.all("p", "orders")).hasSize(2);
+        }
+
+        @Test
+        void refusesAQueryOnAFieldWithoutAnIndex() {
+            assertThatThrownBy(() -> docs.findBy("p", "orders", "total", 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no index on orders.total");
+        }
+
+        @Test
+        void resetDeletesASlotAndActivateSwitchesReaders() {
+            docs.commit("p", 1, w -> w.put("orders", "1", new Order("ada", 1)));
+            docs.commit("p~1", 1, w -> w.put("orders", "1", new Order("ada", 2)));
+            docs.activate("p", "p~1");
+            assertThat(docs.get("p", "orders", "1", Order.class)).contains(new Order("ada", 2));
+            assertThat(docs.findBy("p", "orders", "customer", "ada")).hasSize(1);
+            docs.reset("p", w -> { });
+            assertThat(docs.contents("p")).isEmpty();
+            assertThat(docs.checkpoint("p")).isEqualTo(-1);
+            assertThat(docs.contents("p~1")).isEqualTo(Map.of("orders/1", "{\"customer\":\"ada\",\"total\":2}"));
+        }
+
+        @Test
+        void rejectsDocumentsThatAreNotObjects() {
+            assertThatThrownBy(() -> docs.commit("p", 1, w -> w.put("orders", "1", List.of(1))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
+        }
+    }
+
+    @Nested
+    class InMemory extends Contract {
+        @Override
+        DocumentStore open() {
+            return DocumentStore.inMemory(BY_CUSTOMER);
+        }
+    }
+
+    @Nested
+    class RocksDb extends Contract {
+        @Override
+        DocumentStore open() {
+            return DocumentStore.rocksDb(dir, BY_CUSTOMER);
+        }
+
+        @Test
+        void keepsDocumentsIndexesAndSlotsAcrossAReopen() {
+            docs.commit("p~1", 5, w -> w.put("orders", "1", new Order("ada", 1)));
+            docs.activate("p", "p~1");
+            docs.close();
+            docs = open();
+            assertThat(docs.checkpoint("p~1")).isEqualTo(5);
+            assertThat(docs.activeSlot("p")).isEqualTo("p~1");
+            assertThat(docs.findBy("p", "orders", "customer", "ada")).hasSize(1);
+        }
+    }
+}
