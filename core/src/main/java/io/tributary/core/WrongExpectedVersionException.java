@@ -16,9 +16,9 @@ public final class WrongExpectedVersionException extends TributaryException {
      * @param actualVersion the stream's current last version, or {@code -1} if it has no events
      */
     public WrongExpectedVersionException(StreamName stream, ExpectedVersion expected, long actualVersion) {
-        super("append to stream '" + stream + "' expected " + expected + " but the stream "
+        super("stream '" + stream + "': the request expected " + expected + " but the stream "
                 + (actualVersion < 0 ? "does not exist" : "is at version " + actualVersion)
-                + "; reload the stream and retry");
+                + "; somebody else wrote first — reload the stream and retry");
         this.stream = stream;
         this.expected = expected;
         this.actualVersion = actualVersion;
