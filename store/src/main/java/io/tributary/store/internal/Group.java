@@ -25,6 +25,8 @@ final class Group {
     Checkpoint end;
     long lastPosition;
     long seq;
+    /** Appends written by this group (not counting refusals and repeats). */
+    long appends;
     long events;
     long bytes;
 

@@ -147,7 +147,7 @@ final class Indexer implements Runnable {
         indexedSeq = g.seq;
         notifier.signalAll();
         idIndexer.enqueue(g);
-        appendsCompleted.addAndGet(g.requests.size());
+        appendsCompleted.addAndGet(g.appends);
         eventsCompleted.addAndGet(g.events);
         for (Runnable c : g.completions) {
             try {

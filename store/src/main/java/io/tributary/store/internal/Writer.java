@@ -298,6 +298,7 @@ final class Writer implements Runnable {
         MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
         group.frames.add(new Group.WrittenFrame(current.number(), frameOffset, recorded));
         group.requests.add(a);
+        group.appends++;
         group.events += recorded.size();
         group.completions.add(() -> a.future().complete(result));
     }
