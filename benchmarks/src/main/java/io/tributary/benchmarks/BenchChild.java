@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>Usage: {@code BenchChild <task> --key=value ...}; tasks: {@code raw-append},
  * {@code store-append}, {@code store-clients}, {@code pg-clients}, {@code build-log},
  * {@code raw-log}, {@code raw-read}, {@code read-all}, {@code read-stream}, {@code recover},
- * {@code crash-append}. Not meant to be started by hand; see {@link LogBenchmarks}.
+ * {@code crash-append}; for {@link CqrsBenchmarks}: {@code cqrs-build-log}, {@code cqrs-catchup},
+ * {@code cqrs-raw-read}, {@code cqrs-latency}. Not meant to be started by hand; see {@link LogBenchmarks}.
  */
 public final class BenchChild {
     /** The prefix of the result line. */
@@ -80,6 +81,17 @@ public final class BenchChild {
                 Recovery.appendUntilKilled(dir, Durability.parse(required(a, "durability")), segmentBytes,
                         Long.parseLong(required(a, "armAfterEvents")), integer(a, "batchSize"), events, required(a, "tag"), out);
                 return new LinkedHashMap<>();
+            case "cqrs-build-log":
+                return CqrsWork.buildLog(dir, Long.parseLong(required(a, "events")), integer(a, "products"), segmentBytes,
+                        Long.parseLong(required(a, "seed")));
+            case "cqrs-catchup":
+                return CqrsWork.catchUp(required(a, "store"), Path.of(required(a, "log")), dir, segmentBytes, integer(a, "batchEvents"),
+                        Long.parseLong(required(a, "units")));
+            case "cqrs-raw-read":
+                return CqrsWork.rawReads(dir, integer(a, "pageSize"), integer(a, "batchEvents"), segmentBytes);
+            case "cqrs-latency":
+                return CqrsWork.latency(required(a, "store"), dir, segmentBytes, integer(a, "rate"), decimal(a, "warmupSeconds"),
+                        decimal(a, "measureSeconds"), integer(a, "products"), Long.parseLong(required(a, "seed")));
             default:
                 throw new IllegalArgumentException("unknown task '" + task + "'");
         }

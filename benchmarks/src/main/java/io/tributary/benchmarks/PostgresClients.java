@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  */
 final class PostgresClients {
     /** The settings that make PostgreSQL durable; each is checked with SHOW after start. */
-    private static final Map<String, String> DURABLE = Map.of(
+    static final Map<String, String> DURABLE = Map.of(
             "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
     private static final String TABLE = "CREATE TABLE events(position bigserial PRIMARY KEY, stream text NOT NULL,"
             + " version bigint NOT NULL, event_id uuid NOT NULL, type text NOT NULL, data bytea NOT NULL,"
@@ -87,7 +87,7 @@ final class PostgresClients {
         return result;
     }
 
-    private static String show(Statement statement, String setting) throws SQLException {
+    static String show(Statement statement, String setting) throws SQLException {
         try (ResultSet rows = statement.executeQuery("SHOW " + setting)) {
             rows.next();
             return rows.getString(1);
@@ -95,7 +95,7 @@ final class PostgresClients {
     }
 
     /** Resident memory of the postmaster and its backends now (see {@link ProcMemory#groupRssBytes}). */
-    private static long serverRss(Path data) throws IOException {
+    static long serverRss(Path data) throws IOException {
         long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
         List<Long> pids = ProcessHandle.of(postmaster)
                 .map(p -> p.descendants().map(ProcessHandle::pid).collect(Collectors.toCollection(ArrayList::new)))
