@@ -72,6 +72,41 @@ class DocumentStoreTest {
         }
 
         @Test
+        void documentsReadOrWrittenInEarlierBatchesStayIsolatedAndIndexed() {
+            docs.commit("p", 1, w -> w.put("orders", "1", new Order("ada", 1)));
+            // Mutating what get returns, or a node after put, changes nothing stored or staged.
+            docs.commit("p", 2, w -> {
+                ObjectNode d = w.get("orders", "1").orElseThrow();
+                d.put("customer", "eve");
+                assertThat(w.get("orders", "1", Order.class)).contains(new Order("ada", 1));
+                ObjectNode n = w.get("orders", "1").orElseThrow().put("customer", "bob");
+                w.put("orders", "1", n);
+                n.put("customer", "mallory");
+                assertThat(w.get("orders", "1", Order.class)).contains(new Order("bob", 1));
+                w.get("orders", "1").orElseThrow().put("total", 99);
+            });
+            docs.get("p", "orders", "1").orElseThrow().put("customer", "zed");
+            assertThat(docs.get("p", "orders", "1", Order.class)).contains(new Order("bob", 1));
+            // A blind put (no read in the batch) replaces the old index entry.
+            docs.commit("p", 3, w -> w.put("orders", "1", new Order("cy", 1)));
+            docs.commit("p", 4, w -> w.put("orders", "1", w.get("orders", "1", Order.class).orElseThrow()));
+            assertThat(docs.findBy("p", "orders", "customer", "ada")).isEmpty();
+            assertThat(docs.findBy("p", "orders", "customer", "bob")).isEmpty();
+            assertThat(docs.findBy("p", "orders", "customer", "cy")).hasSize(1);
+            // After a reset, the slot's runner sees nothing of the old documents.
+            docs.reset("p", w -> { });
+            docs.commit("p", 5, w -> assertThat(w.get("orders", "1")).isEmpty());
+            assertThat(docs.findBy("p", "orders", "customer", "cy")).isEmpty();
+            // A failed batch leaves what later batches read unchanged.
+            docs.commit("p", 6, w -> w.put("orders", "2", new Order("di", 2)));
+            assertThatThrownBy(() -> docs.commit("p", 7, w -> {
+                w.put("orders", "2", new Order("di", 3));
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            docs.commit("p", 8, w -> assertThat(w.get("orders", "2", Order.class)).contains(new Order("di", 2)));
+        }
+
+        @Test
         void findsByAnIndexedFieldAndKeepsTheIndexCurrent() {
             docs.commit("p", 1, w -> {
                 w.put("orders", "1", new Order("ada", 1));

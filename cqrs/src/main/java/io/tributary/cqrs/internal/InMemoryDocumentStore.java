@@ -13,7 +13,9 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -24,9 +26,38 @@ public final class InMemoryDocumentStore implements DocumentStore {
     private final Set<IndexDefinition> indexes;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     // slot -> collection -> key -> document
-    private final Map<String, Map<String, TreeMap<String, ObjectNode>>> slots = new HashMap<>();
+    private final Map<String, Map<String, Docs>> slots = new HashMap<>();
     private final Map<String, Long> checkpoints = new HashMap<>();
     private final Map<String, String> aliases = new HashMap<>();
+
+    /** A collection's documents: hashed for point reads and writes, with the keys kept sorted for scans. */
+    private static final class Docs {
+        private final Map<String, ObjectNode> byKey = new HashMap<>();
+        private final TreeSet<String> keys = new TreeSet<>();
+
+        ObjectNode get(String key) {
+            return byKey.get(key);
+        }
+
+        void put(String key, ObjectNode doc) {
+            if (byKey.put(key, doc) == null) {
+                keys.add(key);
+            }
+        }
+
+        void remove(String key) {
+            if (byKey.remove(key) != null) {
+                keys.remove(key);
+            }
+        }
+
+        /** The documents in key order. */
+        void forEach(BiConsumer<String, ObjectNode> action) {
+            for (String key : keys) {
+                action.accept(key, byKey.get(key));
+            }
+        }
+    }
 
     /** A store with these indexes. Indexes are checked, not materialised: a query scans the collection. */
     public InMemoryDocumentStore(Set<IndexDefinition> indexes) {
@@ -45,18 +76,31 @@ public final class InMemoryDocumentStore implements DocumentStore {
 
     @Override
     public void commit(String slot, long checkpoint, Consumer<? super DocumentWriter> changes) {
-        // Only this slot's runner writes it, so reading committed documents without the lock held
-        // across the whole transaction is safe; the lock is held for each read and for the apply.
-        StagedDocuments staged = new StagedDocuments((c, k) -> read(slot, c, k));
+        // Only this slot's runner writes it (ReadModelStore: one runner per slot), and its maps are
+        // changed only by that runner's commits, under the write lock. So the slot's map is looked
+        // up once under the read lock (which also makes earlier commits visible) and then read
+        // without it. Stored documents are never mutated in place (a commit replaces them), so
+        // the staged reads get them uncopied; StagedDocuments copies what it hands to the projection.
+        Map<String, Docs> committed;
+        lock.readLock().lock();
+        try {
+            committed = slots.get(slot);
+        } finally {
+            lock.readLock().unlock();
+        }
+        StagedDocuments staged = new StagedDocuments((c, k) -> {
+            Docs coll = committed == null ? null : committed.get(c);
+            return Optional.ofNullable(coll == null ? null : coll.get(k));
+        });
         changes.accept(staged);
         lock.writeLock().lock();
         try {
-            Map<String, TreeMap<String, ObjectNode>> data = slots.computeIfAbsent(slot, s -> new HashMap<>());
+            Map<String, Docs> data = slots.computeIfAbsent(slot, s -> new HashMap<>());
             for (StagedDocuments.Change c : staged.changes()) {
                 if (c.document().isPresent()) {
-                    data.computeIfAbsent(c.collection(), x -> new TreeMap<>()).put(c.key(), c.document().get());
+                    data.computeIfAbsent(c.collection(), x -> new Docs()).put(c.key(), c.document().get());
                 } else {
-                    TreeMap<String, ObjectNode> coll = data.get(c.collection());
+                    Docs coll = data.get(c.collection());
                     if (coll != null) {
                         coll.remove(c.key());
                     }
@@ -71,8 +115,8 @@ public final class InMemoryDocumentStore implements DocumentStore {
     private Optional<ObjectNode> read(String slot, String collection, String key) {
         lock.readLock().lock();
         try {
-            Map<String, TreeMap<String, ObjectNode>> data = slots.get(slot);
-            TreeMap<String, ObjectNode> coll = data == null ? null : data.get(collection);
+            Map<String, Docs> data = slots.get(slot);
+            Docs coll = data == null ? null : data.get(collection);
             return Optional.ofNullable(coll == null ? null : coll.get(key)).map(ObjectNode::deepCopy);
         } finally {
             lock.readLock().unlock();
@@ -159,11 +203,11 @@ public final class InMemoryDocumentStore implements DocumentStore {
     public List<ObjectNode> all(String projection, String collection) {
         lock.readLock().lock();
         try {
-            Map<String, TreeMap<String, ObjectNode>> data = slots.get(aliases.getOrDefault(projection, projection));
-            TreeMap<String, ObjectNode> coll = data == null ? null : data.get(collection);
+            Map<String, Docs> data = slots.get(aliases.getOrDefault(projection, projection));
+            Docs coll = data == null ? null : data.get(collection);
             List<ObjectNode> out = new ArrayList<>();
             if (coll != null) {
-                coll.values().forEach(d -> out.add(d.deepCopy()));
+                coll.forEach((k, d) -> out.add(d.deepCopy()));
             }
             return out;
         } finally {

@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -21,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -53,13 +57,32 @@ public final class RocksDbDocumentStore implements DocumentStore {
     private final Options options;
     private final WriteOptions writeOptions = new WriteOptions();
     private final Set<IndexDefinition> indexes;
+    /** The collections with at least one index: only their changes need the old document. */
+    private final Set<String> indexedCollections;
     private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed;
+    /**
+     * Committed documents (empty: known absent) by slot \0 collection \0 key, for the runners'
+     * reads, least recently used evicted; guarded by itself. Filled and updated only by commit,
+     * right after its write and under this lock, and cleared by reset under this lock, so it never
+     * holds a document older than RocksDB's. Its documents are shared and never mutated. Queries
+     * do not use it.
+     */
+    private final Map<String, Optional<ObjectNode>> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<ObjectNode>> eldest) {
+            return size() > CACHE_DOCUMENTS;
+        }
+    };
+    private static final int CACHE_DOCUMENTS = 16_384;
 
     private RocksDbDocumentStore(RocksDB db, Options options, Set<IndexDefinition> indexes) {
         this.db = db;
         this.options = options;
         this.indexes = Set.copyOf(indexes);
+        this.indexedCollections = this.indexes.stream().map(IndexDefinition::collection).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Opens or creates the store in {@code directory}. */
@@ -118,12 +141,19 @@ public final class RocksDbDocumentStore implements DocumentStore {
     public void commit(String slot, long checkpoint, Consumer<? super DocumentWriter> changes) {
         enter();
         try (WriteBatch batch = new WriteBatch()) {
-            StagedDocuments staged = new StagedDocuments((c, k) -> committedDoc(slot, c, k));
+            StagedDocuments staged = new StagedDocuments((c, k) -> runnerDoc(slot, c, k));
             changes.accept(staged);
+            Map<String, Optional<ObjectNode>> oldDocs = oldIndexedDocs(slot, staged);
             for (StagedDocuments.Change c : staged.changes()) {
                 byte[] docKey = key('d', slot, c.collection(), c.key());
-                Optional<ObjectNode> old = committedDoc(slot, c.collection(), c.key());
-                old.ifPresent(o -> indexEntries(slot, c.collection(), c.key(), o, k -> delete(batch, k)));
+                if (indexedCollections.contains(c.collection())) {
+                    // Old index entries go; the old document is the one this batch read, else fetched.
+                    Optional<ObjectNode> old = staged.committedAsRead(c.collection(), c.key());
+                    if (old == null) {
+                        old = oldDocs.get(c.collection() + '\0' + c.key());
+                    }
+                    old.ifPresent(o -> indexEntries(slot, c.collection(), c.key(), o, k -> delete(batch, k)));
+                }
                 if (c.document().isPresent()) {
                     batch.put(docKey, Documents.bytes(c.document().get()));
                     indexEntries(slot, c.collection(), c.key(), c.document().get(), k -> put(batch, k));
@@ -132,12 +162,71 @@ public final class RocksDbDocumentStore implements DocumentStore {
                 }
             }
             batch.put(key('c', slot), ByteBuffer.allocate(8).putLong(checkpoint).array());
-            db.write(writeOptions, batch);
+            synchronized (cache) {
+                db.write(writeOptions, batch);
+                // Only after the write succeeded: the cache holds committed documents only.
+                staged.committedRead().forEach((id, doc) -> cache.put(slot + '\0' + id, doc));
+                for (StagedDocuments.Change c : staged.changes()) {
+                    cache.put(cacheKey(slot, c.collection(), c.key()), c.document());
+                }
+            }
         } catch (RocksDBException e) {
             throw failure("commit a batch of " + slot, e);
         } finally {
             exit();
         }
+    }
+
+    private static String cacheKey(String slot, String collection, String key) {
+        return slot + '\0' + collection + '\0' + key;
+    }
+
+    /**
+     * A committed document for the slot's runner: from the cache, else read from RocksDB. The
+     * result is shared and read-only ({@link StagedDocuments} copies what it hands out).
+     */
+    private Optional<ObjectNode> runnerDoc(String slot, String collection, String key) {
+        Optional<ObjectNode> doc;
+        synchronized (cache) {
+            doc = cache.get(cacheKey(slot, collection, key));
+        }
+        return doc != null ? doc : committedDoc(slot, collection, key);
+    }
+
+    /**
+     * The committed documents, by collection \0 key, of changes to indexed collections that the
+     * batch did not read (their old index entries must go), from the cache or one multiGet.
+     */
+    private Map<String, Optional<ObjectNode>> oldIndexedDocs(String slot, StagedDocuments staged) throws RocksDBException {
+        if (indexedCollections.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Optional<ObjectNode>> out = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        List<byte[]> missingKeys = new ArrayList<>();
+        for (StagedDocuments.Change c : staged.changes()) {
+            if (indexedCollections.contains(c.collection()) && staged.committedAsRead(c.collection(), c.key()) == null) {
+                String id = c.collection() + '\0' + c.key();
+                Optional<ObjectNode> doc;
+                synchronized (cache) {
+                    doc = cache.get(slot + '\0' + id);
+                }
+                if (doc != null) {
+                    out.put(id, doc);
+                } else {
+                    missing.add(id);
+                    missingKeys.add(key('d', slot, c.collection(), c.key()));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<byte[]> values = db.multiGetAsList(missingKeys);
+            for (int i = 0; i < missing.size(); i++) {
+                byte[] v = values.get(i);
+                out.put(missing.get(i), v == null ? Optional.empty() : Optional.of(Documents.parse(v)));
+            }
+        }
+        return out;
     }
 
     private static void put(WriteBatch batch, byte[] key) {
@@ -185,7 +274,10 @@ public final class RocksDbDocumentStore implements DocumentStore {
             batch.deleteRange(docs, prefixEnd(docs));
             batch.deleteRange(index, prefixEnd(index));
             batch.delete(key('c', slot));
-            db.write(writeOptions, batch);
+            synchronized (cache) {
+                db.write(writeOptions, batch);
+                cache.keySet().removeIf(k -> k.startsWith(slot + '\0'));
+            }
         } catch (RocksDBException e) {
             throw failure("reset " + slot, e);
         } finally {
@@ -317,6 +409,9 @@ public final class RocksDbDocumentStore implements DocumentStore {
         try {
             if (!closed) {
                 closed = true;
+                synchronized (cache) {
+                    cache.clear();
+                }
                 writeOptions.close();
                 db.close();
                 options.close();
