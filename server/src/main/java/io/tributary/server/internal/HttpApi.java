@@ -53,6 +53,7 @@ public final class HttpApi {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final byte[] expectedAuthorization;
+    private final SseFrameCache sseFrames = new SseFrameCache();
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
     private final Javalin app;
     private volatile boolean stopping;
@@ -309,7 +310,7 @@ public final class HttpApi {
         ReadFilter filter = filter(ctx);
         long from = resumePosition(ctx).orElseGet(() -> Params.single(ctx, "from")
                 .map(t -> Params.nonNegative("from", t)).orElseGet(() -> store.headPosition() + 1));
-        stream(ctx, new SseStream(store.subscribeToAll(from, filter), ReadFilter.all(), -1,
+        stream(ctx, new SseStream(store.subscribeToAll(from, filter), sseFrames, ReadFilter.all(), -1,
                 config.heartbeatIntervalMs(), from - 1));
     }
 
@@ -339,7 +340,7 @@ public final class HttpApi {
             fromVersion = Params.single(ctx, "from").map(t -> Params.nonNegative("from", t))
                     .orElseGet(() -> store.streamInfo(stream).map(i -> i.lastVersion() + 1).orElse(0L));
         }
-        stream(ctx, new SseStream(store.subscribeToStream(stream, fromVersion), filter, skipThrough,
+        stream(ctx, new SseStream(store.subscribeToStream(stream, fromVersion), sseFrames, filter, skipThrough,
                 config.heartbeatIntervalMs(), store.headPosition()));
     }
 

@@ -5,6 +5,7 @@ import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreClosedException;
 import io.tributary.core.StreamDeletedException;
 import io.tributary.core.Subscription;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.function.LongSupplier;
 final class SseStream {
     private static final int BATCH = 500;
     private final Subscription subscription;
+    private final SseFrameCache frames;
     private final ReadFilter filter;
     private final long skipThroughPosition;
     private final long heartbeatNanos;
@@ -31,9 +33,12 @@ final class SseStream {
      * @param filter              applied here (stream subscriptions); {@link ReadFilter#all()} when the store filters
      * @param skipThroughPosition events at or before this position are not sent (resume of a stream subscription
      *                            whose resume point could not be mapped to a version); -1 for none
+     * @param frames              encoded frames shared by the server's SSE streams
      */
-    SseStream(Subscription subscription, ReadFilter filter, long skipThroughPosition, long heartbeatMs, long head) {
+    SseStream(Subscription subscription, SseFrameCache frames, ReadFilter filter, long skipThroughPosition,
+              long heartbeatMs, long head) {
         this.subscription = subscription;
+        this.frames = frames;
         this.filter = filter;
         this.skipThroughPosition = skipThroughPosition;
         this.heartbeatNanos = Duration.ofMillis(heartbeatMs).toNanos();
@@ -62,15 +67,20 @@ final class SseStream {
                 if (batch.isEmpty()) {
                     lastSeenPosition = Math.max(lastSeenPosition, headBefore);
                 } else {
-                    StringBuilder frames = new StringBuilder(batch.size() * 256);
+                    ByteArrayOutputStream buffer = null;
                     for (RecordedEvent e : batch) {
                         if (e.position() > skipThroughPosition && filter.matches(e)) {
-                            appendFrame(frames, e);
+                            byte[] frame = frames.frame(e);
+                            if (buffer == null) {
+                                buffer = new ByteArrayOutputStream((int) Math.min(1 << 16, (long) frame.length * batch.size()));
+                            }
+                            buffer.write(frame, 0, frame.length);
                         }
                     }
                     lastSeenPosition = batch.get(batch.size() - 1).position();
-                    if (frames.length() > 0) {
-                        write(out, frames.toString());
+                    if (buffer != null) {
+                        buffer.writeTo(out);
+                        out.flush();
                         lastWrite = System.nanoTime();
                     }
                 }
@@ -91,21 +101,6 @@ final class SseStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static void appendFrame(StringBuilder sb, RecordedEvent e) {
-        sb.append("id: ").append(e.position()).append("\nevent: event\n");
-        String json = Json.eventText(e);
-        // Payloads stored through the embedded API may contain line breaks; SSE joins data lines with \n.
-        int start = 0;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c == '\n' || c == '\r') {
-                sb.append("data: ").append(json, start, i).append('\n');
-                start = i + 1;
-            }
-        }
-        sb.append("data: ").append(json, start, json.length()).append("\n\n");
     }
 
     private static void write(OutputStream out, String text) throws IOException {
