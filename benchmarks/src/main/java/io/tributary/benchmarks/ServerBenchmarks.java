@@ -73,6 +73,20 @@ public final class ServerBenchmarks {
 
     /** Entry point; see the class description for flags. */
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(String.join("\n",
+                    "Usage: benchmarks/run-server.sh [--no-build] [flags]",
+                    "  --only LIST            append,sse (default: both)",
+                    "  --clients LIST         client threads for the append load (default 16,64)",
+                    "  --seconds S            measured seconds per load (default 5)",
+                    "  --warmup-seconds S     warm-up seconds per load (default 1)",
+                    "  --subscribers N        SSE subscribers, at most 230 (default 100)",
+                    "  --sse-events N         events appended during the fan-out (default 20000)",
+                    "  --sse-batch N          events per append during the fan-out (default 10)",
+                    "  --runs N               runs per measurement, medians reported (default 3)",
+                    "  --work-dir DIR         data directories (default benchmarks/target/server-bench-work)"));
+            return;
+        }
         int[] clients = Arrays.stream(flag(args, "--clients", "16,64").split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(flag(args, "--seconds", "5"));
         int warmup = Integer.parseInt(flag(args, "--warmup-seconds", "1"));
