@@ -161,6 +161,29 @@ public final class FrameCodec {
         seal(out, start);
     }
 
+    /**
+     * Encodes any decoded frame again (events frames keep their positions, versions and
+     * timestamp); returns a buffer ready to be written.
+     */
+    static ByteBuffer encode(Frame f) {
+        ByteBuffer buf;
+        if (f instanceof Frame.Events ev) {
+            buf = ByteBuffer.allocate(recordedFrameSize(ev.events()));
+            encodeRecorded(buf, ev.timestampMillis(), ev.events());
+        } else if (f instanceof Frame.Metadata m) {
+            byte[] name = Keys.utf8(m.stream());
+            buf = ByteBuffer.allocate(metadataFrameSize(name, m.metadata()));
+            encodeMetadata(buf, m.timestampMillis(), name, m.metadata());
+        } else {
+            Frame.Delete d = (Frame.Delete) f;
+            byte[] name = Keys.utf8(d.stream());
+            buf = ByteBuffer.allocate(deleteFrameSize(name));
+            encodeDelete(buf, d.timestampMillis(), name, d.lastVersion(), d.hard());
+        }
+        buf.flip();
+        return buf;
+    }
+
     private static void seal(ByteBuffer out, int start) {
         int end = out.position();
         int length = end - start - HEADER_BYTES;

@@ -144,7 +144,7 @@ final class Scavenger {
         try (FileIO.LogChannel ch = segments.io().open(tmp, true)) {
             ch.writeFully(Segment.header(seg.number()), 0);
             for (Frame f : kept) {
-                ByteBuffer buf = encode(f);
+                ByteBuffer buf = FrameCodec.encode(f);
                 if (f instanceof Frame.Events ev) {
                     newFrames.add(new long[] {ev.firstPosition(), ev.lastPosition(), offset});
                 }
@@ -184,24 +184,5 @@ final class Scavenger {
         index.flush();
         Files.deleteIfExists(dataDir.resolve(MARKER));
         return offset - Segment.HEADER_BYTES;
-    }
-
-    private static ByteBuffer encode(Frame f) {
-        ByteBuffer buf;
-        if (f instanceof Frame.Events ev) {
-            buf = ByteBuffer.allocate(FrameCodec.recordedFrameSize(ev.events()));
-            FrameCodec.encodeRecorded(buf, ev.timestampMillis(), ev.events());
-        } else if (f instanceof Frame.Metadata m) {
-            byte[] name = Keys.utf8(m.stream());
-            buf = ByteBuffer.allocate(FrameCodec.metadataFrameSize(name, m.metadata()));
-            FrameCodec.encodeMetadata(buf, m.timestampMillis(), name, m.metadata());
-        } else {
-            Frame.Delete d = (Frame.Delete) f;
-            byte[] name = Keys.utf8(d.stream());
-            buf = ByteBuffer.allocate(FrameCodec.deleteFrameSize(name));
-            FrameCodec.encodeDelete(buf, d.timestampMillis(), name, d.lastVersion(), d.hard());
-        }
-        buf.flip();
-        return buf;
     }
 }
