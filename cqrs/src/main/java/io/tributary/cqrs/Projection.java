@@ -35,6 +35,49 @@ public interface Projection<W> {
     default void clear(W writer) {
     }
 
+    /**
+     * Creates the read model's structure in a fresh slot, before any event is applied: JDBC
+     * projections create their tables here ({@code CREATE TABLE IF NOT EXISTS ...}; with
+     * {@link JdbcReadModelStore#postgresSchemaPerProjection} unqualified names land in the slot's
+     * own schema). Runs in a transaction of its own whenever the slot has no checkpoint yet — at
+     * the first start, after a reset and for a shadow rebuild's new slot — so it must be
+     * idempotent. Document stores need nothing here.
+     */
+    default void setup(W writer) {
+    }
+
+    /** This projection with {@code setup} as its {@link #setup} step. */
+    default Projection<W> withSetup(java.util.function.Consumer<W> setup) {
+        Objects.requireNonNull(setup, "setup");
+        Projection<W> self = this;
+        return new Projection<>() {
+            @Override
+            public String name() {
+                return self.name();
+            }
+
+            @Override
+            public ReadFilter filter() {
+                return self.filter();
+            }
+
+            @Override
+            public void apply(RecordedEvent event, W writer) {
+                self.apply(event, writer);
+            }
+
+            @Override
+            public void clear(W writer) {
+                self.clear(writer);
+            }
+
+            @Override
+            public void setup(W writer) {
+                setup.accept(writer);
+            }
+        };
+    }
+
     /** A projection made of a name, a filter and an apply function. */
     static <W> Projection<W> of(String name, ReadFilter filter, BiConsumer<RecordedEvent, W> apply) {
         return of(name, filter, apply, w -> { });

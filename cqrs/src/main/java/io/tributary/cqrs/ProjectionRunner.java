@@ -165,7 +165,8 @@ public final class ProjectionRunner<W> implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         progressLock.lock();
         try {
-            while (worker.processed() < position) {
+            // A fresh worker has not set up its slot yet (JDBC tables): even position -1 waits for that.
+            while (!worker.isStarted() || worker.processed() < position) {
                 ProjectionWorker<W> w = worker;
                 if ((w.isStopped() || closed) && !rebuilding) {
                     throw new ProjectionTimeoutException(name(), position, w.processed(),

@@ -4,6 +4,7 @@ import static io.tributary.cqrs.OrderProjections.append;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.core.ReadFilter;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,6 +135,124 @@ class JdbcReadModelStoreIT {
             assertThat(sales()).isEqualTo(before).hasSize(3);
             assertThatThrownBy(() -> runner.rebuildInShadow(WAIT)).isInstanceOf(UnsupportedOperationException.class)
                     .hasMessageContaining("reset()");
+        }
+    }
+
+    static Map<String, String> salesIn(String table) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT customer, total, events FROM " + table)) {
+            Map<String, String> out = new TreeMap<>();
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2) + "/" + rs.getInt(3));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean schemaExists(String schema) {
+        try (Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Nested
+    class SchemaPerProjection {
+        /** Sales per customer, its table created by the projection itself in its slot's schema. */
+        final Projection<SqlWriter> sales = SALES.withSetup(w -> w.execute(OrderProjections.CREATE_SALES));
+        /** A new version of it: every total counted twice. */
+        final Projection<SqlWriter> doubled = Projection.<SqlWriter>of("sales", ReadFilter.categories("order"),
+                (e, w) -> w.execute("INSERT INTO sales (customer, total, events) VALUES (?, ?, 1) ON CONFLICT (customer) "
+                                + "DO UPDATE SET total = sales.total + EXCLUDED.total, events = sales.events + 1",
+                        OrderProjections.data(e).get("customer").asText(), 2 * OrderProjections.data(e).get("amount").asLong()))
+                .withSetup(w -> w.execute(OrderProjections.CREATE_SALES));
+        ReadModelStore<SqlWriter> schemas;
+
+        @BeforeEach
+        void openSchemaStore() throws SQLException {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                for (String schema : List.of("sales", "sales~0", "sales~1", "sales~2")) {
+                    s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+                }
+                s.execute("DROP TABLE IF EXISTS tributary_projection_active");
+            }
+            schemas = JdbcReadModelStore.postgresSchemaPerProjection(dataSource);
+        }
+
+        @AfterEach
+        void closeSchemaStore() {
+            schemas.close();
+        }
+
+        @Test
+        void theProjectionCreatesItsTablesInItsOwnSchemaBeforeAnyEvent() {
+            try (ProjectionRunner<SqlWriter> runner = ProjectionRunner.start(store, sales, schemas)) {
+                runner.awaitPosition(-1, WAIT);
+                assertThat(runner.query(-1, WAIT, () -> salesIn("\"sales\".sales"))).isEmpty();
+                long token = append(store, "1", "ada", 10);
+                assertThat(runner.query(token, WAIT, () -> salesIn("\"sales\".sales"))).isEqualTo(Map.of("ada", "10/1"));
+            }
+            assertThat(salesIn("sales")).as("the shared schema's table is untouched").isEmpty();
+        }
+
+        @Test
+        void aShadowRebuildSwapsTheSchemasAtomicallyWithADiffAndLiveGoesOn() {
+            for (int i = 0; i < 30; i++) {
+                append(store, "o" + i, "c" + (i % 3), 1 + i);
+            }
+            try (ProjectionRunner<SqlWriter> runner = ProjectionRunner.start(store, sales, schemas)) {
+                runner.awaitPosition(store.headPosition(), WAIT);
+                Map<String, String> before = salesIn("\"sales\".sales");
+                assertThat(before).hasSize(3);
+
+                RebuildReport report = runner.rebuildInShadow(doubled, WAIT);
+                assertThat(report.newSlot()).isEqualTo("sales~1");
+                assertThat(report.changedCount()).isEqualTo(3);
+                assertThat(report.changed()).anySatisfy(k -> assertThat(k).startsWith("sales/"));
+                assertThat(report.addedCount() + report.removedCount()).isZero();
+                Map<String, String> after = salesIn("\"sales\".sales");
+                before.forEach((customer, v) -> {
+                    long total = Long.parseLong(v.split("/")[0]);
+                    assertThat(after.get(customer)).isEqualTo(2 * total + "/" + v.split("/")[1]);
+                });
+                assertThat(schemaExists("sales~0")).as("the replaced read model is dropped").isFalse();
+                assertThat(schemaExists("sales~1")).as("the new one lives under the projection's name").isFalse();
+
+                long token = append(store, "late", "c0", 100);
+                assertThat(runner.query(token, WAIT, () -> salesIn("\"sales\".sales")).get("c0"))
+                        .isEqualTo((Long.parseLong(after.get("c0").split("/")[0]) + 200) + "/11");
+
+                RebuildReport same = runner.rebuildInShadow(WAIT);
+                assertThat(same.identical()).isTrue();
+                assertThat(same.newSlot()).isEqualTo("sales~2");
+            }
+            Map<String, String> live = salesIn("\"sales\".sales");
+            schemas.close();
+            schemas = JdbcReadModelStore.postgresSchemaPerProjection(dataSource);
+            assertThat(schemas.activeSlot("sales")).as("the swap survives a restart").isEqualTo("sales~2");
+            try (ProjectionRunner<SqlWriter> runner = ProjectionRunner.start(store, doubled, schemas)) {
+                assertThat(runner.status().slot()).isEqualTo("sales~2");
+                runner.awaitPosition(store.headPosition(), WAIT);
+                assertThat(salesIn("\"sales\".sales")).as("no event applied twice after the restart").isEqualTo(live);
+                runner.reset();
+                runner.awaitPosition(store.headPosition(), WAIT);
+                assertThat(salesIn("\"sales\".sales")).as("a reset drops the schema and replays").isEqualTo(live);
+            }
+        }
+
+        @Test
+        void aProjectionNameTooLongForASchemaIsRefusedWithItsReason() {
+            String name = "p".repeat(70);
+            assertThatThrownBy(() -> schemas.commit(name, 1, w -> { }))
+                    .isInstanceOf(io.tributary.core.StorageException.class)
+                    .hasMessageContaining("shorter name");
         }
     }
 }

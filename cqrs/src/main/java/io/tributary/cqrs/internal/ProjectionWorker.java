@@ -102,6 +102,15 @@ public final class ProjectionWorker<W> {
         Subscription sub = subscription;
         if (sub == null) {
             committed = readModels.checkpoint(slot);
+            if (committed < 0) {
+                // A fresh slot: create the read model's structure (JDBC tables) before any event,
+                // in a transaction of its own, so readers find it even before the first event.
+                try {
+                    readModels.commit(slot, -1, projection::setup);
+                } catch (RuntimeException e) {
+                    return onFailure("setting up the read model in slot '" + slot + "'", null, e, List.of());
+                }
+            }
             processed = Math.max(processed, committed);
             started = true;
             sub = store.subscribeToAll(committed + 1, projection.filter());
@@ -123,9 +132,12 @@ public final class ProjectionWorker<W> {
             try {
                 commit(batch);
             } catch (ApplyFailure f) {
-                return onFailure(f.event, (RuntimeException) f.getCause(), batch);
+                RecordedEvent e = f.event;
+                return onFailure("applying " + e.type() + " at position " + e.position() + " (" + e.stream() + "@"
+                        + e.version() + ")", e, (RuntimeException) f.getCause(), batch);
             } catch (RuntimeException e) {
-                return onFailure(null, e, batch);
+                return onFailure("committing the batch ending at position " + batch.get(batch.size() - 1).position(),
+                        null, e, batch);
             }
             retries = 0;
         }
@@ -158,12 +170,9 @@ public final class ProjectionWorker<W> {
         rate.record(batch.size());
     }
 
-    private boolean onFailure(RecordedEvent event, RuntimeException cause, List<RecordedEvent> batch)
+    private boolean onFailure(String where, RecordedEvent event, RuntimeException cause, List<RecordedEvent> batch)
             throws InterruptedException {
         closeSubscription(); // the batch was rolled back: re-read from the checkpoint
-        String where = event == null
-                ? "committing the batch ending at position " + batch.get(batch.size() - 1).position()
-                : "applying " + event.type() + " at position " + event.position() + " (" + event.stream() + "@" + event.version() + ")";
         lastError = Optional.of(where + ": " + cause);
         LOG.warn("projection '{}' failed {}", projection.name(), where, cause);
         FailurePolicy policy = options.failurePolicy();
@@ -256,6 +265,11 @@ public final class ProjectionWorker<W> {
     /** The last position processed (applied or skipped by the filter), -1 before any. */
     public long processed() {
         return processed;
+    }
+
+    /** True once the worker has set up its slot and opened its first subscription. */
+    public boolean isStarted() {
+        return started;
     }
 
     /** True once the worker has stopped. */

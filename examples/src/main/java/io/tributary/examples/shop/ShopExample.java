@@ -63,11 +63,10 @@ public final class ShopExample {
      * @return the sales per product at the end ({@code product -> units/revenue})
      */
     public static Map<String, String> run(Path dir, DataSource dataSource, PrintStream out) throws SQLException {
-        ShopProjections.createSalesTable(dataSource);
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
              DocumentStore documents = DocumentStore.rocksDb(dir.resolve("read-models"), ShopProjections.ORDERS_BY_CUSTOMER);
              DocumentStore memory = DocumentStore.inMemory();
-             ReadModelStore<SqlWriter> sql = JdbcReadModelStore.postgres(dataSource);
+             ReadModelStore<SqlWriter> sql = JdbcReadModelStore.postgresSchemaPerProjection(dataSource);
              ProjectionRunner<DocumentWriter> summaries = ProjectionRunner.start(store, ShopProjections.orderSummary(), documents);
              ProjectionRunner<DocumentWriter> histories = ProjectionRunner.start(store, ShopProjections.customerOrders(), memory);
              ProjectionRunner<SqlWriter> sales = ProjectionRunner.start(store, ShopProjections.productSales(), sql)) {
@@ -125,6 +124,10 @@ public final class ShopExample {
             sales.awaitPosition(head, WAIT);
             Map<String, String> salesAfter = salesTable(dataSource);
             out.println("-- sales reset and replayed in PostgreSQL: same as before = " + salesAfter.equals(salesBefore));
+            RebuildReport sqlReport = sales.rebuildInShadow(WAIT);
+            out.println("-- sales rebuilt in a second PostgreSQL schema and swapped in by renaming: slot " + sqlReport.oldSlot()
+                    + " -> " + sqlReport.newSlot() + ", identical=" + sqlReport.identical() + ", "
+                    + sqlReport.unchanged() + " rows compared; same table as before = " + salesTable(dataSource).equals(salesBefore));
 
             out.println("== Status");
             for (ProjectionRunner<?> r : List.of(summaries, histories, sales)) {
@@ -151,7 +154,7 @@ public final class ShopExample {
     static Map<String, String> salesTable(DataSource dataSource) throws SQLException {
         Map<String, String> out = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT product_id, units, revenue FROM product_sales")) {
+             ResultSet rs = s.executeQuery("SELECT product_id, units, revenue FROM \"product-sales\".product_sales")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getLong(2) + "/" + rs.getBigDecimal(3).toPlainString());
             }

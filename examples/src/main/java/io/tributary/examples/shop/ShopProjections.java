@@ -111,7 +111,7 @@ public final class ShopProjections {
         String upsert = "INSERT INTO product_sales (product_id, product_name, units, revenue) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (product_id) DO UPDATE SET units = product_sales.units + EXCLUDED.units, "
                 + "revenue = product_sales.revenue + EXCLUDED.revenue";
-        return Projection.of(PRODUCT_SALES, filter("ProductAdded", "OrderPlaced", "OrderCancelled"), (recorded, w) -> {
+        return Projection.<SqlWriter>of(PRODUCT_SALES, filter("ProductAdded", "OrderPlaced", "OrderCancelled"), (recorded, w) -> {
             ShopEvent event = CODEC.decode(recorded);
             if (event instanceof ProductAdded p) {
                 w.execute("INSERT INTO product_sales (product_id, product_name, units, revenue) VALUES (?, ?, 0, 0) "
@@ -125,14 +125,17 @@ public final class ShopProjections {
                     w.execute(upsert, l.productId(), "?", (long) -l.quantity(), l.amount().negate());
                 }
             }
-        }, w -> w.execute("DELETE FROM product_sales"));
+        }, w -> w.execute("DELETE FROM product_sales")).withSetup(w -> w.execute(CREATE_SALES_TABLE));
     }
 
-    /** Creates the {@code product_sales} table if missing. */
+    /** The {@code product_sales} table; {@link #productSales()} creates it in its slot when set up. */
+    static final String CREATE_SALES_TABLE = "CREATE TABLE IF NOT EXISTS product_sales (product_id TEXT PRIMARY KEY, "
+            + "product_name TEXT NOT NULL, units BIGINT NOT NULL, revenue NUMERIC(19, 2) NOT NULL)";
+
+    /** Creates the {@code product_sales} table in the connection's schema if missing (for a shared-schema store). */
     public static void createSalesTable(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS product_sales (product_id TEXT PRIMARY KEY, product_name TEXT NOT NULL, "
-                    + "units BIGINT NOT NULL, revenue NUMERIC(19, 2) NOT NULL)");
+            s.execute(CREATE_SALES_TABLE);
         }
     }
 

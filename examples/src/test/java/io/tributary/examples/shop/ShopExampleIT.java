@@ -30,6 +30,7 @@ class ShopExampleIT {
         assertThat(text).contains("rejected  product-mouse: only 1 of Wireless mouse in stock, 2 ordered")
                 .contains("rejected  product-desk: the price of Standing desk is 499.00, not 450.00")
                 .contains("identical=true")
-                .contains("same as before = true");
+                .contains("same as before = true")
+                .contains("slot product-sales -> product-sales~1, identical=true, 3 rows compared; same table as before = true");
     }
 }
