@@ -6,8 +6,12 @@ import io.tributary.cqrs.internal.ProjectionWorker;
 import io.tributary.cqrs.internal.SlotDiff;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -25,7 +29,10 @@ import java.util.function.Supplier;
  * Rebuilds: {@link #reset()} (clear and replay in place) and {@link #rebuildInShadow} (replay
  * into a new slot beside the live one, then swap atomically, with a {@link RebuildReport}).
  *
- * <p>Thread-safe. Only one runner may run a projection in one store at a time (not checked).
+ * <p>Thread-safe. One runner per projection and read-model store: a second {@code start} in
+ * this JVM is refused; across processes the PostgreSQL store holds an advisory lock per slot
+ * (a second process's runner stops with an error saying so) and a RocksDB store's directory is
+ * locked by the process that opened it.
  */
 public final class ProjectionRunner<W> implements AutoCloseable {
     private final EventStore store;
@@ -40,6 +47,9 @@ public final class ProjectionRunner<W> implements AutoCloseable {
     private volatile boolean rebuilding;
     private volatile boolean closed;
     private volatile CountDownLatch stopLatch = new CountDownLatch(1);
+
+    /** Projections running per read-model store in this JVM: one runner per projection and store. */
+    private static final Map<ReadModelStore<?>, Set<String>> RUNNING = new IdentityHashMap<>();
 
     private ProjectionRunner(EventStore store, Projection<W> projection, ReadModelStore<W> readModels,
                              ProjectionOptions options) {
@@ -60,9 +70,20 @@ public final class ProjectionRunner<W> implements AutoCloseable {
         Objects.requireNonNull(readModels, "readModels");
         Objects.requireNonNull(options, "options");
         Projection.validateName(projection.name());
-        ProjectionRunner<W> runner = new ProjectionRunner<>(store, projection, readModels, options);
-        runner.startThread();
-        return runner;
+        synchronized (RUNNING) {
+            if (!RUNNING.computeIfAbsent(readModels, r -> new HashSet<>()).add(projection.name())) {
+                throw new IllegalStateException("projection '" + projection.name() + "' is already running on this "
+                        + "read-model store; close its runner first (two runners would apply every event twice)");
+            }
+        }
+        try {
+            ProjectionRunner<W> runner = new ProjectionRunner<>(store, projection, readModels, options);
+            runner.startThread();
+            return runner;
+        } catch (RuntimeException e) {
+            release(readModels, projection.name());
+            throw e;
+        }
     }
 
     /** Starts running {@code projection} with {@link ProjectionOptions#defaults()}. */
@@ -315,6 +336,16 @@ public final class ProjectionRunner<W> implements AutoCloseable {
             stopThread();
             worker.stopped();
             signalProgress();
+            release(readModels, name());
+        }
+    }
+
+    private static void release(ReadModelStore<?> readModels, String projection) {
+        synchronized (RUNNING) {
+            Set<String> names = RUNNING.get(readModels);
+            if (names != null && names.remove(projection) && names.isEmpty()) {
+                RUNNING.remove(readModels);
+            }
         }
     }
 }

@@ -123,6 +123,27 @@ class JdbcReadModelStoreIT {
     }
 
     @Test
+    void aSecondProcessRunningTheSameProjectionStopsWithoutWritingAnything() {
+        for (int i = 0; i < 20; i++) {
+            append(store, "o" + i, "c" + (i % 2), 1);
+        }
+        // Another process: its own store object, its own connections to the same database.
+        try (ReadModelStore<SqlWriter> otherProcess = JdbcReadModelStore.postgres(dataSource);
+             ProjectionRunner<SqlWriter> first = ProjectionRunner.start(store, SALES, readModels)) {
+            first.awaitPosition(store.headPosition(), WAIT);
+            try (ProjectionRunner<SqlWriter> second = ProjectionRunner.start(store, SALES, otherProcess)) {
+                second.awaitPosition(store.headPosition(), WAIT); // started: it has read the shared checkpoint
+                long token = append(store, "late", "c0", 1); // both runners see it; only the lease holder may apply it
+                assertThatThrownBy(() -> second.awaitPosition(token, WAIT))
+                        .isInstanceOf(ProjectionTimeoutException.class).hasMessageContaining("stopped");
+                assertThat(second.status().lastError()).hasValueSatisfying(e ->
+                        assertThat(e).contains("slot 'sales' is being written by another runner"));
+                assertThat(first.query(token, WAIT, JdbcReadModelStoreIT::sales)).isEqualTo(Map.of("c0", "11/11", "c1", "10/10"));
+            }
+        }
+    }
+
+    @Test
     void resetReplaysAndShadowRebuildsAreRefused() {
         for (int i = 0; i < 30; i++) {
             append(store, "o" + i, "c" + (i % 3), 1);

@@ -64,6 +64,22 @@ abstract class ProjectionRunnerContract {
     @Nested
     class CatchUpAndLive {
         @Test
+        void refusesASecondRunnerOfTheSameProjectionOnTheSameStore() {
+            long head = append(store, "1", "ada", 10);
+            try (ProjectionRunner<DocumentWriter> runner = ProjectionRunner.start(store, OrderProjections.summary(), docs, options())) {
+                assertThatThrownBy(() -> ProjectionRunner.start(store, OrderProjections.summary(), docs, options()))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("'" + NAME + "' is already running on this read-model store");
+                runner.awaitPosition(head, WAIT);
+            }
+            try (ProjectionRunner<DocumentWriter> again = ProjectionRunner.start(store, OrderProjections.summary(), docs, options())) {
+                again.awaitPosition(head, WAIT);
+                assertThat(docs.get(NAME, "orders", "1").orElseThrow().get("total").asLong())
+                        .as("applied once, by one runner at a time").isEqualTo(10);
+            }
+        }
+
+        @Test
         void appliesHistoryThenNewEvents() {
             append(store, "1", "ada", 10);
             append(store, "1", "ada", 5);

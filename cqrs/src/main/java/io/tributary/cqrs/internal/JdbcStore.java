@@ -91,6 +91,23 @@ public final class JdbcStore implements ReadModelStore<SqlWriter> {
         Connection c = connections.get(slot);
         if (c == null || c.isClosed()) {
             c = dataSource.getConnection();
+            // The slot's writer lease: a session-level advisory lock, released by PostgreSQL when
+            // this connection ends, so a second runner (another process) cannot apply events twice.
+            boolean leased;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+                ps.setString(1, "tributary-projection-slot:" + slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    leased = rs.next() && rs.getBoolean(1);
+                }
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            if (!leased) {
+                c.close();
+                throw new StorageException("JDBC read-model store: slot '" + slot + "' is being written by another runner "
+                        + "(another process holds its PostgreSQL advisory lock); stop that runner first", null);
+            }
             c.setAutoCommit(false);
             connections.put(slot, c);
         }
