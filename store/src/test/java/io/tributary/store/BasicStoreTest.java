@@ -31,6 +31,23 @@ class BasicStoreTest {
     }
 
     @Test
+    void statsCountEveryAcknowledgedAppendAndTimeItsFsync() {
+        try (EmbeddedEventStore store = Tributary.open(small())) {
+            for (int i = 0; i < 5; i++) {
+                store.append(StreamName.of("account-" + i), ExpectedVersion.any(),
+                        List.of(EventData.json("Opened", "{}"), EventData.json("Deposited", "{}"))).join();
+            }
+            StoreStats stats = store.stats();
+            assertThat(stats.headPosition()).isEqualTo(9);
+            assertThat(stats.appendsCompleted()).isEqualTo(5);
+            assertThat(stats.eventsAppended()).isEqualTo(10);
+            assertThat(stats.fsyncs()).as("one per sequential fsync append").isEqualTo(5);
+            assertThat(stats.fsyncNanos()).isPositive();
+            assertThat(stats.maxFsyncNanos()).isPositive().isLessThanOrEqualTo(stats.fsyncNanos());
+        }
+    }
+
+    @Test
     void appendsReadsAndSurvivesReopenAcrossSegments() throws Exception {
         StreamName a = StreamName.of("account-1");
         try (EmbeddedEventStore store = Tributary.open(small())) {

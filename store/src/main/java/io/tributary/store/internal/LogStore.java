@@ -431,7 +431,7 @@ public final class LogStore implements EmbeddedEventStore {
     @Override
     public StoreStats stats() {
         return new StoreStats(indexer.visible().head(), indexer.appendsCompleted.get(), indexer.eventsCompleted.get(),
-                writer.bytesWritten.get(), writer.fsyncs.get(), writer.groupCommits.get(), segments.count(),
+                writer.bytesWritten.get(), writer.fsyncs.get(), writer.fsyncNanos.get(), writer.maxFsyncNanos.get(), writer.groupCommits.get(), segments.count(),
                 writer.queued());
     }
 

@@ -78,6 +78,8 @@ final class Writer implements Runnable {
     private final Thread thread;
 
     final AtomicLong fsyncs = new AtomicLong();
+    final AtomicLong fsyncNanos = new AtomicLong();
+    final AtomicLong maxFsyncNanos = new AtomicLong();
     final AtomicLong groupCommits = new AtomicLong();
     final AtomicLong bytesWritten = new AtomicLong();
 
@@ -541,10 +543,16 @@ final class Writer implements Runnable {
 
     private void sync() {
         try {
+            long start = System.nanoTime();
             current.channel().force();
+            long end = System.nanoTime();
             fsyncs.incrementAndGet();
+            fsyncNanos.addAndGet(end - start);
+            if (end - start > maxFsyncNanos.get()) {
+                maxFsyncNanos.set(end - start); // only the writer thread writes it
+            }
             unsynced = false;
-            lastSyncNanos = System.nanoTime();
+            lastSyncNanos = end;
         } catch (IOException e) {
             // After a failed fsync the kernel may have dropped dirty pages: nothing written since
             // the last good fsync can be trusted, so this instance must stop (reopen to recover).
