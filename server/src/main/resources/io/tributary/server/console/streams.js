@@ -30,7 +30,8 @@ export function mountList(root) {
       h('p', {class: 'muted small'}, 'A stream named category-id (account-42) belongs to its category (account).'),
       categories),
     h('div', {class: 'split'},
-      h('section', {class: 'panel'}, h('h2', {}, 'Streams'), prefix,
+      h('section', {class: 'panel'}, h('h2', {}, 'Streams'),
+        h('p', {class: 'muted small'}, 'Most recently written first.'), prefix,
         h('table', {class: 'grid'}, h('thead', {}, h('tr', {}, h('th', {}, 'Stream'), h('th', {class: 'num'}, 'Events'),
           h('th', {class: 'num'}, 'Last position'))), table),
         more),
@@ -64,7 +65,8 @@ export function mountList(root) {
     if (p && all.length >= LIST_LIMIT) {
       streams = (await get('/streams?limit=' + LIST_LIMIT + '&prefix=' + encodeURIComponent(p))).streams;
     }
-    streams = streams.filter(s => (!category || categoryOf(s.stream) === category) && s.stream.startsWith(p));
+    streams = streams.filter(s => (!category || categoryOf(s.stream) === category) && s.stream.startsWith(p))
+      .sort((a, b) => b.lastPosition - a.lastPosition);
     if (streams.length === 0) {
       fill(table, h('tr', {}, h('td', {colspan: 3, class: 'muted'},
         all.length === 0 ? 'The log is empty: append an event (POST /streams/{stream}) and it appears here.' : 'No stream matches.')));
