@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +76,7 @@ class ConsoleBrowserIT {
     void overviewShowsTheHeadPositionAndTheAppendRateAndEventsArrivingLive() {
         long head = append(http, "order-100", "OrderPlaced", "{\"total\":\"12.50\"}");
         browser.open(server.uri() + "/");
-        browser.text("[data-card='Head position'] .card-value", String.format("%,d", head));
+        browser.text("[data-card='Head position'] .card-value", String.format(Locale.US, "%,d", head));
         browser.visible(".chart svg path.chart-line");
         browser.text("#feed-state", "live");
 
@@ -130,7 +131,7 @@ class ConsoleBrowserIT {
         browser.open(server.uri() + "/#/projections");
         WebElement row = browser.visible("tr[data-projection='order-totals']");
         browser.text("tr[data-projection='order-totals'] .badge", "live");
-        assertThat(row.getText()).contains(String.format("%,d", position));
+        assertThat(row.getText()).contains(String.format(Locale.US, "%,d", position));
 
         int before = applied.get();
         long eventsOfOrders = json(http.get("/all?category=order&limit=10000")).get("events").size();
@@ -175,7 +176,7 @@ class ConsoleBrowserIT {
             input.sendKeys("s3cret");
             browser.visible("#token-save").click();
 
-            browser.text("[data-card='Head position'] .card-value", String.format("%,d", head));
+            browser.text("[data-card='Head position'] .card-value", String.format(Locale.US, "%,d", head));
             browser.text("#feed-state", "live");
             append(authorized, "account-2", "Opened", "{\"by\":\"token test\"}");
             browser.text("#live-feed li", "account-2");

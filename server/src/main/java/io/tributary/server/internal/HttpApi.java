@@ -401,7 +401,7 @@ public final class HttpApi {
         if (ctx.res().isCommitted()) {
             return;   // an SSE stream already started; nothing more can be said
         }
-        if (ctx.method().name().equals("POST")) {
+        if (ctx.method().name().equals("POST") && ctx.path().startsWith("/streams")) {
             metrics.appendRejected();
         }
         json(ctx, e.status(), Json.error(e));

@@ -206,6 +206,8 @@ function tailPanel(onEvent = () => {}) {
       if (subscription) subscription.close();
       fill(list);
       what.textContent = label;
+      state.textContent = 'connecting';
+      state.dataset.state = 'connecting';
       subscription = subscribe(path, event => {
         onEvent(event);
         if (paused) return;
