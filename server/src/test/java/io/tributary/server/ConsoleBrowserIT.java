@@ -148,6 +148,22 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void aLongStreamPagesBackToOlderEvents() {
+        StringBuilder events = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            events.append(i == 0 ? "" : ",").append("{\"type\":\"Ticked\",\"data\":{\"n\":").append(i).append("}}");
+        }
+        assertThat(http.post("/streams/clock-1", events.append("]").toString()).statusCode()).isEqualTo(201);
+        browser.open(server.uri() + "/#/streams/clock-1");
+        browser.visible("#event-rows tr[data-version='59']");
+        assertThat(browser.driver.findElements(By.cssSelector("#event-rows tr"))).hasSize(50);
+        browser.visible("#older").click();
+        browser.visible("#event-rows tr[data-version='0']");
+        assertThat(browser.driver.findElements(By.cssSelector("#event-rows tr"))).hasSize(60);
+        browser.await(d -> !d.findElement(By.id("older")).isDisplayed());
+    }
+
+    @Test
     void cdcAndProcessorPagesExplainWhatTheyAreWhenNothingRuns() {
         browser.open(server.uri() + "/#/cdc");
         browser.text(".empty h3", "No CDC sources");

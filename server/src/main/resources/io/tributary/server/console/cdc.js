@@ -12,8 +12,9 @@ export function mount(root) {
         fill(body, emptyState('No CDC sources on this server',
           'Change data capture (CDC) reads the changes of a PostgreSQL or MySQL database (inserts, updates, deletes, '
           + 'after an initial snapshot of the tables) and appends them to the log as events, so other systems can follow them.',
-          'No source runs here yet. Once CDC sources are configured for the server, each one shows its snapshot progress, '
-          + 'its position in the database\'s log and how far behind it is, on this page.'));
+          'This server runs no CDC source. A source that runs in the server shows here with its snapshot progress, '
+          + 'its position in the database\'s log and how far behind it is. How to set one up: the README, sections CDC and Server '
+          + '(a source is configured with its database connection and the tables to capture).'));
         return;
       }
       fill(body, h('table', {class: 'grid'},

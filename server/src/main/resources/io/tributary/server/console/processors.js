@@ -14,8 +14,9 @@ export function mount(root) {
         fill(body, emptyState('No stream processors on this server',
           'A stream processor reads the log continuously and computes from it: filters, joins, aggregates over time windows '
           + '(sales per minute), alerts (many failed payments in a short window). Its results go back to the log or into state stores.',
-          'No processor runs here yet. Once processors are configured for the server, each one shows its throughput, '
-          + 'watermark and late events on this page, and its state stores can be looked up by key.'));
+          'This server runs no stream processor. A processor that runs in the server shows here with its throughput, '
+          + 'watermark and late events, and its state stores can be looked up by key. How to write and run one: the README, '
+          + 'sections Stream processing and Server.'));
         fill(lookup);
         shown = '';
         return;
