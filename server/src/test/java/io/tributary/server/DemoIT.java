@@ -31,9 +31,9 @@ class DemoIT {
 
     @Test
     void servesTheShopProjectionsWhileCustomersOrderAndContinuesOnTheSecondRun(@TempDir Path dir) throws Exception {
-        ServerConfig config = ServerConfig.builder(dir).port(0).durability(Durability.none()).build();
+        ServerConfig config = ServerConfig.builder(dir.resolve("log")).port(0).durability(Durability.none()).build();
         long headAfterFirstRun;
-        try (ShopDemo demo = ShopDemo.start(config, dir, 50, 42)) {
+        try (ShopDemo demo = ShopDemo.start(config, dir.resolve("read-models"), 50, 42)) {
             Http http = new Http(demo.server().uri());
             JsonNode projections = awaitJson(http, "/projections", list -> list.size() == 2
                     && list.get(0).get("eventsPerSecond").asDouble() >= 0 && list.get(1).get("position").asLong() > 20);
@@ -48,7 +48,7 @@ class DemoIT {
             assertThat(history.get("name").asText()).isEqualTo("Ada Lovelace");
             headAfterFirstRun = http.head();
         }
-        try (ShopDemo again = ShopDemo.start(config, dir, 50, 43)) {
+        try (ShopDemo again = ShopDemo.start(config, dir.resolve("read-models"), 50, 43)) {
             Http http = new Http(again.server().uri());
             assertThat(http.head()).isGreaterThanOrEqualTo(headAfterFirstRun);
             awaitJson(http, "/projections/order-summary", p -> p.get("position").asLong() > headAfterFirstRun);

@@ -44,11 +44,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
-            config = ServerConfig.builder(data).bindAddress(bind).port(port).durability(Durability.fsync()).build();
+            config = ServerConfig.builder(data.resolve("log")).bindAddress(bind).port(port).durability(Durability.fsync()).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ShopDemo demo = ShopDemo.start(config, data, rate, System.nanoTime());
+        ShopDemo demo = ShopDemo.start(config, data.resolve("read-models"), rate, System.nanoTime());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -30,11 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live shop behind {@code tributary demo}: a server on the embedded store in
- * {@code <data>/log}, the shop's order-summary (RocksDB in {@code <data>/read-models}) and
- * customer-orders (in memory) projections served under {@code /projections}, and simulated
- * customers placing, paying, shipping and cancelling orders at a steady rate, so the console has
- * something to show. A second start on the same directory continues from the stored data.
+ * The live shop behind {@code tributary demo}: a server on the embedded store, the shop's
+ * order-summary (RocksDB documents) and customer-orders (in memory) projections served under
+ * {@code /projections}, and simulated customers placing, paying, shipping and cancelling orders at
+ * a steady rate, so the console has something to show. A second start on the same directories
+ * continues from the stored data.
  */
 public final class ShopDemo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShopDemo.class);
@@ -70,19 +70,16 @@ public final class ShopDemo implements AutoCloseable {
     }
 
     /**
-     * Starts the server with {@code config}'s address (its data directory is replaced by
-     * {@code data/log}), the shop's projections and customers doing {@code ordersPerSecond}
-     * orders per second (0 for none).
+     * Starts the server with {@code config} (its data directory holds the log), the shop's
+     * projections with their RocksDB read models in {@code readModels}, and customers doing about
+     * {@code ordersPerSecond} orders per second (0 for none), chosen by a {@link Random} seeded with {@code seed}.
      */
-    public static ShopDemo start(ServerConfig config, Path data, double ordersPerSecond, long seed) {
-        ServerConfig serverConfig = new ServerConfig(data.resolve("log"), config.bindAddress(), config.port(), config.authToken(),
-                config.durability(), config.maxEventBytes(), config.maxRequestBytes(), config.heartbeatIntervalMs(),
-                config.shutdownTimeoutMs());
-        TributaryServer server = TributaryServer.start(serverConfig);
+    public static ShopDemo start(ServerConfig config, Path readModels, double ordersPerSecond, long seed) {
+        TributaryServer server = TributaryServer.start(config);
         DocumentStore documents = null;
         DocumentStore memory = null;
         try {
-            documents = DocumentStore.rocksDb(data.resolve("read-models"), ShopProjections.ORDERS_BY_CUSTOMER);
+            documents = DocumentStore.rocksDb(readModels, ShopProjections.ORDERS_BY_CUSTOMER);
             memory = DocumentStore.inMemory();
             ProjectionRunner<DocumentWriter> summaries = ProjectionRunner.start(server.store(), ShopProjections.orderSummary(), documents);
             server.serve(ServedProjection.documents(summaries, documents, "orders"));
