@@ -4,6 +4,7 @@ import io.tributary.server.internal.BankCommand;
 import io.tributary.server.internal.ClientCommands;
 import io.tributary.server.internal.DemoCommand;
 import io.tributary.server.internal.ServeCommand;
+import io.tributary.server.internal.TourCommand;
 import io.tributary.server.internal.VerifyCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -17,9 +18,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "tributary 0.1.0-SNAPSHOT",
         description = "One durable event log with event sourcing, CDC, CQRS and stream processing.",
-        subcommands = {ServeCommand.class, DemoCommand.class, BankCommand.class, VerifyCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, TourCommand.class, BankCommand.class, VerifyCommand.class,
                 ClientCommands.Append.class, ClientCommands.Read.class, ClientCommands.Tail.class,
-                ClientCommands.Streams.class, CommandLine.HelpCommand.class})
+                ClientCommands.Streams.class, ClientCommands.Projections.class,
+                CommandLine.HelpCommand.class})
 public final class TributaryCli implements Callable<Integer> {
     /** Success. */
     public static final int OK = 0;

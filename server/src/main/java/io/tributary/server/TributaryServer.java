@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import io.tributary.server.internal.HttpApi;
+import io.tributary.server.internal.ProjectionRegistry;
 import io.tributary.server.internal.ServerMetrics;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.StoreConfig;
@@ -10,21 +11,25 @@ import java.net.URI;
 /**
  * A running Tributary server: an embedded store behind the HTTP API of {@code HTTP-API.md}.
  * {@link #start(ServerConfig)} returns once the server accepts requests; {@link #close()} stops
- * it gracefully (no new requests, appends in flight finish, SSE streams end, the store closes).
- * Thread-safe.
+ * it gracefully (no new requests, appends in flight finish, SSE streams end, served projections
+ * stop, the store closes). Projections running on {@link #store()} are exposed over HTTP with
+ * {@link #serve}. Thread-safe.
  */
 public final class TributaryServer implements AutoCloseable {
     private final EmbeddedEventStore store;
     private final ServerMetrics metrics;
     private final HttpApi api;
+    private final ProjectionRegistry projections;
     private final ServerConfig config;
     private final int port;
     private boolean closed;
 
-    private TributaryServer(ServerConfig config, EmbeddedEventStore store, ServerMetrics metrics, HttpApi api, int port) {
+    private TributaryServer(ServerConfig config, EmbeddedEventStore store, ServerMetrics metrics,
+                            ProjectionRegistry projections, HttpApi api, int port) {
         this.config = config;
         this.store = store;
         this.metrics = metrics;
+        this.projections = projections;
         this.api = api;
         this.port = port;
     }
@@ -44,9 +49,10 @@ public final class TributaryServer implements AutoCloseable {
         ServerMetrics metrics = null;
         try {
             metrics = new ServerMetrics(store);
-            HttpApi api = new HttpApi(store, config, metrics);
+            ProjectionRegistry projections = new ProjectionRegistry(metrics);
+            HttpApi api = new HttpApi(store, config, metrics, projections);
             int port = api.start();
-            return new TributaryServer(config, store, metrics, api, port);
+            return new TributaryServer(config, store, metrics, projections, api, port);
         } catch (RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -72,7 +78,24 @@ public final class TributaryServer implements AutoCloseable {
         return store;
     }
 
-    /** Stops gracefully and closes the store. Idempotent. */
+    /**
+     * Exposes a projection under {@code /projections/{name}} (status, reset, state by key with
+     * read-your-writes) and as Prometheus gauges (position, lag, rate). The projection must run
+     * on {@link #store()}; from now on the server owns its runner and closes it, before the store,
+     * when the server closes. Returns this server.
+     *
+     * @throws IllegalArgumentException when a projection of that name is already served
+     * @throws IllegalStateException    when the server is closed
+     */
+    public synchronized TributaryServer serve(ServedProjection projection) {
+        if (closed) {
+            throw new IllegalStateException("the server is closed");
+        }
+        projections.add(projection);
+        return this;
+    }
+
+    /** Stops gracefully, closes the served projections and then the store. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -82,8 +105,12 @@ public final class TributaryServer implements AutoCloseable {
         try {
             api.stop();
         } finally {
-            metrics.close();
-            store.close();
+            try {
+                projections.close();
+            } finally {
+                metrics.close();
+                store.close();
+            }
         }
     }
 }

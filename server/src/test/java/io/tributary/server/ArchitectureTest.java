@@ -21,6 +21,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theServerUsesNoCqrsInternals() {
+        noClasses().that().resideInAPackage("io.tributary.server..")
+                .should().dependOnClassesThat().resideInAPackage("io.tributary.cqrs.internal..")
+                .check(CLASSES);
+    }
+
+    @Test
     void nothingBelowTheServerKnowsIt() {
         noClasses().that().resideOutsideOfPackage("io.tributary.server..")
                 .should().dependOnClassesThat().resideInAPackage("io.tributary.server..")

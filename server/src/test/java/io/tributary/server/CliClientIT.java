@@ -2,6 +2,11 @@ package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.core.ReadFilter;
+import io.tributary.cqrs.DocumentStore;
+import io.tributary.cqrs.DocumentWriter;
+import io.tributary.cqrs.Projection;
+import io.tributary.cqrs.ProjectionRunner;
 import io.tributary.store.Durability;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client commands (append, read, tail, streams) against a real server. */
+/** The client commands (append, read, tail, streams, projections) against a real server. */
 class CliClientIT {
     @Test
     void appendsReadsTailsAndListsOverHttp(@TempDir Path dir) throws Exception {
@@ -45,6 +50,37 @@ class CliClientIT {
             CliTest.Result unauthorized = CliTest.run("streams", "--url", url);
             assertThat(unauthorized.code()).isEqualTo(1);
             assertThat(unauthorized.err()).contains("401");
+        }
+    }
+
+    @Test
+    void listsShowsResetsAndLooksUpProjections(@TempDir Path dir) throws Exception {
+        try (TributaryServer server = TributaryServer.start(ServerConfig.builder(dir.resolve("log")).port(0)
+                .durability(Durability.none()).build());
+             DocumentStore documents = DocumentStore.inMemory()) {
+            ProjectionRunner<DocumentWriter> runner = ProjectionRunner.start(server.store(), Projection.of("last-type",
+                    ReadFilter.all(), (e, w) -> w.put("streams", e.stream().value(),
+                            Http.JSON.createObjectNode().put("type", e.type()))), documents);
+            server.serve(ServedProjection.documents(runner, documents, "streams"));
+            String url = server.uri().toString();
+            CliTest.run("append", "account-1", "--type", "Deposited", "--url", url);
+
+            CliTest.Result list = CliTest.run("projections", "--url", url);
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(list.out()).startsWith("last-type ");
+            CliTest.Result state = CliTest.run("projections", "last-type", "--key", "account-1", "--at-least", "0", "--url", url);
+            assertThat(state.code()).as(state.err()).isZero();
+            assertThat(state.out().trim()).isEqualTo("{\"type\":\"Deposited\"}");
+            CliTest.Result one = CliTest.run("projections", "last-type", "--url", url);
+            assertThat(one.out()).contains("\"name\":\"last-type\"");
+            CliTest.Result reset = CliTest.run("projections", "last-type", "--reset", "--url", url);
+            assertThat(reset.code()).as(reset.err()).isZero();
+
+            CliTest.Result unknown = CliTest.run("projections", "nope", "--url", url);
+            assertThat(unknown.code()).isEqualTo(1);
+            assertThat(unknown.err()).contains("404 not_found");
+            assertThat(CliTest.run("projections", "--reset", "--url", url).code()).isEqualTo(2);
+            assertThat(CliTest.run("projections", "last-type", "--at-least", "3", "--url", url).code()).isEqualTo(2);
         }
     }
 

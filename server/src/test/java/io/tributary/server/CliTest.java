@@ -28,12 +28,12 @@ class CliTest {
         void helpListsTheCommandsAndExitsZero() {
             Result r = run("--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("serve", "demo", "bank", "verify", "append", "read", "tail", "streams");
+            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections");
         }
 
         @Test
         void everyCommandHasHelp() {
-            for (String command : new String[] {"serve", "demo", "bank", "verify", "append", "read", "tail", "streams"}) {
+            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections"}) {
                 Result r = run(command, "--help");
                 assertThat(r.code()).as(command).isZero();
                 assertThat(r.out()).as(command).contains("Usage: tributary " + command);
@@ -70,6 +70,11 @@ class CliTest {
             assertThat(run("verify").code()).isEqualTo(2);
             assertThat(run("append", "a-1").code()).isEqualTo(2);
             assertThat(run("read", "--limit", "many").code()).isEqualTo(2);
+            Result rate = run("demo", "--rate", "-1");
+            assertThat(rate.code()).isEqualTo(2);
+            assertThat(rate.err()).contains("--rate");
+            assertThat(run("demo", "--port", "70000").err()).contains("port");
+            assertThat(run("projections", "--key", "k").code()).isEqualTo(2);
         }
     }
 

@@ -213,4 +213,55 @@ public final class ClientCommands {
             }
         }
     }
+
+    /** {@code tributary projections}: lists the server's projections, shows or resets one, looks up state. */
+    @Command(name = "projections", mixinStandardHelpOptions = true,
+            description = {"List the projections of a running server, or with NAME: show one as JSON,",
+                    "rebuild it (--reset) or print the state of a key (--key, with --at-least for",
+                    "read-your-writes). The list prints 'name status position lag eventsPerSecond' per line."})
+    public static final class Projections extends ClientCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "a projection")
+        private String name;
+
+        @Option(names = "--reset", description = "rebuild NAME from the start of the log")
+        private boolean reset;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "print the read-model document of KEY in NAME")
+        private String key;
+
+        @Option(names = "--at-least", paramLabel = "POSITION",
+                description = "with --key: wait until NAME has processed POSITION (a consistency token)")
+        private Long atLeast;
+
+        @Override
+        void run(PrintWriter out) {
+            if (name == null && (reset || key != null || atLeast != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--reset, --key and --at-least need a projection NAME");
+            }
+            if (reset && key != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give either --reset or --key, not both");
+            }
+            if (atLeast != null && key == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--at-least goes with --key");
+            }
+            if (name == null) {
+                JsonNode list = Json.parse(server.send(server.request("/projections").GET().build()).getBytes(StandardCharsets.UTF_8));
+                for (JsonNode p : list) {
+                    out.println(p.get("name").asText() + " " + p.get("status").asText() + " " + p.get("position").asLong()
+                            + " " + p.get("lag").asLong() + " " + p.get("eventsPerSecond").asDouble()
+                            + (p.has("error") ? " error: " + p.get("error").asText() : ""));
+                }
+                return;
+            }
+            String path = "/projections/" + ClientOptions.encode(name);
+            if (reset) {
+                out.println(server.send(server.request(path + "/reset").POST(HttpRequest.BodyPublishers.noBody()).build()));
+            } else if (key != null) {
+                out.println(server.send(server.request(path + "/state/" + ClientOptions.encode(key)
+                        + (atLeast == null ? "" : "?atLeast=" + atLeast)).GET().build()));
+            } else {
+                out.println(server.send(server.request(path).GET().build()));
+            }
+        }
+    }
 }

@@ -1,24 +1,77 @@
 package io.tributary.server.internal;
 
-import io.tributary.examples.EmbeddedTour;
+import io.tributary.server.ServerConfig;
+import io.tributary.store.Durability;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tributary demo}: the embedded tour of the log. */
+/**
+ * {@code tributary demo}: the server with a live shop (event-sourced orders, CQRS projections)
+ * to watch in the web console, until Ctrl-C. A second run continues from the stored data.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Tour the embedded log with a bank account.",
-                "Event sourcing, optimistic concurrency, an atomic transfer, a live category",
-                "subscription, a reopen and a verification of the data directory."})
+        description = {"Run the server with a live shop to watch in the web console.",
+                "Simulated customers place, pay, ship and cancel orders (event-sourced, validated by",
+                "the Shop decider); the order-summary and customer-orders projections follow them.",
+                "Ctrl-C stops it; a second run continues from the stored data. 'tributary tour' is",
+                "the short tour of the embedded log without a server."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "DIR", description = "keep the data in DIR (default: a temporary directory)")
-    private Path data;
+    @Option(names = "--data", paramLabel = "DIR", description = "the data directory (default: ./demo-data)")
+    private Path data = Path.of("demo-data");
 
-    /** Runs the tour. */
+    @Option(names = "--port", paramLabel = "N", description = "the TCP port; 0 picks a free one (default: 7070)")
+    private int port = 7070;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "the address to listen on (default: 127.0.0.1)")
+    private String bind = "127.0.0.1";
+
+    @Option(names = "--rate", paramLabel = "N", description = "orders per second, about (default: 2; 0 for none)")
+    private double rate = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Runs the demo until the JVM shuts down. */
     @Override
-    public Integer call() throws Exception {
-        EmbeddedTour.run(data);
+    public Integer call() throws InterruptedException {
+        if (rate < 0 || rate > 1_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be between 0 and 1000, got " + rate);
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.builder(data.resolve("log")).bindAddress(bind).port(port).durability(Durability.fsync()).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ShopDemo demo = ShopDemo.start(config, data.resolve("read-models"), rate, System.nanoTime());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                demo.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "tributary-demo-shutdown"));
+        String url = "http://" + bind + ":" + demo.server().port();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Tributary demo: a live shop on the embedded engine, data in " + data.toAbsolutePath()
+                + " (a second run continues from it).");
+        out.println();
+        out.println("  Console      " + url + "/");
+        out.println("  Overview     the append rate as customers place, pay, ship and cancel orders");
+        out.println("  Streams      order-*, customer-* and product-* streams; open one and watch its events arrive");
+        out.println("  Projections  order-summary and customer-orders following live; Rebuild replays one from the start");
+        out.println("  Try          curl " + url + "/projections/customer-orders/state/ada");
+        out.println();
+        out.println("listening on " + url);
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        stopped.await();
         return 0;
     }
 }

@@ -52,17 +52,22 @@ public final class HttpApi {
     private final EmbeddedEventStore store;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final ProjectionRegistry projections;
+    private final StorageSize storageSize;
+    private final long startedNanos = System.nanoTime();
     private final byte[] expectedAuthorization;
     private final SseFrameCache sseFrames = new SseFrameCache();
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
     private final Javalin app;
     private volatile boolean stopping;
 
-    /** Creates the API on {@code store}; call {@link #start()} to listen. */
-    public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics) {
+    /** Creates the API on {@code store} with the projections of {@code projections}; call {@link #start()} to listen. */
+    public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics, ProjectionRegistry projections) {
         this.store = store;
         this.config = config;
         this.metrics = metrics;
+        this.projections = projections;
+        this.storageSize = new StorageSize(config.dataDirectory());
         this.expectedAuthorization = config.authToken()
                 .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.app = Javalin.create(c -> {
@@ -113,6 +118,7 @@ public final class HttpApi {
         });
         app.get("/health", ctx -> json(ctx, 200, obj("status", "up", "headPosition", store.headPosition())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.get("/stats", this::stats);
         app.post("/streams", this::appendAll);
         app.get("/streams", this::listStreams);
         app.post("/streams/{stream}", this::append);
@@ -123,14 +129,15 @@ public final class HttpApi {
         app.get("/all", this::readAll);
         app.get("/subscribe/all", this::subscribeAll);
         app.get("/subscribe/streams/{stream}", this::subscribeStream);
-        // Projections, CDC sources and processors do not run in the server yet: the lists are empty.
-        app.get("/projections", ctx -> json(ctx, 200, List.of()));
+        new ProjectionRoutes(projections, () -> stopping).register(app);
+        // CDC sources and processors do not run in the server yet: the lists are empty.
         app.get("/cdc", ctx -> json(ctx, 200, List.of()));
         app.get("/processors", ctx -> json(ctx, 200, List.of()));
+        ConsoleAssets.register(app);
     }
 
     private void authenticate(Context ctx) {
-        if (expectedAuthorization == null || ctx.path().equals("/health")) {
+        if (expectedAuthorization == null || ctx.path().equals("/health") || ConsoleAssets.isConsolePath(ctx.path())) {
             return;
         }
         String given = ctx.header("Authorization");
@@ -142,6 +149,15 @@ public final class HttpApi {
                     ? "this server requires 'Authorization: Bearer <token>'"
                     : "the bearer token is not valid");
         }
+    }
+
+    /** {@code GET /stats} (an extension for the console): the store's counters and the data directory's size. */
+    private void stats(Context ctx) {
+        io.tributary.store.StoreStats s = store.stats();
+        json(ctx, 200, obj("headPosition", s.headPosition(), "appendsCompleted", s.appendsCompleted(),
+                "eventsAppended", s.eventsAppended(), "bytesWritten", s.bytesWritten(), "segments", s.segments(),
+                "storageBytes", storageSize.bytes(), "subscriptions", metrics.subscriptions().size(),
+                "uptimeMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));
     }
 
     // ---- writes ----
@@ -385,13 +401,13 @@ public final class HttpApi {
         if (ctx.res().isCommitted()) {
             return;   // an SSE stream already started; nothing more can be said
         }
-        if (ctx.method().name().equals("POST")) {
+        if (ctx.method().name().equals("POST") && ctx.path().startsWith("/streams")) {
             metrics.appendRejected();
         }
         json(ctx, e.status(), Json.error(e));
     }
 
-    private static void json(Context ctx, int status, Object body) {
+    static void json(Context ctx, int status, Object body) {
         json(ctx, status, Json.bytes(body));
     }
 

@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.tributary.cqrs.ProjectionStatus;
+import io.tributary.server.ServedProjection;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.StoreStats;
 import java.util.Set;
@@ -20,7 +23,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The server's Micrometer registry, scraped in Prometheus text format at {@code /metrics}:
- * the store's counters, HTTP append latency and size, SSE subscriptions and their lag, JVM.
+ * the store's counters, HTTP append latency and size, SSE subscriptions and their lag, served
+ * projections (position, lag in events and milliseconds, rate), JVM.
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -74,6 +78,27 @@ public final class ServerMetrics implements AutoCloseable {
             max = Math.max(max, s.lag(head));
         }
         return max;
+    }
+
+    /** Registers the gauges of a served projection, tagged {@code projection=<name>}. */
+    void projection(ServedProjection projection) {
+        Tags tags = Tags.of("projection", projection.name());
+        projectionGauge(projection, "tributary.projection.position", "last log position the projection has processed",
+                tags, ProjectionStatus::position);
+        projectionGauge(projection, "tributary.projection.lag", "log positions the projection still has to process",
+                tags, ProjectionStatus::lagEvents);
+        projectionGauge(projection, "tributary.projection.lag.ms",
+                "age of the oldest event the projection has not processed, in milliseconds", tags, ProjectionStatus::lagMs);
+        projectionGauge(projection, "tributary.projection.events.per.second", "events the projection applied per second",
+                tags, ProjectionStatus::eventsPerSecond);
+        projectionGauge(projection, "tributary.projection.events.applied", "events the projection applied since it started",
+                tags, ProjectionStatus::eventsApplied);
+    }
+
+    private void projectionGauge(ServedProjection projection, String name, String description, Tags tags,
+                                 ToDoubleFunction<ProjectionStatus> value) {
+        Gauge.builder(name, projection, p -> value.applyAsDouble(p.runner().status()))
+                .description(description).tags(tags).strongReference(true).register(registry);
     }
 
     void appendAccepted(long startNanos, int bodyBytes) {

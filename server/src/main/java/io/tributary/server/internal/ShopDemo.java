@@ -1,0 +1,188 @@
+package io.tributary.server.internal;
+
+import io.tributary.cqrs.CommandOutcome;
+import io.tributary.cqrs.DocumentStore;
+import io.tributary.cqrs.DocumentWriter;
+import io.tributary.cqrs.ProjectionRunner;
+import io.tributary.examples.shop.OrderLine;
+import io.tributary.examples.shop.ShopCommand.AddProduct;
+import io.tributary.examples.shop.ShopCommand.CancelOrder;
+import io.tributary.examples.shop.ShopCommand.PayOrder;
+import io.tributary.examples.shop.ShopCommand.PlaceOrder;
+import io.tributary.examples.shop.ShopCommand.RegisterCustomer;
+import io.tributary.examples.shop.ShopCommand.ShipOrder;
+import io.tributary.examples.shop.ShopProjections;
+import io.tributary.examples.shop.ShopService;
+import io.tributary.server.ServedProjection;
+import io.tributary.server.ServerConfig;
+import io.tributary.server.TributaryServer;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live shop behind {@code tributary demo}: a server on the embedded store, the shop's
+ * order-summary (RocksDB documents) and customer-orders (in memory) projections served under
+ * {@code /projections}, and simulated customers placing, paying, shipping and cancelling orders at
+ * a steady rate, so the console has something to show. A second start on the same directories
+ * continues from the stored data.
+ */
+public final class ShopDemo implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShopDemo.class);
+    private static final String[][] CUSTOMERS = {{"ada", "Ada Lovelace"}, {"alan", "Alan Turing"},
+            {"grace", "Grace Hopper"}, {"edsger", "Edsger Dijkstra"}, {"barbara", "Barbara Liskov"}, {"ken", "Ken Thompson"}};
+    private static final String[][] PRODUCTS = {{"kb", "Mechanical keyboard", "89.90"}, {"mouse", "Wireless mouse", "24.50"},
+            {"desk", "Standing desk", "499.00"}, {"lamp", "Desk lamp", "39.00"}, {"monitor", "27-inch monitor", "279.00"},
+            {"chair", "Office chair", "229.00"}, {"cable", "USB-C cable", "9.90"}};
+    private static final int MAX_OPEN_ORDERS = 40;
+    private final TributaryServer server;
+    private final DocumentStore documents;
+    private final DocumentStore memory;
+    private final ShopService shop;
+    private final ScheduledExecutorService customers;
+    private final Random random;
+    private final String run;
+    private final Deque<Open> placed = new ArrayDeque<>();
+    private final Deque<String> paid = new ArrayDeque<>();
+    private long orders;
+
+    private ShopDemo(TributaryServer server, DocumentStore documents, DocumentStore memory, long seed) {
+        this.server = server;
+        this.documents = documents;
+        this.memory = memory;
+        this.shop = new ShopService(server.store());
+        this.random = new Random(seed);
+        this.run = Long.toString(seed & 0xFFFFF, 36);
+        this.customers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-customers");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the server with {@code config} (its data directory holds the log), the shop's
+     * projections with their RocksDB read models in {@code readModels}, and customers doing about
+     * {@code ordersPerSecond} orders per second (0 for none), chosen by a {@link Random} seeded with {@code seed}.
+     */
+    public static ShopDemo start(ServerConfig config, Path readModels, double ordersPerSecond, long seed) {
+        TributaryServer server = TributaryServer.start(config);
+        DocumentStore documents = null;
+        DocumentStore memory = null;
+        try {
+            documents = DocumentStore.rocksDb(readModels, ShopProjections.ORDERS_BY_CUSTOMER);
+            memory = DocumentStore.inMemory();
+            ProjectionRunner<DocumentWriter> summaries = ProjectionRunner.start(server.store(), ShopProjections.orderSummary(), documents);
+            server.serve(ServedProjection.documents(summaries, documents, "orders"));
+            ProjectionRunner<DocumentWriter> histories = ProjectionRunner.start(server.store(), ShopProjections.customerOrders(), memory);
+            server.serve(ServedProjection.documents(histories, memory, "history"));
+            ShopDemo demo = new ShopDemo(server, documents, memory, seed);
+            demo.open();
+            if (ordersPerSecond > 0) {
+                // Each tick is one customer action; about half of them place an order.
+                long periodMicros = Math.max(1_000, (long) (500_000 / ordersPerSecond));
+                demo.customers.scheduleAtFixedRate(demo::tick, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+            }
+            return demo;
+        } catch (RuntimeException e) {
+            server.close();
+            if (documents != null) {
+                documents.close();
+            }
+            if (memory != null) {
+                memory.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The running server. */
+    public TributaryServer server() {
+        return server;
+    }
+
+    /** Registers the customers and products (rejected, harmlessly, when a previous run already did). */
+    private void open() {
+        for (String[] c : CUSTOMERS) {
+            shop.handle(new RegisterCustomer(c[0], c[1]));
+        }
+        for (String[] p : PRODUCTS) {
+            shop.handle(new AddProduct(p[0], p[1], new BigDecimal(p[2]), 1_000_000));
+        }
+    }
+
+    private void tick() {
+        try {
+            int dice = random.nextInt(100);
+            if (dice < 50 || (placed.isEmpty() && paid.isEmpty())) {
+                place();
+            } else if (dice < 80 && !placed.isEmpty()) {
+                Open order = placed.poll();
+                if (random.nextInt(10) == 0) {
+                    shop.handle(new CancelOrder(order.orderId(), "changed my mind"));
+                } else if (shop.handle(new PayOrder(order.orderId(), order.total())) instanceof CommandOutcome.Accepted) {
+                    paid.add(order.orderId());
+                    while (paid.size() > MAX_OPEN_ORDERS) {
+                        paid.poll();
+                    }
+                }
+            } else if (!paid.isEmpty()) {
+                shop.handle(new ShipOrder(paid.poll()));
+            } else {
+                place();
+            }
+        } catch (RuntimeException e) {
+            // A failed action (the store closing, say) must not stop the schedule: log it and go on.
+            LOG.warn("demo customer action failed: {}", e.getMessage());
+        }
+    }
+
+    private void place() {
+        String orderId = "o-" + run + "-" + (++orders);
+        String customer = CUSTOMERS[random.nextInt(CUSTOMERS.length)][0];
+        List<OrderLine> lines = new ArrayList<>();
+        int count = 1 + random.nextInt(3);
+        for (int i = 0; i < count; i++) {
+            String[] p = PRODUCTS[random.nextInt(PRODUCTS.length)];
+            if (lines.stream().noneMatch(l -> l.productId().equals(p[0]))) {
+                lines.add(new OrderLine(p[0], 1 + random.nextInt(3), new BigDecimal(p[2])));
+            }
+        }
+        if (shop.handle(new PlaceOrder(orderId, customer, lines)) instanceof CommandOutcome.Accepted) {
+            placed.add(new Open(orderId, lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add)));
+            while (placed.size() > MAX_OPEN_ORDERS) {
+                placed.poll();
+            }
+        }
+    }
+
+    /** An order placed by this run and not yet paid or cancelled. */
+    private record Open(String orderId, BigDecimal total) {
+    }
+
+    /** Stops the customers, then the server (projections, store) and the read-model stores. */
+    @Override
+    public void close() {
+        customers.shutdownNow();
+        try {
+            customers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            server.close();
+        } finally {
+            documents.close();
+            memory.close();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.tributary.server;
+
+import static io.tributary.server.Http.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.core.ReadFilter;
+import io.tributary.cqrs.DocumentStore;
+import io.tributary.cqrs.DocumentWriter;
+import io.tributary.cqrs.Projection;
+import io.tributary.cqrs.ProjectionRunner;
+import io.tributary.store.Durability;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web console end to end in headless Chromium against a real server: each page loads, the
+ * streams browser clicks through to an event's detail, an event appended over HTTP arrives in the
+ * live views, the rebuild button resets a projection, and a server with a token is usable once
+ * the console is given the token (API calls and the live stream both send it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserIT {
+    @TempDir
+    static Path dir;
+    TributaryServer server;
+    Http http;
+    Browser browser;
+    final DocumentStore documents = DocumentStore.inMemory();
+    final AtomicInteger applied = new AtomicInteger();
+    ProjectionRunner<DocumentWriter> orders;
+
+    @BeforeAll
+    void start() {
+        server = TributaryServer.start(ServerConfig.builder(dir.resolve("open")).port(0).durability(Durability.none()).build());
+        http = new Http(server.uri());
+        orders = ProjectionRunner.start(server.store(), Projection.of("order-totals", ReadFilter.categories("order"), (e, w) -> {
+            applied.incrementAndGet();
+            long n = w.get("orders", e.stream().value()).map(d -> d.get("events").asLong()).orElse(0L);
+            w.put("orders", e.stream().value(), Http.JSON.createObjectNode().put("events", n + 1).put("last", e.type()));
+        }), documents);
+        server.serve(ServedProjection.documents(orders, documents, "orders"));
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            server.close();
+            documents.close();
+        }
+    }
+
+    long append(Http client, String stream, String type, String data) {
+        HttpResponse<String> r = client.post("/streams/" + stream, "[{\"type\":\"" + type + "\",\"data\":" + data
+                + ",\"metadata\":{\"user\":\"ada\"}}]");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return json(r).get("position").asLong();
+    }
+
+    @Test
+    void overviewShowsTheHeadPositionAndTheAppendRateAndEventsArrivingLive() {
+        long head = append(http, "order-100", "OrderPlaced", "{\"total\":\"12.50\"}");
+        browser.open(server.uri() + "/");
+        browser.text("[data-card='Head position'] .card-value", String.format(Locale.US, "%,d", head));
+        browser.visible(".chart svg path.chart-line");
+        browser.text("#feed-state", "live");
+
+        append(http, "order-overview", "OrderShipped", "{}");
+        WebElement item = browser.text("#live-feed li", "order-overview");
+        assertThat(item.getText()).contains("OrderShipped");
+        browser.text("[data-card='Data directory'] .card-value", "B");
+        browser.screenshot("overview");
+    }
+
+    @Test
+    void streamsBrowserClicksThroughToAnEventAndTailsNewOnesLive() {
+        append(http, "order-7", "OrderPlaced", "{\"total\":\"99.90\",\"items\":[\"kb\"]}");
+        append(http, "order-7", "OrderPaid", "{\"amount\":\"99.90\"}");
+        append(http, "payment-7", "PaymentTaken", "{\"amount\":\"99.90\"}");
+        browser.open(server.uri() + "/#/streams");
+
+        browser.visible("#categories [data-category='payment']");
+        browser.visible("#categories [data-category='order']").click();
+        browser.await(d -> d.findElements(By.cssSelector("#stream-rows tr[data-stream='payment-7']")).isEmpty()
+                && !d.findElements(By.cssSelector("#stream-rows tr[data-stream='order-7']")).isEmpty());
+        browser.text("#tail-state", "live");
+        append(http, "order-8", "OrderPlaced", "{\"total\":\"5.00\"}");
+        append(http, "payment-8", "PaymentTaken", "{}");
+        browser.text("#tail li", "order-8");
+        assertThat(browser.driver.findElement(By.id("tail")).getText()).doesNotContain("payment-8");
+        browser.visible("#stream-rows tr[data-stream='order-8']");   // the list picks up the new stream
+        browser.screenshot("streams");
+
+        browser.visible("#stream-rows tr[data-stream='order-7'] a").click();
+        browser.text("h1.stream-name", "order-7");
+        browser.visible("#event-rows tr[data-version='0']").click();
+        assertThat(browser.text("#event-data", "99.90").getText()).contains("\"items\"");
+        assertThat(browser.visible("#event-metadata").getText()).contains("\"user\": \"ada\"");
+        assertThat(browser.visible("#event-detail").getText()).contains("OrderPlaced");
+
+        browser.text("#tail-state", "live");
+        append(http, "order-7", "OrderShipped", "{\"carrier\":\"post\"}");
+        WebElement arrived = browser.visible("#event-rows tr[data-version='2']");
+        assertThat(arrived.getText()).contains("OrderShipped");
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#event-rows tr"));
+        assertThat(rows.get(0).getAttribute("data-version")).isEqualTo("2");   // newest first
+        arrived.click();
+        browser.text("#event-data", "post");
+        browser.screenshot("stream");
+    }
+
+    @Test
+    void projectionsPageShowsStatusAndTheRebuildButtonReplaysTheProjection() {
+        long position = append(http, "order-55", "OrderPlaced", "{}");
+        orders.awaitPosition(position, Duration.ofSeconds(10));
+        browser.open(server.uri() + "/#/projections");
+        WebElement row = browser.visible("tr[data-projection='order-totals']");
+        browser.text("tr[data-projection='order-totals'] .badge", "live");
+        assertThat(row.getText()).contains(String.format(Locale.US, "%,d", position));
+
+        int before = applied.get();
+        long eventsOfOrders = json(http.get("/all?category=order&limit=10000")).get("events").size();
+        row.findElement(By.cssSelector("[data-action='rebuild']")).click();
+        browser.visible("[data-action='confirm-rebuild']").click();
+        browser.text("tr[data-projection='order-totals']", "rebuild started");
+        orders.awaitPosition(position, Duration.ofSeconds(10));
+        assertThat(applied.get() - before).isGreaterThanOrEqualTo((int) eventsOfOrders);   // every event applied again
+
+        WebElement key = browser.visible("[data-role='key']");
+        key.sendKeys("order-55\n");
+        browser.text("[data-role='state']", "\"events\": 1");
+        browser.screenshot("projections");
+    }
+
+    @Test
+    void aLongStreamPagesBackToOlderEvents() {
+        StringBuilder events = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            events.append(i == 0 ? "" : ",").append("{\"type\":\"Ticked\",\"data\":{\"n\":").append(i).append("}}");
+        }
+        assertThat(http.post("/streams/clock-1", events.append("]").toString()).statusCode()).isEqualTo(201);
+        browser.open(server.uri() + "/#/streams/clock-1");
+        browser.visible("#event-rows tr[data-version='59']");
+        assertThat(browser.driver.findElements(By.cssSelector("#event-rows tr"))).hasSize(50);
+        browser.visible("#older").click();
+        browser.visible("#event-rows tr[data-version='0']");
+        assertThat(browser.driver.findElements(By.cssSelector("#event-rows tr"))).hasSize(60);
+        browser.await(d -> !d.findElement(By.id("older")).isDisplayed());
+    }
+
+    @Test
+    void cdcAndProcessorPagesExplainWhatTheyAreWhenNothingRuns() {
+        browser.open(server.uri() + "/#/cdc");
+        browser.text(".empty h3", "No CDC sources");
+        assertThat(browser.visible(".empty").getText()).contains("PostgreSQL or MySQL");
+        browser.screenshot("cdc");
+        browser.visible("#nav a[data-page='processors']").click();
+        browser.text(".empty h3", "No stream processors");
+        assertThat(browser.visible("#nav a.active").getText()).isEqualTo("Stream processors");
+        browser.screenshot("processors");
+    }
+
+    @Test
+    void asksForTheTokenOfAProtectedServerAndSendsItOnCallsAndLiveStreams() {
+        try (TributaryServer locked = TributaryServer.start(ServerConfig.builder(dir.resolve("locked")).port(0)
+                .durability(Durability.none()).authToken("s3cret").build())) {
+            Http authorized = new Http(locked.uri(), "s3cret");
+            long head = append(authorized, "account-1", "Opened", "{}");
+            browser.open(locked.uri() + "/");
+            WebElement input = browser.visible("#token-input");
+            browser.screenshot("token");
+            input.sendKeys("wrong");
+            browser.visible("#token-save").click();
+            browser.text("#token-reason", "did not accept");
+            input = browser.visible("#token-input");
+            input.clear();
+            input.sendKeys("s3cret");
+            browser.visible("#token-save").click();
+
+            browser.text("[data-card='Head position'] .card-value", String.format(Locale.US, "%,d", head));
+            browser.text("#feed-state", "live");
+            append(authorized, "account-2", "Opened", "{\"by\":\"token test\"}");
+            browser.text("#live-feed li", "account-2");
+        }
+    }
+}
