@@ -461,7 +461,8 @@ class HttpApiIT {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(r.body()).contains("# TYPE tributary_store_appends_total counter", "tributary_store_fsyncs_total",
-                    "tributary_http_append_latency_seconds_count", "tributary_subscriptions", "jvm_memory_used_bytes");
+                    "tributary_http_append_latency_seconds_count", "tributary_subscriptions", "jvm_memory_used_bytes",
+                    "tributary_store_fsync_seconds_sum", "tributary_store_fsync_max_seconds");
         }
 
         @Test

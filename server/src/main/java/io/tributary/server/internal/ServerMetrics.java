@@ -2,6 +2,7 @@ package io.tributary.server.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -19,11 +20,12 @@ import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.StoreStats;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The server's Micrometer registry, scraped in Prometheus text format at {@code /metrics}:
- * the store's counters, HTTP append latency and size, SSE subscriptions and their lag, served
+ * the store's counters and fsync latency, HTTP append latency and size, SSE subscriptions and their lag, served
  * projections (position, lag in events and milliseconds, rate), JVM.
  */
 public final class ServerMetrics implements AutoCloseable {
@@ -40,6 +42,12 @@ public final class ServerMetrics implements AutoCloseable {
         storeCounter(store, "tributary.store.events", "events acknowledged", StoreStats::eventsAppended);
         storeCounter(store, "tributary.store.written", "log bytes written", StoreStats::bytesWritten);
         storeCounter(store, "tributary.store.fsyncs", "fsync calls", StoreStats::fsyncs);
+        FunctionTimer.builder("tributary.store.fsync", store, s -> s.stats().fsyncs(), s -> s.stats().fsyncNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("time appends spent in fsync (count and total: rate(sum)/rate(count) is the mean latency)")
+                .register(registry);
+        Gauge.builder("tributary.store.fsync.max", store, s -> s.stats().maxFsyncNanos() / 1e9).baseUnit("seconds")
+                .description("the longest append fsync since the store was opened").register(registry);
         storeCounter(store, "tributary.store.group.commits", "group-commit write calls", StoreStats::groupCommits);
         Gauge.builder("tributary.store.head.position", store, s -> s.headPosition())
                 .description("position of the newest readable event").register(registry);
