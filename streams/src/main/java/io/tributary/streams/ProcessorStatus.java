@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param name            the processor's name
  * @param state           what it is doing
- * @param inputPosition   the last log position whose effects are checkpointed; -1 before the first
+ * @param inputPosition   the log position up to which the processor has processed and committed; -1 before the first
  * @param watermark       the event-time watermark; empty before the first event
  * @param lateEvents      events that arrived after all their windows had closed
  * @param eventsPerSecond input events processed per second, over the last few seconds

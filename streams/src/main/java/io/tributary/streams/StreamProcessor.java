@@ -84,18 +84,22 @@ public final class StreamProcessor implements AutoCloseable {
             subscription = store.subscribeToAll(task.position() + 1, topology.inputFilter());
             while (running) {
                 List<RecordedEvent> batch = subscription.poll(config.maxBatchEvents(), config.pollTimeout());
-                if (batch.isEmpty()) {
-                    continue;
+                if (!batch.isEmpty()) {
+                    for (RecordedEvent e : batch) {
+                        task.process(e);
+                    }
+                    appendOutputs();
+                    task.commit();
+                    rate.record(batch.size());
                 }
-                for (RecordedEvent e : batch) {
-                    task.process(e);
-                }
-                appendOutputs();
-                task.commit();
-                rate.record(batch.size());
-                synchronized (progress) {
-                    committed = task.position();
-                    progress.notifyAll();
+                // The subscription has examined the log up to its cursor: events before it that it
+                // skipped (other categories, our own outputs) are processed too, trivially.
+                long upTo = Math.max(task.position(), subscription.nextCursor() - 1);
+                if (upTo > committed) {
+                    synchronized (progress) {
+                        committed = upTo;
+                        progress.notifyAll();
+                    }
                 }
             }
         } catch (StoreClosedException e) {
@@ -141,7 +145,9 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     /**
-     * Waits until the effects of the log up to {@code position} are committed (state and outputs).
+     * Waits until the effects of the log up to {@code position} are committed (state and outputs);
+     * positions of events the topology does not read count as processed once the subscription has
+     * passed them, so any position of the log (such as {@code headPosition()}) can be awaited.
      *
      * @return false on timeout or when the processor failed
      */

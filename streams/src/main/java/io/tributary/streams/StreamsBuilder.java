@@ -31,9 +31,12 @@ public final class StreamsBuilder {
         return new KStreamImpl<>(graph, graph.addSource(consumed));
     }
 
-    /** A table of the latest decoded value per key of the events selected by {@code consumed}. */
+    /**
+     * A table of the latest decoded value per key of the events selected by {@code consumed}. A
+     * table is reference data: its events do not move the watermark (see {@link Consumed#withoutWatermark()}).
+     */
     public <K, V> KTable<K, V> table(Consumed<K, V> consumed, Materialized<K, V> materialized) {
-        return stream(consumed).toTable(materialized);
+        return stream(consumed.withoutWatermark()).toTable(materialized);
     }
 
     /** The topology built so far. */

@@ -38,7 +38,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     <A, R> KTable<K, R> aggregation(String kind, AggSpec<K, V, A, R> spec, Optional<String> storeName) {
         Graph graph = stream.graph;
         TableStore<K, A> store = new TableStore<>(graph.claimStore(storeName.orElseGet(() -> graph.newName(kind))),
-                spec.keySerde(), spec.aggregateSerde());
+                spec.keySerde(), spec.aggregateSerde(), spec.result());
         KStreamImpl<K, R> changes = stream.<K, R>thenWithTask((task, down) -> {
             KvStore<K, A> s = store.in(task);
             return (k, v, ts) -> {

@@ -24,6 +24,9 @@ final class SourceRunner<K, V> {
         K key = consumed.key().apply(event);
         long ts = consumed.timestamps().extract(event, value);
         downstream.process(key, value, ts);
+        if (!consumed.drivesWatermark() || ts < Long.MIN_VALUE + boundMs) {
+            return Long.MIN_VALUE;
+        }
         return ts - boundMs;
     }
 }
