@@ -5,6 +5,7 @@ import io.tributary.core.ExpectedVersion;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreClosedException;
 import io.tributary.core.Subscription;
+import io.tributary.streams.internal.PartitionedRunner;
 import io.tributary.streams.internal.RateMeter;
 import io.tributary.streams.internal.RocksState;
 import io.tributary.streams.internal.StateFactory;
@@ -42,6 +43,8 @@ public final class StreamProcessor implements AutoCloseable {
     private final ProcessorConfig config;
     private final StateFactory state;
     private final Task task;
+    /** Set when the processor runs partitioned; then {@link #state} and {@link #task} are unused placeholders. */
+    private final PartitionedRunner partitioned;
     private final RateMeter rate;
     private final Thread thread;
     private final Object progress = new Object();
@@ -55,7 +58,22 @@ public final class StreamProcessor implements AutoCloseable {
         this.store = store;
         this.topology = topology;
         this.config = config;
-        this.state = config.state() instanceof StateBackend.RocksDb r ? new RocksState(r.directory()) : StateFactory.heap();
+        this.rate = new RateMeter(config.clock());
+        if (config.partitions() > 1) {
+            if (topology.graph().stateAfterRekey()) {
+                throw new IllegalStateException("processor '" + config.name() + "' cannot run in " + config.partitions()
+                        + " partitions: a stateful operator reads a re-keyed stream (selectKey, map, flatMap or groupBy before it),"
+                        + " and there is no repartitioning yet; run it with one partition");
+            }
+            this.partitioned = new PartitionedRunner(store, topology.graph(), config.name(), config.partitions(),
+                    i -> stateFor(config, Optional.of(i)), this::appendAll, rate, config.maxBatchEvents(), config.pollTimeout());
+            this.state = StateFactory.heap();
+            this.task = null;
+            this.thread = null;
+            return;
+        }
+        this.partitioned = null;
+        this.state = stateFor(config, Optional.empty());
         try {
             this.task = new Task(config.name(), topology.graph(), state);
         } catch (RuntimeException e) {
@@ -63,9 +81,15 @@ public final class StreamProcessor implements AutoCloseable {
             throw e;
         }
         this.committed = task.position();
-        this.rate = new RateMeter(config.clock());
         this.thread = new Thread(this::run, "tributary-streams-" + config.name());
         thread.setDaemon(true);
+    }
+
+    private static StateFactory stateFor(ProcessorConfig config, Optional<Integer> partition) {
+        if (config.state() instanceof StateBackend.RocksDb r) {
+            return new RocksState(partition.map(p -> r.directory().resolve("partition-" + p)).orElse(r.directory()));
+        }
+        return StateFactory.heap();
     }
 
     /**
@@ -75,7 +99,11 @@ public final class StreamProcessor implements AutoCloseable {
      */
     public static StreamProcessor start(EventStore store, Topology topology, ProcessorConfig config) {
         StreamProcessor p = new StreamProcessor(store, topology, config);
-        p.thread.start();
+        if (p.partitioned != null) {
+            p.partitioned.start("tributary-streams-" + config.name());
+        } else {
+            p.thread.start();
+        }
         return p;
     }
 
@@ -114,8 +142,13 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     private void appendOutputs() {
+        appendAll(task.drainOutputs());
+    }
+
+    /** Appends outputs (pipelined, each its own idempotent append) and waits until all are durable. */
+    private void appendAll(List<OutputEvent> outputs) {
         List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (OutputEvent out : task.drainOutputs()) {
+        for (OutputEvent out : outputs) {
             pending.add(store.append(out.stream(), ExpectedVersion.any(), List.of(out.event())));
         }
         for (CompletableFuture<?> f : pending) {
@@ -138,6 +171,13 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** The processor's status. */
     public ProcessorStatus status() {
+        if (partitioned != null) {
+            long wm = partitioned.watermark();
+            ProcessorStatus.State st = partitioned.failure().isPresent() ? ProcessorStatus.State.FAILED : runState;
+            return new ProcessorStatus(config.name(), st, partitioned.processedUpTo(),
+                    wm == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(wm)),
+                    partitioned.lateEvents(), rate.perSecond(), partitioned.failure());
+        }
         long wm = task.watermark();
         return new ProcessorStatus(config.name(), runState, committed,
                 wm == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(wm)),
@@ -152,6 +192,9 @@ public final class StreamProcessor implements AutoCloseable {
      * @return false on timeout or when the processor failed
      */
     public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
+        if (partitioned != null) {
+            return partitioned.awaitPosition(position, timeout);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             while (committed < position && runState == ProcessorStatus.State.RUNNING) {
@@ -167,7 +210,7 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** The names of the stores that can be queried. */
     public List<String> storeNames() {
-        return task.storeNames();
+        return partitioned != null ? partitioned.storeNames() : task.storeNames();
     }
 
     /**
@@ -176,17 +219,24 @@ public final class StreamProcessor implements AutoCloseable {
      * Reflects processed but possibly not yet committed events.
      */
     public Optional<Object> query(String storeName, Object key) {
-        return task.query(storeName, key);
+        return partitioned != null ? partitioned.query(storeName, key) : task.query(storeName, key);
     }
 
     /** Like {@link #query}, with the key given as its text form (for the HTTP API). */
     public Optional<Object> queryByText(String storeName, String keyText) {
-        return task.queryByText(storeName, keyText);
+        return partitioned != null ? partitioned.queryByText(storeName, keyText) : task.queryByText(storeName, keyText);
     }
 
     /** Stops the processor and releases its state; committed state stays on disk. */
     @Override
     public void close() {
+        if (partitioned != null) {
+            partitioned.close();
+            if (runState == ProcessorStatus.State.RUNNING && partitioned.failure().isEmpty()) {
+                runState = ProcessorStatus.State.STOPPED;
+            }
+            return;
+        }
         running = false;
         Subscription s = subscription;
         if (s != null) {

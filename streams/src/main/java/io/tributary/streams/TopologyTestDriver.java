@@ -2,6 +2,7 @@ package io.tributary.streams;
 
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
+import io.tributary.streams.internal.RocksState;
 import io.tributary.streams.internal.StateFactory;
 import io.tributary.streams.internal.Task;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ public final class TopologyTestDriver implements AutoCloseable {
     private final Map<String, Long> versions = new HashMap<>();
     private long nextPosition;
     private int unread;
+    private final int commitEvery;
+    private int sinceCommit;
 
     /** A driver for {@code topology}, as a processor named {@code test}. */
     public TopologyTestDriver(Topology topology) {
@@ -44,6 +47,21 @@ public final class TopologyTestDriver implements AutoCloseable {
     /** A driver for {@code topology}, as a processor named {@code name} (which the output ids depend on). */
     public TopologyTestDriver(Topology topology, String name) {
         this.task = new Task(name, topology.graph(), StateFactory.heap());
+        this.commitEvery = Integer.MAX_VALUE;
+    }
+
+    /**
+     * A driver with state in {@code backend}, to test serdes or measure RocksDB state: the state is
+     * committed every {@code commitEvery} events, as a {@link StreamProcessor} commits per batch.
+     * With RocksDB state the directory must be new or hold the state of the same topology.
+     */
+    public TopologyTestDriver(Topology topology, String name, StateBackend backend, int commitEvery) {
+        if (commitEvery < 1) {
+            throw new IllegalArgumentException("commitEvery must be positive");
+        }
+        this.task = new Task(name, topology.graph(),
+                backend instanceof StateBackend.RocksDb r ? new RocksState(r.directory()) : StateFactory.heap());
+        this.commitEvery = commitEvery;
     }
 
     /** Processes an event of {@code type} with UTF-8 {@code data} appended to {@code stream} at {@code timestamp}. */
@@ -72,12 +90,22 @@ public final class TopologyTestDriver implements AutoCloseable {
         nextPosition = event.position() + 1;
         task.process(event);
         all.addAll(task.drainOutputs());
+        if (++sinceCommit >= commitEvery) {
+            task.commit();
+            sinceCommit = 0;
+        }
     }
 
     /** Moves the watermark forward to {@code watermark}, closing the windows that end by then (minus their grace). */
     public void advanceWatermark(Instant watermark) {
         task.advanceWatermark(watermark.toEpochMilli());
         all.addAll(task.drainOutputs());
+    }
+
+    /** Forgets the outputs collected so far (for long runs that only count them). */
+    public void clearOutputs() {
+        all.clear();
+        unread = 0;
     }
 
     /** Every output so far, in order. */

@@ -20,6 +20,7 @@ public final class Graph {
     private final List<Source<?, ?>> sources = new ArrayList<>();
     private final Set<String> storeNames = new HashSet<>();
     private int counter;
+    private boolean stateAfterRekey;
 
     /** Adds a source and returns the node its records leave from. */
     public <K, V> Node<K, V> addSource(Consumed<K, V> consumed) {
@@ -31,6 +32,19 @@ public final class Graph {
     /** The sources in the order they were added. */
     public List<Source<?, ?>> sources() {
         return List.copyOf(sources);
+    }
+
+    /** Notes that a stateful operator reads a stream whose key may differ from its source's. */
+    public void markStateAfterRekey() {
+        stateAfterRekey = true;
+    }
+
+    /**
+     * Whether a stateful operator reads a re-keyed stream: such a topology cannot run partitioned
+     * by source key (there is no repartitioning yet).
+     */
+    public boolean stateAfterRekey() {
+        return stateAfterRekey;
     }
 
     /** A new unique name {@code prefix-NNNN}. */

@@ -49,7 +49,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         });
         String name = store.name();
         Function<A, R> result = spec.result();
-        return new KTableImpl<>(graph, changes.node, name, task -> {
+        return new KTableImpl<>(graph, changes.node, name, stream.rekeyed, task -> {
             KvStore<K, A> s = store.in(task);
             return k -> {
                 A a = s.get(k);

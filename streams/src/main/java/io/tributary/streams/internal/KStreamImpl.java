@@ -22,18 +22,30 @@ import java.util.function.Function;
 public final class KStreamImpl<K, V> implements KStream<K, V> {
     final Graph graph;
     final Node<K, V> node;
+    /** Whether the key may differ from the source's key (then a partitioned run cannot keep state per key). */
+    final boolean rekeyed;
 
-    /** A stream of the records leaving {@code node}. */
+    /** A stream of the records leaving {@code node}, keyed as its source. */
     public KStreamImpl(Graph graph, Node<K, V> node) {
-        this.graph = graph;
-        this.node = node;
+        this(graph, node, false);
     }
 
-    /** Attaches a stateless operator built from its downstream processor. */
+    KStreamImpl(Graph graph, Node<K, V> node, boolean rekeyed) {
+        this.graph = graph;
+        this.node = node;
+        this.rekeyed = rekeyed;
+    }
+
+    /** Attaches a stateless operator built from its downstream processor; the key stays as it is. */
     <K2, V2> KStreamImpl<K2, V2> then(Function<Processor<K2, V2>, Processor<K, V>> operator) {
+        return then(operator, rekeyed);
+    }
+
+    /** Attaches a stateless operator; {@code changesKey}: the result's key may differ from the source's. */
+    <K2, V2> KStreamImpl<K2, V2> then(Function<Processor<K2, V2>, Processor<K, V>> operator, boolean changesKey) {
         Node<K2, V2> child = new Node<>();
         node.attach(task -> operator.apply(child.instantiate(task)));
-        return new KStreamImpl<>(graph, child);
+        return new KStreamImpl<>(graph, child, changesKey);
     }
 
     @Override
@@ -58,7 +70,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         return this.<K2, V2>then(down -> (k, v, ts) -> {
             KeyValue<K2, V2> kv = mapper.apply(k, v);
             down.process(kv.key(), kv.value(), ts);
-        });
+        }, true);
     }
 
     @Override
@@ -74,7 +86,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
             for (KeyValue<K2, V2> kv : mapper.apply(k, v)) {
                 down.process(kv.key(), kv.value(), ts);
             }
-        });
+        }, true);
     }
 
     @Override
@@ -90,7 +102,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     @Override
     public <K2> KStream<K2, V> selectKey(BiFunction<? super K, ? super V, ? extends K2> mapper) {
         Objects.requireNonNull(mapper, "mapper");
-        return this.<K2, V>then(down -> (k, v, ts) -> down.process(Objects.requireNonNull(mapper.apply(k, v), "selectKey returned null"), v, ts));
+        return this.<K2, V>then(down -> (k, v, ts) -> down.process(Objects.requireNonNull(mapper.apply(k, v), "selectKey returned null"), v, ts), true);
     }
 
     @Override
@@ -110,7 +122,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         for (int i = 0; i < preds.size(); i++) {
             Node<K, V> child = new Node<>();
             children.add(child);
-            out.add(new KStreamImpl<>(graph, child));
+            out.add(new KStreamImpl<>(graph, child, rekeyed));
         }
         node.attach(task -> {
             List<Processor<K, V>> downs = new ArrayList<>();
@@ -135,7 +147,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Node<K, V> child = new Node<>();
         node.attach(child::instantiate);
         o.node.attach(child::instantiate);
-        return new KStreamImpl<>(graph, child);
+        return new KStreamImpl<>(graph, child, rekeyed || o.rekeyed);
     }
 
     @Override
@@ -170,14 +182,17 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
                 down.process(k, v, ts);
             };
         });
-        return new KTableImpl<>(graph, changes.node, store.name(), task -> store.in(task)::get);
+        return new KTableImpl<>(graph, changes.node, store.name(), task -> store.in(task)::get, rekeyed);
     }
 
     /** Attaches an operator that needs the task (state, watermark, outputs). */
     <K2, V2> KStreamImpl<K2, V2> thenWithTask(BiFunction<Task, Processor<K2, V2>, Processor<K, V>> operator) {
+        if (rekeyed) {
+            graph.markStateAfterRekey();
+        }
         Node<K2, V2> child = new Node<>();
         node.attach(task -> operator.apply(task, child.instantiate(task)));
-        return new KStreamImpl<>(graph, child);
+        return new KStreamImpl<>(graph, child, rekeyed);
     }
 
     @Override
@@ -207,6 +222,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     @Override
     public <VT, R> KStream<K, R> join(KTable<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner) {
         KTableImpl<K, VT> t = (KTableImpl<K, VT>) table;
+        if (t.rekeyed) {
+            graph.markStateAfterRekey();
+        }
         return this.<K, R>thenWithTask((task, down) -> {
             Function<K, VT> lookup = t.lookup.apply(task);
             return (k, v, ts) -> {
@@ -221,6 +239,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     @Override
     public <VT, R> KStream<K, R> leftJoin(KTable<K, VT> table, BiFunction<? super V, Optional<VT>, ? extends R> joiner) {
         KTableImpl<K, VT> t = (KTableImpl<K, VT>) table;
+        if (t.rekeyed) {
+            graph.markStateAfterRekey();
+        }
         return this.<K, R>thenWithTask((task, down) -> {
             Function<K, VT> lookup = t.lookup.apply(task);
             return (k, v, ts) -> down.process(k, joiner.apply(v, Optional.ofNullable(lookup.apply(k))), ts);

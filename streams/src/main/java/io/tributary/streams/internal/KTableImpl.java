@@ -18,12 +18,18 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     final Node<K, V> changes;
     final String storeName;
     final Function<Task, Function<K, V>> lookup;
+    final boolean rekeyed;
 
-    KTableImpl(Graph graph, Node<K, V> changes, String storeName, Function<Task, Function<K, V>> lookup) {
+    KTableImpl(Graph graph, Node<K, V> changes, String storeName, boolean rekeyed, Function<Task, Function<K, V>> lookup) {
+        this(graph, changes, storeName, lookup, rekeyed);
+    }
+
+    KTableImpl(Graph graph, Node<K, V> changes, String storeName, Function<Task, Function<K, V>> lookup, boolean rekeyed) {
         this.graph = graph;
         this.changes = changes;
         this.storeName = storeName;
         this.lookup = lookup;
+        this.rekeyed = rekeyed;
     }
 
     @Override
@@ -33,7 +39,7 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
 
     @Override
     public KStream<K, V> toStream() {
-        return new KStreamImpl<>(graph, changes);
+        return new KStreamImpl<>(graph, changes, rekeyed);
     }
 
     @Override
@@ -53,7 +59,7 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
             registerView(task, name, mapper);
             return (k, v, ts) -> down.process(k, mapper.apply(v), ts);
         });
-        return new KTableImpl<>(graph, child, name, mappedLookup);
+        return new KTableImpl<>(graph, child, name, mappedLookup, rekeyed);
     }
 
     /** Queries of a mapped table read the parent's store and map the value (or each window's value). */

@@ -83,7 +83,7 @@ public final class RocksState implements StateFactory {
                 return Checkpoint.EMPTY;
             }
             ByteBuffer buf = ByteBuffer.wrap(b);
-            return new Checkpoint(buf.getLong(), buf.getLong(), buf.getLong());
+            return new Checkpoint(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
         } catch (RocksDBException e) {
             throw new StorageException("cannot read the processor checkpoint: " + e.getMessage(), e);
         }
@@ -95,8 +95,9 @@ public final class RocksState implements StateFactory {
             for (Store<?, ?> s : stores) {
                 s.flushInto(batch);
             }
-            batch.put(CHECKPOINT_KEY, ByteBuffer.allocate(24).putLong(checkpoint.position())
-                    .putLong(checkpoint.watermarkMs()).putLong(checkpoint.lateEvents()).array());
+            batch.put(CHECKPOINT_KEY, ByteBuffer.allocate(32).putLong(checkpoint.position())
+                    .putLong(checkpoint.watermarkMs()).putLong(checkpoint.lateEvents())
+                    .putLong(checkpoint.sourceWatermarkMs()).array());
             db.write(writeOptions, batch);
             for (Store<?, ?> s : stores) {
                 s.dirty.clear();

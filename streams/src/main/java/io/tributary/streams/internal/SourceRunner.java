@@ -7,26 +7,38 @@ import io.tributary.streams.Consumed;
 final class SourceRunner<K, V> {
     private final Consumed<K, V> consumed;
     private final Processor<K, V> downstream;
-    private final long boundMs;
 
     SourceRunner(Consumed<K, V> consumed, Processor<K, V> downstream) {
         this.consumed = consumed;
         this.downstream = downstream;
-        this.boundMs = consumed.maxOutOfOrderness().toMillis();
     }
 
     /** Processes {@code event} if it is this source's; returns its watermark candidate, or {@link Long#MIN_VALUE}. */
     long process(RecordedEvent event) {
-        if (!consumed.filter().matches(event) || !consumed.where().test(event)) {
+        Decoded d = decode(consumed, -1, event);
+        if (d == null) {
             return Long.MIN_VALUE;
+        }
+        push(d);
+        return d.watermarkCandidate();
+    }
+
+    /** Pushes an event decoded elsewhere (by a partitioned runner's dispatcher). */
+    @SuppressWarnings("unchecked")
+    void push(Decoded d) {
+        downstream.process((K) d.key(), (V) d.value(), d.timestampMs());
+    }
+
+    /** Decodes {@code event} for source {@code index}, or returns null when it is not this source's. */
+    static <K, V> Decoded decode(Consumed<K, V> consumed, int index, RecordedEvent event) {
+        if (!consumed.filter().matches(event) || !consumed.where().test(event)) {
+            return null;
         }
         V value = consumed.value().apply(event);
         K key = consumed.key().apply(event);
         long ts = consumed.timestamps().extract(event, value);
-        downstream.process(key, value, ts);
-        if (!consumed.drivesWatermark() || ts < Long.MIN_VALUE + boundMs) {
-            return Long.MIN_VALUE;
-        }
-        return ts - boundMs;
+        long bound = consumed.maxOutOfOrderness().toMillis();
+        long candidate = !consumed.drivesWatermark() || ts < Long.MIN_VALUE + bound ? Long.MIN_VALUE : ts - bound;
+        return new Decoded(index, key, value, ts, candidate);
     }
 }

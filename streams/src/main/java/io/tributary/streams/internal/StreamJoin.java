@@ -52,6 +52,9 @@ final class StreamJoin<K, V1, V2, R> {
     static <K, V1, V2, R> KStreamImpl<K, R> build(KStreamImpl<K, V1> left, KStreamImpl<K, V2> right, JoinWindows windows,
                                                   boolean leftOuter, boolean rightOuter,
                                                   BiFunction<Optional<V1>, Optional<V2>, ? extends R> joiner) {
+        if (left.rekeyed || right.rekeyed) {
+            left.graph.markStateAfterRekey();
+        }
         Node<K, R> result = new Node<>();
         Object key = new Object();
         left.node.attach(task -> {
@@ -62,7 +65,7 @@ final class StreamJoin<K, V1, V2, R> {
             StreamJoin<K, V1, V2, R> join = task.instance(key, () -> create(windows, leftOuter, rightOuter, joiner, task, result));
             return join::onRight;
         });
-        return new KStreamImpl<>(left.graph, result);
+        return new KStreamImpl<>(left.graph, result, left.rekeyed || right.rekeyed);
     }
 
     private static <K, V1, V2, R> StreamJoin<K, V1, V2, R> create(JoinWindows windows, boolean leftOuter, boolean rightOuter,

@@ -51,7 +51,10 @@ final class TableJoin {
                 }
             };
         });
-        return new KTableImpl<>(graph, result, name, lookup);
+        if (left.rekeyed || right.rekeyed) {
+            graph.markStateAfterRekey();
+        }
+        return new KTableImpl<>(graph, result, name, lookup, left.rekeyed || right.rekeyed);
     }
 
     private static <K, R> void register(Task task, Object key, String name, Function<Task, Function<K, R>> lookup) {

@@ -35,6 +35,7 @@ public final class Task {
     private volatile long position;
     private volatile long watermark;
     private volatile long lateEvents;
+    private volatile long sourceWatermark;
     private int outputIndex;
     private long sequence;
 
@@ -46,6 +47,7 @@ public final class Task {
         position = c.position();
         watermark = c.watermarkMs();
         lateEvents = c.lateEvents();
+        sourceWatermark = c.sourceWatermarkMs();
         for (Graph.Source<?, ?> s : graph.sources()) {
             sources.add(source(s));
         }
@@ -119,6 +121,26 @@ public final class Task {
         }
     }
 
+    /**
+     * Processes records decoded elsewhere from the event at {@code position} (a partitioned
+     * runner's dispatcher), then moves the watermark to {@code watermarkMs} if that is later.
+     * {@code sourceWatermarkMs} is the processor-wide watermark, kept for the checkpoint.
+     */
+    public void processDecoded(long position, java.util.List<Decoded> records, long watermarkMs, long sourceWatermarkMs) {
+        this.position = position;
+        this.sourceWatermark = sourceWatermarkMs;
+        outputIndex = 0;
+        for (Decoded d : records) {
+            sources.get(d.source()).push(d);
+        }
+        advanceWatermark(watermarkMs);
+    }
+
+    /** The processor-wide watermark at the last processed position (partitioned runs). */
+    public long sourceWatermark() {
+        return sourceWatermark;
+    }
+
     /** Moves the watermark to {@code watermarkMs} (never back) and lets the operators act on it. */
     public void advanceWatermark(long watermarkMs) {
         if (watermarkMs <= watermark) {
@@ -176,7 +198,7 @@ public final class Task {
 
     /** The state of this task's progress, to commit with the stores. */
     public Checkpoint checkpoint() {
-        return new Checkpoint(position, watermark, lateEvents);
+        return new Checkpoint(position, watermark, lateEvents, sourceWatermark);
     }
 
     /** Commits the state with the current checkpoint. */

@@ -55,7 +55,7 @@ final class WindowedKStreamImpl<K, V> implements WindowedKStream<K, V> {
             task.onWatermark((WatermarkListener) op);
             return op;
         });
-        return new KTableImpl<>(graph, results.node, name, task -> {
+        return new KTableImpl<>(graph, results.node, name, grouped.stream.rekeyed, task -> {
             // Windowed tables are looked up through the queryable store of the operator.
             return wk -> task.query(name, wk.key())
                     .map(m -> ((java.util.SortedMap<?, ?>) m).get(wk.window()))
