@@ -59,6 +59,11 @@ public final class StreamProcessor implements AutoCloseable {
         this.topology = topology;
         this.config = config;
         this.rate = new RateMeter(config.clock());
+        if (config.state() instanceof StateBackend.RocksDb && !topology.graph().heapOnlyState().isEmpty()) {
+            throw new IllegalStateException("processor '" + config.name() + "' uses " + topology.graph().heapOnlyState()
+                    + ", whose state is kept in the heap only and would be lost on a restart from RocksDB state;"
+                    + " run it with StateBackend.heap(), which replays the log on restart and stays exactly-once");
+        }
         if (config.partitions() > 1) {
             if (topology.graph().stateAfterRekey()) {
                 throw new IllegalStateException("processor '" + config.name() + "' cannot run in " + config.partitions()

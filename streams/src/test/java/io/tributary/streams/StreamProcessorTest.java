@@ -158,6 +158,18 @@ class StreamProcessorTest {
         }
     }
 
+    @Test
+    void heapOnlyOperatorsAreRefusedOnRocksDbState() {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(Consumed.category("login", e -> e.dataAsString()))
+                .detect(Pattern.<String>begin("fail"::equals).then("ok"::equals).within(Duration.ofMinutes(1)));
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamProcessor.start(store, b.build(),
+                            ProcessorConfig.of("p").withState(StateBackend.rocksDb(dir.resolve("state")))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("pattern").hasMessageContaining("StateBackend.heap()");
+        }
+    }
+
     private static String withoutId(String output) {
         String[] f = output.split(" ", 3);
         return f[0] + " " + f[2];

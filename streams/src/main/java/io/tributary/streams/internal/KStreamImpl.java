@@ -250,6 +250,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     @Override
     public KStream<K, List<V>> detect(Pattern<V> pattern) {
+        graph.markHeapOnlyState("a pattern (detect)");
         return this.<K, List<V>>thenWithTask((task, down) -> new PatternOp<>(pattern, down));
     }
 }

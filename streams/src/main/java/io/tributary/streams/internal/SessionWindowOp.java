@@ -5,7 +5,6 @@ import io.tributary.streams.Window;
 import io.tributary.streams.Windowed;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Session windows. A session {@code [start, end)} holds events of one key whose neighbours are at
@@ -41,8 +40,7 @@ final class SessionWindowOp<K, V, A, R> implements Processor<K, V>, WatermarkLis
     @Override
     public void process(K key, V value, long ts) {
         List<Window> overlapping = new ArrayList<>();
-        for (Map.Entry<Window, Boolean> e : state.windowsOf(key).entrySet()) {
-            Window w = e.getKey();
+        for (Window w : state.windowsOf(key)) {
             if (w.startMs() - gap <= ts && ts <= w.endMs() - 1 + gap) {
                 overlapping.add(w);
             }

@@ -7,7 +7,6 @@ import io.tributary.streams.Windowed;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -64,9 +63,7 @@ final class SlidingWindowOp<K, V, A, R> implements Processor<K, V>, WatermarkLis
         boolean ownOpen = !state.closed(own);
         boolean accepted = ownOpen;
         // Open windows of this key that contain ts (windows of later events, and one at ts itself).
-        for (Map.Entry<Window, Boolean> e : state.windowsOf(key).subMap(new Window(ts - size + 1, ts + 1), true,
-                new Window(ts, ts + size), true).entrySet()) {
-            Window w = e.getKey();
+        for (Window w : state.windowsOf(key)) {
             if (!w.contains(ts) || state.closed(w)) {
                 continue;
             }

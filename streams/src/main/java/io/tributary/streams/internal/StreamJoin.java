@@ -55,6 +55,7 @@ final class StreamJoin<K, V1, V2, R> {
         if (left.rekeyed || right.rekeyed) {
             left.graph.markStateAfterRekey();
         }
+        left.graph.markHeapOnlyState("a stream-stream join");
         Node<K, R> result = new Node<>();
         Object key = new Object();
         left.node.attach(task -> {
