@@ -21,6 +21,8 @@ import java.util.Map;
  * ratios; each engine must report the same results as the loop.
  *
  * <p>Flags (defaults in brackets): {@code --events N} [10000000], {@code --keys N} [10000],
+ * Kafka Streams ({@code kstreams-heap}, {@code kstreams-rocksdb}: its {@code TopologyTestDriver},
+ * no broker) runs the same count when asked for in {@code --engines}.
  * {@code --runs N} [3], {@code --commit-every N} (events between state commits, as a processor's
  * {@code maxBatchEvents}) [1000], {@code --engines loop,heap,rocksdb} [all three], {@code --jvm-opts "..."}
  * [-Xmx2g], {@code --seed N} [42], {@code --work-dir DIR} [benchmarks/target/streams-bench-work].
@@ -31,7 +33,9 @@ public final class StreamsBenchmarks {
     private static final Map<String, String> NAMES = Map.of(
             "loop", "Hand-written HashMap loop (1 thread)",
             "heap", "Tributary, heap state",
-            "rocksdb", "Tributary, RocksDB state");
+            "rocksdb", "Tributary, RocksDB state",
+            "kstreams-heap", "Kafka Streams 4.4 TopologyTestDriver, in-memory store",
+            "kstreams-rocksdb", "Kafka Streams 4.4 TopologyTestDriver, RocksDB store");
 
     private StreamsBenchmarks() {
     }

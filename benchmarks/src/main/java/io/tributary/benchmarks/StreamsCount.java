@@ -56,7 +56,14 @@ final class StreamsCount {
                 start = System.nanoTime();
                 result = tributary(engine, events, keys, seed, dir.resolve("state"), commitEvery);
             }
-            default -> throw new IllegalArgumentException("unknown engine '" + engine + "' (loop, heap, rocksdb)");
+            case "kstreams-heap", "kstreams-rocksdb" -> {
+                boolean rocks = engine.equals("kstreams-rocksdb");
+                KafkaStreamsCount.run(rocks, warmup, keys, seed + 1, dir.resolve("warmup"), BASE_MS, EVENTS_PER_MS);
+                start = System.nanoTime();
+                result = KafkaStreamsCount.run(rocks, events, keys, seed, dir.resolve("state"), BASE_MS, EVENTS_PER_MS);
+            }
+            default -> throw new IllegalArgumentException("unknown engine '" + engine
+                    + "' (loop, heap, rocksdb, kstreams-heap, kstreams-rocksdb)");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> out = new LinkedHashMap<>();
