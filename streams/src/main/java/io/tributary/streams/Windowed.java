@@ -1,0 +1,23 @@
+package io.tributary.streams;
+
+import java.util.Objects;
+
+/**
+ * The key of a windowed aggregation's result: the record key and its window.
+ *
+ * @param key    the record key
+ * @param window the window
+ * @param <K> the key type
+ */
+public record Windowed<K>(K key, Window window) {
+    /** Validates. */
+    public Windowed {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(window, "window");
+    }
+
+    @Override
+    public String toString() {
+        return key + "@[" + window.startMs() + "," + window.endMs() + ")";
+    }
+}

@@ -1,0 +1,96 @@
+package io.tributary.streams.internal;
+
+import io.tributary.core.ReadFilter;
+import io.tributary.streams.Consumed;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The blueprint a {@code StreamsBuilder} records: the sources and, through their nodes, every
+ * operator. Names of generated stores are numbered in build order, so the same program gives
+ * the same names (which RocksDB state and queries rely on).
+ */
+public final class Graph {
+    /** A source: what it reads and where its records go. */
+    public record Source<K, V>(Consumed<K, V> consumed, Node<K, V> node) {
+    }
+
+    private final List<Source<?, ?>> sources = new ArrayList<>();
+    private final Set<String> storeNames = new HashSet<>();
+    private int counter;
+    private boolean stateAfterRekey;
+    private final List<String> heapOnly = new ArrayList<>();
+
+    /** Adds a source and returns the node its records leave from. */
+    public <K, V> Node<K, V> addSource(Consumed<K, V> consumed) {
+        Node<K, V> node = new Node<>();
+        sources.add(new Source<>(consumed, node));
+        return node;
+    }
+
+    /** The sources in the order they were added. */
+    public List<Source<?, ?>> sources() {
+        return List.copyOf(sources);
+    }
+
+    /** Notes that a stateful operator reads a stream whose key may differ from its source's. */
+    public void markStateAfterRekey() {
+        stateAfterRekey = true;
+    }
+
+    /**
+     * Whether a stateful operator reads a re-keyed stream: such a topology cannot run partitioned
+     * by source key (there is no repartitioning yet).
+     */
+    public boolean stateAfterRekey() {
+        return stateAfterRekey;
+    }
+
+    /** Notes an operator whose state lives in the heap whatever the backend (it is rebuilt only by a replay). */
+    public void markHeapOnlyState(String operator) {
+        heapOnly.add(operator);
+    }
+
+    /** The operators whose state is heap-only: exactly-once needs heap state (a full replay) for them. */
+    public List<String> heapOnlyState() {
+        return List.copyOf(heapOnly);
+    }
+
+    /** A new unique name {@code prefix-NNNN}. */
+    public String newName(String prefix) {
+        return String.format("%s-%04d", prefix, ++counter);
+    }
+
+    /**
+     * Claims a store name.
+     *
+     * @throws IllegalArgumentException when the name is taken
+     */
+    public String claimStore(String name) {
+        if (!storeNames.add(name)) {
+            throw new IllegalArgumentException("the topology already has a store named '" + name + "'");
+        }
+        return name;
+    }
+
+    /**
+     * The narrowest log filter that covers every source: the union of their categories when all
+     * sources select by category only, otherwise the whole log (each source filters again).
+     */
+    public ReadFilter subscriptionFilter() {
+        if (sources.size() == 1) {
+            return sources.get(0).consumed().filter();
+        }
+        Set<String> categories = new HashSet<>();
+        for (Source<?, ?> s : sources) {
+            ReadFilter f = s.consumed().filter();
+            if (f.categories().isEmpty() || !f.streamPrefixes().isEmpty()) {
+                return ReadFilter.all();
+            }
+            categories.addAll(f.categories());
+        }
+        return new ReadFilter(categories, List.of(), Set.of());
+    }
+}

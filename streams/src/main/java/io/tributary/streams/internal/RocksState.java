@@ -1,0 +1,286 @@
+package io.tributary.streams.internal;
+
+import io.tributary.core.StorageException;
+import io.tributary.streams.Serde;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A task's state in one RocksDB. Keys: {@code 0x01 storeName 0x00 keyBytes} for store entries
+ * and {@code 0x00 "checkpoint"} for the checkpoint. Changes are buffered per store and written,
+ * with the checkpoint, in one {@link WriteBatch} — all or nothing across a crash (RocksDB's
+ * write-ahead log), so the state always matches the committed input position.
+ */
+public final class RocksState implements StateFactory {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] CHECKPOINT_KEY = {0, 'c', 'h', 'e', 'c', 'k', 'p', 'o', 'i', 'n', 't'};
+    private static final Object DELETED = new Object();
+    /** Committed values each store keeps decoded in memory. */
+    private static final int CACHE_ENTRIES = 100_000;
+
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
+    private final List<Store<?, ?>> stores = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+
+    /** Opens (or creates) the state in {@code directory}. */
+    public RocksState(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            // State is small, hot and rewritten often: no compression (CPU), larger memtables (fewer flushes).
+            options = new Options().setCreateIfMissing(true)
+                    .setCompressionType(CompressionType.NO_COMPRESSION)
+                    .setWriteBufferSize(128L * 1024 * 1024)
+                    .setMaxWriteBufferNumber(3)
+                    .setLevel0SlowdownWritesTrigger(40)
+                    .setLevel0StopWritesTrigger(60)
+                    // Most reads of a new window miss: a Bloom filter answers them without touching files.
+                    .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
+            db = RocksDB.open(options, directory.toString());
+        } catch (IOException | RocksDBException e) {
+            throw new StorageException("cannot open the processor state in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public <K, V> KvStore<K, V> keyValue(String name, Optional<Serde<K>> keySerde, Optional<Serde<V>> valueSerde) {
+        if (keySerde.isEmpty() || valueSerde.isEmpty()) {
+            throw new IllegalStateException("store '" + name + "' needs a key and a value serde for RocksDB state: "
+                    + "give them with Materialized.with(...) or Grouped.with(...)");
+        }
+        if (!names.add(name)) {
+            throw new IllegalStateException("two stores are named '" + name + "'");
+        }
+        Store<K, V> store = new Store<>(prefix(name), keySerde.get(), valueSerde.get());
+        stores.add(store);
+        return store;
+    }
+
+    private static byte[] prefix(String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] p = new byte[n.length + 2];
+        p[0] = 1;
+        System.arraycopy(n, 0, p, 1, n.length);
+        return p;
+    }
+
+    @Override
+    public Checkpoint load() {
+        try {
+            byte[] b = db.get(CHECKPOINT_KEY);
+            if (b == null) {
+                return Checkpoint.EMPTY;
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b);
+            return new Checkpoint(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the processor checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void commit(Checkpoint checkpoint) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Store<?, ?> s : stores) {
+                s.flushInto(batch);
+            }
+            batch.put(CHECKPOINT_KEY, ByteBuffer.allocate(32).putLong(checkpoint.position())
+                    .putLong(checkpoint.watermarkMs()).putLong(checkpoint.lateEvents())
+                    .putLong(checkpoint.sourceWatermarkMs()).array());
+            db.write(writeOptions, batch);
+            for (Store<?, ?> s : stores) {
+                s.committed();
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot commit the processor state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        options.close();
+        writeOptions.close();
+    }
+
+    /** One store: a key prefix in the shared RocksDB plus the changes of the current batch. */
+    private final class Store<K, V> implements KvStore<K, V> {
+        private final byte[] prefix;
+        private final Serde<K> keys;
+        private final Serde<V> values;
+        /** Changes since the last commit: a value or {@link #DELETED}; read by queries from other threads. */
+        private final ConcurrentHashMap<K, Object> dirty = new ConcurrentHashMap<>();
+        /**
+         * Keys the task's thread read as absent from RocksDB since the last commit: deleting them
+         * again needs no tombstone. Only the writing thread records them (a query's read could
+         * straddle a commit).
+         */
+        private final Set<K> absent = new HashSet<>();
+        private volatile Thread writer;
+        /**
+         * Committed values recently used (a read cache, like Kafka Streams' record cache): a hit
+         * saves a RocksDB read and a deserialization. Bounded; guarded by itself.
+         */
+        private final Map<K, V> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > CACHE_ENTRIES;
+            }
+        };
+
+        Store(byte[] prefix, Serde<K> keys, Serde<V> values) {
+            this.prefix = prefix;
+            this.keys = keys;
+            this.values = values;
+        }
+
+        private byte[] rawKey(K key) {
+            byte[] k = keys.serialize(key);
+            byte[] raw = Arrays.copyOf(prefix, prefix.length + k.length);
+            System.arraycopy(k, 0, raw, prefix.length, k.length);
+            return raw;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V get(K key) {
+            Object d = dirty.get(key);
+            if (d != null) {
+                return d == DELETED ? null : (V) d;
+            }
+            synchronized (cache) {
+                V cached = cache.get(key);
+                if (cached != null) {
+                    return cached;
+                }
+            }
+            try {
+                byte[] b = db.get(rawKey(key));
+                if (b == null) {
+                    if (Thread.currentThread() == writer) {
+                        absent.add(key);
+                    }
+                    return null;
+                }
+                V v = values.deserialize(b);
+                synchronized (cache) {
+                    cache.put(key, v);
+                }
+                return v;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read processor state: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void put(K key, V value) {
+            writer = Thread.currentThread();
+            dirty.put(key, value);
+        }
+
+        @Override
+        public void delete(K key) {
+            writer = Thread.currentThread();
+            dirty.put(key, DELETED);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void forEach(BiConsumer<K, V> action) {
+            Set<K> seen = new HashSet<>();
+            try (RocksIterator it = db.newIterator()) {
+                for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                    byte[] raw = it.key();
+                    K key = keys.deserialize(Arrays.copyOfRange(raw, prefix.length, raw.length));
+                    seen.add(key);
+                    Object d = dirty.get(key);
+                    if (d == null) {
+                        action.accept(key, values.deserialize(it.value()));
+                    } else if (d != DELETED) {
+                        action.accept(key, (V) d);
+                    }
+                }
+            }
+            dirty.forEach((k, d) -> {
+                if (!seen.contains(k) && d != DELETED) {
+                    action.accept(k, (V) d);
+                }
+            });
+        }
+
+        /** Moves the committed changes into the read cache. */
+        @SuppressWarnings("unchecked")
+        void committed() {
+            synchronized (cache) {
+                for (var e : dirty.entrySet()) {
+                    if (e.getValue() == DELETED) {
+                        cache.remove(e.getKey());
+                    } else {
+                        cache.put(e.getKey(), (V) e.getValue());
+                    }
+                }
+            }
+            dirty.clear();
+            absent.clear();
+        }
+
+        void flushInto(WriteBatch batch) throws RocksDBException {
+            for (var e : dirty.entrySet()) {
+                if (e.getValue() == DELETED) {
+                    if (!absent.contains(e.getKey())) {
+                        batch.delete(rawKey(e.getKey()));
+                    }
+                } else {
+                    @SuppressWarnings("unchecked")
+                    V v = (V) e.getValue();
+                    batch.put(rawKey(e.getKey()), values.serialize(v));
+                }
+            }
+        }
+    }
+
+    private static boolean startsWith(byte[] a, byte[] prefix) {
+        if (a.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (a[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+package io.tributary.streams.internal;
+
+import io.tributary.streams.Serde;
+import java.util.Optional;
+
+/** Creates a task's stores and commits them with the checkpoint: heap or RocksDB. */
+public interface StateFactory extends AutoCloseable {
+    /**
+     * The store {@code name}; serdes are required when the state is on disk.
+     *
+     * @throws IllegalStateException naming the store when a needed serde is missing
+     */
+    <K, V> KvStore<K, V> keyValue(String name, Optional<Serde<K>> keySerde, Optional<Serde<V>> valueSerde);
+
+    /** The last committed checkpoint, {@link Checkpoint#EMPTY} when none (or the state is not durable). */
+    Checkpoint load();
+
+    /** Makes all changes since the last commit durable together with {@code checkpoint}, atomically. */
+    void commit(Checkpoint checkpoint);
+
+    /** Whether committed state survives a restart. */
+    boolean durable();
+
+    @Override
+    void close();
+
+    /** Heap state. */
+    static StateFactory heap() {
+        return new StateFactory() {
+            @Override
+            public <K, V> KvStore<K, V> keyValue(String name, Optional<Serde<K>> keySerde, Optional<Serde<V>> valueSerde) {
+                return new HeapKvStore<>();
+            }
+
+            @Override
+            public Checkpoint load() {
+                return Checkpoint.EMPTY;
+            }
+
+            @Override
+            public void commit(Checkpoint checkpoint) {
+            }
+
+            @Override
+            public boolean durable() {
+                return false;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

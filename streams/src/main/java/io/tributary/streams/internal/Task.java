@@ -1,0 +1,208 @@
+package io.tributary.streams.internal;
+
+import io.tributary.core.EventData;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StreamName;
+import io.tributary.streams.OutputEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * One instance of a topology: its operators, their state, the watermark and the outputs not yet
+ * appended. Driven by one thread ({@link #process}); {@link #query} may be called from any thread.
+ *
+ * <p>Processing is deterministic: the same checkpointed state and the same input events give the
+ * same outputs with the same ids ({@code name}, input position, index of the output within that
+ * input), which is what makes replays after a crash invisible in the output streams.
+ */
+public final class Task {
+    private static final byte[] NO_METADATA = new byte[0];
+
+    private final String name;
+    private final StateFactory state;
+    private final Map<Object, Object> instances = new IdentityHashMap<>();
+    private final List<WatermarkListener> listeners = new ArrayList<>();
+    private final Map<String, Queryable> queryables = new LinkedHashMap<>();
+    private final List<SourceRunner<?, ?>> sources = new ArrayList<>();
+    private final List<OutputEvent> outputs = new ArrayList<>();
+    private volatile long position;
+    private volatile long watermark;
+    private volatile long lateEvents;
+    private volatile long sourceWatermark;
+    private int outputIndex;
+    private long sequence;
+
+    /** Instantiates {@code graph} with state from {@code state}, restored to its last checkpoint. */
+    public Task(String name, Graph graph, StateFactory state) {
+        this.name = name;
+        this.state = state;
+        Checkpoint c = state.load();
+        position = c.position();
+        watermark = c.watermarkMs();
+        lateEvents = c.lateEvents();
+        sourceWatermark = c.sourceWatermarkMs();
+        for (Graph.Source<?, ?> s : graph.sources()) {
+            sources.add(source(s));
+        }
+    }
+
+    private <K, V> SourceRunner<K, V> source(Graph.Source<K, V> s) {
+        return new SourceRunner<>(s.consumed(), s.node().instantiate(this));
+    }
+
+    /** The processor's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The state factory, for operators to create their stores. */
+    public StateFactory state() {
+        return state;
+    }
+
+    /** The object built for {@code key} in this task, built by {@code factory} on first use. */
+    @SuppressWarnings("unchecked")
+    <T> T instance(Object key, Supplier<T> factory) {
+        Object existing = instances.get(key);
+        if (existing == null) {
+            existing = factory.get();
+            instances.put(key, existing);
+        }
+        return (T) existing;
+    }
+
+    /**
+     * Registers an operator to be told when the watermark advances. Operators register after their
+     * downstream (nodes are built depth first), so they are told in reverse order: upstream first.
+     */
+    public void onWatermark(WatermarkListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Makes a store queryable under {@code storeName}. */
+    public void registerQueryable(String storeName, Queryable queryable) {
+        queryables.put(storeName, queryable);
+    }
+
+    /** The names of the queryable stores. */
+    public List<String> storeNames() {
+        return List.copyOf(queryables.keySet());
+    }
+
+    /** Reads store {@code storeName} at {@code key}; empty when the store or the key is unknown. */
+    public Optional<Object> query(String storeName, Object key) {
+        Queryable q = queryables.get(storeName);
+        return q == null ? Optional.empty() : q.query(key);
+    }
+
+    /** Reads store {@code storeName} at the key whose text form is {@code keyText}. */
+    public Optional<Object> queryByText(String storeName, String keyText) {
+        Queryable q = queryables.get(storeName);
+        return q == null ? Optional.empty() : q.queryByText(keyText);
+    }
+
+    /** Processes one input event: every matching source, then the watermark. */
+    public void process(RecordedEvent event) {
+        position = event.position();
+        outputIndex = 0;
+        long candidate = Long.MIN_VALUE;
+        for (SourceRunner<?, ?> s : sources) {
+            candidate = Math.max(candidate, s.process(event));
+        }
+        if (candidate > watermark) {
+            advanceWatermark(candidate);
+        }
+    }
+
+    /**
+     * Processes records decoded elsewhere from the event at {@code position} (a partitioned
+     * runner's dispatcher), then moves the watermark to {@code watermarkMs} if that is later.
+     * {@code sourceWatermarkMs} is the processor-wide watermark, kept for the checkpoint.
+     */
+    public void processDecoded(long position, java.util.List<Decoded> records, long watermarkMs, long sourceWatermarkMs) {
+        this.position = position;
+        this.sourceWatermark = sourceWatermarkMs;
+        outputIndex = 0;
+        for (Decoded d : records) {
+            sources.get(d.source()).push(d);
+        }
+        advanceWatermark(watermarkMs);
+    }
+
+    /** The processor-wide watermark at the last processed position (partitioned runs). */
+    public long sourceWatermark() {
+        return sourceWatermark;
+    }
+
+    /** Moves the watermark to {@code watermarkMs} (never back) and lets the operators act on it. */
+    public void advanceWatermark(long watermarkMs) {
+        if (watermarkMs <= watermark) {
+            return;
+        }
+        watermark = watermarkMs;
+        for (int i = listeners.size() - 1; i >= 0; i--) {
+            listeners.get(i).onWatermark(watermarkMs);
+        }
+    }
+
+    /** The current watermark, {@link Long#MIN_VALUE} before the first event. */
+    public long watermark() {
+        return watermark;
+    }
+
+    /** The position of the event being (or last) processed. */
+    public long position() {
+        return position;
+    }
+
+    /** Counts a late event. */
+    public void countLate() {
+        lateEvents++;
+    }
+
+    /** Late events so far. */
+    public long lateEvents() {
+        return lateEvents;
+    }
+
+    /** A number that grows with every call, for deterministic tie-breaking in operators. */
+    public long nextSequence() {
+        return ++sequence;
+    }
+
+    /** Makes later sequence numbers larger than {@code seen} (after restoring state). */
+    public void observeSequence(long seen) {
+        sequence = Math.max(sequence, seen);
+    }
+
+    /** Queues an output event with its deterministic id. */
+    public void emit(String stream, String type, byte[] data) {
+        int index = outputIndex++;
+        UUID id = UUID.nameUUIDFromBytes((name + "\u0000" + position + "\u0000" + index).getBytes(StandardCharsets.UTF_8));
+        outputs.add(new OutputEvent(StreamName.of(stream), new EventData(id, type, data, NO_METADATA), position));
+    }
+
+    /** The outputs queued since the last call, in order. */
+    public List<OutputEvent> drainOutputs() {
+        List<OutputEvent> out = List.copyOf(outputs);
+        outputs.clear();
+        return out;
+    }
+
+    /** The state of this task's progress, to commit with the stores. */
+    public Checkpoint checkpoint() {
+        return new Checkpoint(position, watermark, lateEvents, sourceWatermark);
+    }
+
+    /** Commits the state with the current checkpoint. */
+    public void commit() {
+        state.commit(checkpoint());
+    }
+}
