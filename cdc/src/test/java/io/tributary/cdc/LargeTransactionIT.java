@@ -62,6 +62,17 @@ class LargeTransactionIT {
     }
 
     @Test
+    void splitsATransactionTouchingMoreRowsThanOneAppendMayHoldStreams() {
+        db.exec("CREATE TABLE wide (id int PRIMARY KEY)");
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
+             PostgresCapture capture = PostgresCapture.start(store, db.source("wide", "wide").build())) {
+            db.exec("INSERT INTO wide SELECT g FROM generate_series(1, 25000) g");
+            assertThat(awaitCount(store, "wide", 25_000, capture)).hasSize(25_000);
+            assertThat(capture.chunkedAppends()).as("the store takes at most 10,000 streams per append").isEqualTo(2);
+        }
+    }
+
+    @Test
     void dropsAbortedStreamedTransactionsAndRolledBackSubtransactions() {
         db.exec("CREATE TABLE sub (id int PRIMARY KEY, pad text)");
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));

@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -38,7 +40,8 @@ public final class CaptureEngine implements Runnable {
     /** The prefix of heartbeat messages. */
     public static final String HEARTBEAT_PREFIX = "tributary.heartbeat";
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
-    private static final long IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    private static final long IDLE_POLL_MS = 5;
+    private static final int INBOX_MESSAGES = 16_384;
 
     private final EventStore store;
     private final PostgresSource source;
@@ -192,6 +195,27 @@ public final class CaptureEngine implements Runnable {
         Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
         int streamingXid = 0;
         long nextHeartbeat = System.nanoTime();
+        // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
+        // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
+        // it waits when the queue is full).
+        BlockingQueue<ByteBuffer> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
+        AtomicReference<Throwable> readError = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!stopping) {
+                    ByteBuffer b = stream.read();
+                    if (b == null) {
+                        readError.set(new CdcException("the server ended the replication stream"));
+                        break;
+                    }
+                    inbox.put(b);
+                }
+            } catch (Throwable e) {
+                readError.set(e);
+            }
+        }, "tributary-cdc-read-" + source.name());
+        reader.setDaemon(true);
+        reader.start();
         try {
             while (!stopping) {
                 // Heartbeats go out on time even under load: a source busy with unselected tables must not pin WAL.
@@ -199,11 +223,22 @@ public final class CaptureEngine implements Runnable {
                     heartbeat();
                     nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(source.heartbeatIntervalMs());
                 }
-                ByteBuffer buf = stream.readPending();
+                ByteBuffer buf = inbox.poll();
                 if (buf == null) {
                     ack(stream);
-                    LockSupport.parkNanos(IDLE_PARK_NANOS);
-                    continue;
+                    Throwable failed = readError.get();
+                    if (failed != null) {
+                        throw new CdcException("reading the replication stream failed: " + failed.getMessage(), failed);
+                    }
+                    try {
+                        buf = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (buf == null) {
+                        continue;
+                    }
                 }
                 PgMessage m = decoder.decode(buf);
                 if (m instanceof PgMessage.Begin b) {
@@ -264,10 +299,16 @@ public final class CaptureEngine implements Runnable {
                 current.close();
             }
             streamed.values().forEach(TxBuffer::close);
+            // Closing the connection ends the reader's blocking read.
             try {
-                stream.close();
+                replication.close();
             } catch (SQLException e) {
-                LOG.debug("closing the replication stream", e);
+                LOG.debug("closing the replication connection", e);
+            }
+            try {
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

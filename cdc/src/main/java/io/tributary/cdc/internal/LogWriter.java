@@ -43,6 +43,8 @@ public final class LogWriter {
     private long txDone;
     private long chunkedAppends;
     private static final int MAX_IN_FLIGHT = 256;
+    /** Streams per append, the offset stream included: the embedded store accepts at most 10,000. */
+    public static final int MAX_STREAMS_PER_APPEND = 10_000;
     private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
     private OffsetState durable = OffsetState.empty();
 
@@ -102,7 +104,7 @@ public final class LogWriter {
         pending.computeIfAbsent(stream, s -> new ArrayList<>()).add(event);
         pendingBytes += event.sizeBytes() + stream.value().length() + 64;
         pendingEvents++;
-        if (pendingBytes >= maxAppendBytes && txCommitLsn >= 0) {
+        if ((pendingBytes >= maxAppendBytes || pending.size() >= MAX_STREAMS_PER_APPEND - 1) && txCommitLsn >= 0) {
             long done = txDone + pendingEvents;
             commit(new OffsetState(state.lsn(), new OffsetState.Partial(txCommitLsn, done), state.snapshot(), state.lagMs()));
             txDone = done;
@@ -125,6 +127,11 @@ public final class LogWriter {
     /** Approximate bytes buffered and not yet appended. */
     public long pendingBytes() {
         return pendingBytes;
+    }
+
+    /** Whether the buffered events fill an append (bytes or streams). */
+    public boolean full() {
+        return pendingBytes >= maxAppendBytes || pending.size() >= MAX_STREAMS_PER_APPEND - 1;
     }
 
     /** Number of events buffered and not yet appended. */

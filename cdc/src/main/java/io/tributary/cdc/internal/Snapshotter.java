@@ -26,7 +26,6 @@ public final class Snapshotter {
     private final PostgresSource source;
     private final ChangeMapper mapper;
     private final LogWriter writer;
-    private final int maxAppendBytes;
     private final Consumer<OffsetState> progress;
     private final Connection catalog;
 
@@ -41,7 +40,6 @@ public final class Snapshotter {
         this.source = source;
         this.mapper = mapper;
         this.writer = writer;
-        this.maxAppendBytes = source.maxAppendBytes();
         this.progress = progress;
     }
 
@@ -138,7 +136,7 @@ public final class Snapshotter {
                         mapper.snapshotRow(table, after, key, tx, cap -> writer.add(cap.stream(), cap.event()), id);
                         rows++;
                         lastKey = key;
-                        if (writer.pendingBytes() >= maxAppendBytes) {
+                        if (writer.full()) {
                             full = true;
                             break;
                         }
