@@ -205,6 +205,28 @@ class PostgresCaptureIT {
         }
     }
 
+    @Test
+    void dropsSlotAndPublicationOnRequest() throws Exception {
+        db.exec("CREATE TABLE dropped (id int PRIMARY KEY)");
+        PostgresSource source = db.source("dropme", "dropped").build();
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             PostgresCapture capture = PostgresCapture.start(store, source)) {
+            assertThat(capture.status().name()).isEqualTo("dropme");
+            assertThat(capture.status().kind()).isEqualTo("postgresql");
+        }
+        assertThat(count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tributary_dropme'")).isEqualTo(1);
+        PostgresCapture.dropSlotAndPublication(source, true);
+        assertThat(count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tributary_dropme'")).isZero();
+        assertThat(count("SELECT count(*) FROM pg_publication WHERE pubname = 'tributary_dropme'")).isZero();
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static long lsn(String text) {
         int slash = text.indexOf('/');
         return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
