@@ -1,0 +1,100 @@
+package io.tributary.cdc;
+
+import io.tributary.cdc.internal.CaptureEngine;
+import io.tributary.cdc.internal.SourceSetup;
+import io.tributary.core.EventStore;
+import io.tributary.core.InvalidRequestException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Captures a PostgreSQL database's committed changes into the log, over logical replication
+ * with the built-in {@code pgoutput} plugin.
+ *
+ * <p>{@link #start} checks the source (and fails at once with {@link SourceConfigurationException}
+ * saying what to change), creates the publication and the replication slot if needed, then runs
+ * on its own thread: first the initial snapshot (when configured and not yet done), then
+ * streaming. Each committed source transaction becomes one atomic append that also records its
+ * commit LSN in the stream {@code tributary.cdc-<name>}; a restarted capture resumes right after
+ * the last appended transaction, so nothing is lost or duplicated. The slot is acknowledged only up
+ * to what is durable in the log. A failure stops the capture; {@link #status()} says why, and
+ * starting it again resumes.
+ *
+ * <p>Run one capture per connector name at a time; a second one fails when it first appends.
+ */
+public final class PostgresCapture implements AutoCloseable {
+    private final CaptureEngine engine;
+    private final Thread thread;
+
+    private PostgresCapture(CaptureEngine engine, String name) {
+        this.engine = engine;
+        this.thread = new Thread(engine, "tributary-cdc-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts capturing {@code source} into {@code store}.
+     *
+     * @throws SourceConfigurationException when the source is not set up for capture; nothing is started
+     * @throws InvalidRequestException      when an argument is null
+     */
+    public static PostgresCapture start(EventStore store, PostgresSource source) {
+        if (store == null || source == null) {
+            throw new InvalidRequestException("PostgresCapture.start needs a store and a source, got " + store + ", " + source);
+        }
+        CaptureEngine engine = new CaptureEngine(store, source);
+        engine.prepare();
+        PostgresCapture capture = new PostgresCapture(engine, source.name());
+        capture.thread.start();
+        return capture;
+    }
+
+    /** The capture's current status; cheap, callable from any thread. */
+    public CdcStatus status() {
+        return engine.status();
+    }
+
+    /** How many appends carried part of a transaction larger than {@code maxAppendBytes} (see the README). */
+    public long chunkedAppends() {
+        return engine.chunkedAppends();
+    }
+
+    /**
+     * Stops capturing and waits for the capture thread (at most {@code timeout}). The slot and the
+     * publication stay, so a later start resumes; see {@link #dropSlotAndPublication}.
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        engine.stop();
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops capturing, waiting up to 30 seconds; see {@link #close(Duration)}. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Drops the connector's replication slot and (if {@code dropPublication}) its publication, so
+     * the source keeps no WAL for it. The capture must be stopped. Its streams in the log stay;
+     * starting it again takes a new snapshot only if its offset stream is deleted too.
+     */
+    public static void dropSlotAndPublication(PostgresSource source, boolean dropPublication) {
+        SourceSetup setup = new SourceSetup(Objects.requireNonNull(source, "source"));
+        try (Connection c = setup.connect()) {
+            setup.dropSlot(c);
+            if (dropPublication) {
+                setup.dropPublication(c);
+            }
+        } catch (SQLException e) {
+            throw new CdcException("cannot drop the slot of '" + source.name() + "': " + e.getMessage(), e);
+        }
+    }
+}

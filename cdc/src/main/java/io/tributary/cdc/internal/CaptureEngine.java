@@ -1,0 +1,443 @@
+package io.tributary.cdc.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.cdc.CdcException;
+import io.tributary.cdc.CdcStatus;
+import io.tributary.cdc.PostgresSource;
+import io.tributary.cdc.SnapshotMode;
+import io.tributary.cdc.SourceConfigurationException;
+import io.tributary.core.EventStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One PostgreSQL capture: {@link #prepare()} checks the source and sets up publication and slot
+ * (on the caller's thread, so configuration errors surface at once); {@link #run()} takes or
+ * resumes the snapshot, then streams committed transactions from the slot into the log, one
+ * atomic append per transaction, acknowledging the slot only up to what is durable.
+ */
+public final class CaptureEngine implements Runnable {
+    /** The prefix of heartbeat messages. */
+    public static final String HEARTBEAT_PREFIX = "tributary.heartbeat";
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
+    private static final long IDLE_POLL_MS = 5;
+    private static final int INBOX_MESSAGES = 16_384;
+
+    private final EventStore store;
+    private final PostgresSource source;
+    private final ObjectMapper json = new ObjectMapper();
+    private final SourceSetup setup;
+    private final LogWriter writer;
+    private Connection catalog;
+    private Connection replication;
+    private Connection snapshotConnection;
+    private Connection recoveryReplication;
+    private ReplicationSlotInfo exported;
+    private ChangeMapper mapper;
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
+    private final PgOutputDecoder replayDecoder = new PgOutputDecoder();
+    private volatile boolean stopping;
+    private volatile CdcStatus.State state = CdcStatus.State.STARTING;
+    private volatile OffsetState durable = OffsetState.empty();
+    private volatile String lastError;
+    private volatile long lagMs;
+
+    /** An engine appending {@code source}'s changes to {@code store}. */
+    public CaptureEngine(EventStore store, PostgresSource source) {
+        this.store = store;
+        this.source = source;
+        this.setup = new SourceSetup(source);
+        this.writer = new LogWriter(store, source.offsetStream(), json, source.maxAppendBytes(), source.name());
+    }
+
+    /** Checks the source, creates publication and slot as needed; throws {@link SourceConfigurationException}. */
+    public void prepare() {
+        try {
+            catalog = setup.connect();
+            setup.check(catalog);
+            setup.ensurePublication(catalog);
+            TypeCatalog types = new TypeCatalog(catalog);
+            mapper = new ChangeMapper(source, json, new ValueConverter(json, types), new RelationCache(catalog, source),
+                    catalog.getCatalog());
+            OffsetState st = writer.load();
+            durable = st;
+            Optional<Long> slot = setup.slot(catalog);
+            if (!writer.hasPosition()) {
+                if (slot.isPresent()) {
+                    // A slot without a position in the log: nothing of it reached the log, start over.
+                    setup.dropSlot(catalog);
+                }
+                replication = setup.connectForReplication();
+                exported = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
+                        .withSlotName(source.slotName()).withOutputPlugin("pgoutput").make();
+                long point = exported.getConsistentPoint().asLong();
+                OffsetState.Snapshot snap = null;
+                if (source.snapshotMode() == SnapshotMode.INITIAL) {
+                    List<OffsetState.TableProgress> tables = new ArrayList<>();
+                    List<OffsetState.Segment> segments = new ArrayList<>();
+                    for (String t : setup.publishedTables(catalog)) {
+                        tables.add(new OffsetState.TableProgress(t, List.of(), false, 0));
+                        segments.add(new OffsetState.Segment(t, List.of(), point));
+                    }
+                    snap = new OffsetState.Snapshot(point, tables, segments, false);
+                }
+                writer.commit(new OffsetState(point, null, snap, 0));
+            } else {
+                if (slot.isEmpty()) {
+                    throw new SourceConfigurationException("replication slot '" + source.slotName() + "' is missing, but the log"
+                            + " holds connector '" + source.name() + "' at " + Lsn.format(st.lsn()) + ": changes after it may be"
+                            + " lost. Delete the stream " + source.offsetStream() + " (and the captured streams) to start over"
+                            + " with a new snapshot");
+                }
+                setup.checkSlotIdle(catalog);
+                if (!st.snapshotDone()) {
+                    // The exported snapshot died with the crashed capture: the rest is read in a new one, taken by a
+                    // temporary slot at a later point; SegmentGate drops streamed changes that it already covers.
+                    recoveryReplication = setup.connectForReplication();
+                    exported = recoveryReplication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
+                            .logical().withSlotName(source.slotName() + "_resume").withTemporaryOption()
+                            .withOutputPlugin("pgoutput").make();
+                    long point = exported.getConsistentPoint().asLong();
+                    List<OffsetState.Segment> segments = new ArrayList<>(st.snapshot().segments());
+                    for (OffsetState.TableProgress t : st.snapshot().tables()) {
+                        if (!t.done()) {
+                            segments.add(new OffsetState.Segment(t.table(), t.lastKey(), point));
+                        }
+                    }
+                    writer.commit(new OffsetState(st.lsn(), null, new OffsetState.Snapshot(st.snapshot().slotPoint(),
+                            st.snapshot().tables(), segments, false), 0));
+                }
+                replication = setup.connectForReplication();
+            }
+            durable = writer.durable(true);
+        } catch (SQLException e) {
+            closeQuietly();
+            throw new SourceConfigurationException("cannot create replication slot '" + source.slotName() + "': " + e.getMessage()
+                    + "; check max_replication_slots and that no other capture uses the slot", e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (!writer.state().snapshotDone()) {
+                state = CdcStatus.State.SNAPSHOTTING;
+                snapshotConnection = setup.connect();
+                new Snapshotter(source, mapper, writer, catalog, s -> durable = writer.durable(false))
+                        .run(snapshotConnection, exported.getSnapshotName(), exported.getConsistentPoint().asLong());
+                snapshotConnection.close();
+                snapshotConnection = null;
+                if (recoveryReplication != null) {
+                    recoveryReplication.close();
+                    recoveryReplication = null;
+                }
+            }
+            durable = writer.durable(true);
+            if (writer.state().snapshot() != null) {
+                SegmentGate gate = new SegmentGate(catalog, writer.state().snapshot());
+                if (gate.activeAt(writer.state().lsn())) {
+                    mapper.gate(gate);
+                }
+            }
+            state = CdcStatus.State.STREAMING;
+            stream();
+            state = CdcStatus.State.STOPPED;
+        } catch (Throwable e) {
+            if (stopping) {
+                state = CdcStatus.State.STOPPED;
+            } else {
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                state = CdcStatus.State.FAILED;
+                LOG.error("capture '{}' failed", source.name(), e);
+            }
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void stream() throws SQLException {
+        long start = writer.state().lsn();
+        PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                .withSlotName(source.slotName())
+                .withStartPosition(LogSequenceNumber.valueOf(start))
+                .withSlotOption("proto_version", "2")
+                .withSlotOption("publication_names", source.publicationName())
+                .withSlotOption("messages", "true")
+                .withSlotOption("streaming", "true")
+                .withStatusInterval((int) source.statusIntervalMs(), TimeUnit.MILLISECONDS)
+                .start();
+        TxBuffer current = null;
+        PgMessage.Begin begin = null;
+        Map<Integer, TxBuffer> streamed = new HashMap<>();
+        Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
+        int streamingXid = 0;
+        long nextHeartbeat = System.nanoTime();
+        // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
+        // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
+        // it waits when the queue is full).
+        BlockingQueue<ByteBuffer> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
+        AtomicReference<Throwable> readError = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!stopping) {
+                    ByteBuffer b = stream.read();
+                    if (b == null) {
+                        readError.set(new CdcException("the server ended the replication stream"));
+                        break;
+                    }
+                    inbox.put(b);
+                }
+            } catch (Throwable e) {
+                readError.set(e);
+            }
+        }, "tributary-cdc-read-" + source.name());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            while (!stopping) {
+                // Heartbeats go out on time even under load: a source busy with unselected tables must not pin WAL.
+                if (source.heartbeatIntervalMs() > 0 && System.nanoTime() - nextHeartbeat >= 0) {
+                    heartbeat();
+                    nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(source.heartbeatIntervalMs());
+                }
+                ByteBuffer buf = inbox.poll();
+                if (buf == null) {
+                    ack(stream);
+                    Throwable failed = readError.get();
+                    if (failed != null) {
+                        throw new CdcException("reading the replication stream failed: " + failed.getMessage(), failed);
+                    }
+                    try {
+                        buf = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (buf == null) {
+                        continue;
+                    }
+                }
+                PgMessage m = decoder.decode(buf);
+                if (m instanceof PgMessage.Begin b) {
+                    begin = b;
+                    current = new TxBuffer(source.maxTransactionMemoryBytes(), source.spillDirectory());
+                } else if (m instanceof PgMessage.Commit c) {
+                    try (TxBuffer tx = current) {
+                        apply(tx, false, begin.xid(), c.commitLsn(), c.endLsn(), c.commitTimeMicros(), Set.of());
+                    }
+                    current = null;
+                    begin = null;
+                } else if (m instanceof PgMessage.StreamStart s) {
+                    streamingXid = s.xid();
+                } else if (m instanceof PgMessage.StreamStop) {
+                    streamingXid = 0;
+                } else if (m instanceof PgMessage.StreamCommit c) {
+                    TxBuffer tx = streamed.remove(c.xid());
+                    Set<Integer> aborted = abortedSubtransactions.getOrDefault(c.xid(), Set.of());
+                    abortedSubtransactions.remove(c.xid());
+                    if (tx != null) {
+                        try (tx) {
+                            apply(tx, true, c.xid(), c.commitLsn(), c.endLsn(), c.commitTimeMicros(), aborted);
+                        }
+                    }
+                } else if (m instanceof PgMessage.StreamAbort a) {
+                    if (a.xid() == a.subxid()) {
+                        TxBuffer tx = streamed.remove(a.xid());
+                        if (tx != null) {
+                            tx.close();
+                        }
+                        abortedSubtransactions.remove(a.xid());
+                    } else {
+                        abortedSubtransactions.computeIfAbsent(a.xid(), x -> new HashSet<>()).add(a.subxid());
+                    }
+                } else if (m instanceof PgMessage.Message msg && !msg.transactional() && streamingXid == 0 && current == null) {
+                    standaloneMessage(msg);
+                } else if (m instanceof PgMessage.Origin) {
+                    continue;
+                } else {
+                    if (m instanceof PgMessage.Relation r) {
+                        mapper.relations().update(r);
+                    }
+                    if (streamingXid != 0) {
+                        streamed.computeIfAbsent(streamingXid,
+                                x -> new TxBuffer(source.maxTransactionMemoryBytes(), source.spillDirectory())).add(buf);
+                    } else if (current != null) {
+                        current.add(buf);
+                    }
+                }
+                ack(stream);
+            }
+        } finally {
+            if (!stopping) {
+                // keep what is in flight: the next start resumes after the durable position anyway
+                LOG.debug("stream loop ended");
+            }
+            if (current != null) {
+                current.close();
+            }
+            streamed.values().forEach(TxBuffer::close);
+            // Closing the connection ends the reader's blocking read.
+            try {
+                replication.close();
+            } catch (SQLException e) {
+                LOG.debug("closing the replication connection", e);
+            }
+            try {
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void apply(TxBuffer tx, boolean streamedTx, int xid, long commitLsn, long endLsn, long commitMicros,
+                       Set<Integer> abortedSubxids) {
+        OffsetState st = writer.state();
+        if (endLsn <= st.lsn()) {
+            return;
+        }
+        long skip = st.partial() != null && st.partial().commitLsn() == commitLsn ? st.partial().eventsDone() : 0;
+        ChangeMapper.Tx t = new ChangeMapper.Tx(xid, commitLsn, commitMicros, false);
+        writer.beginTx(commitLsn, skip);
+        tx.replay(b -> {
+            PgMessage m = replayDecoder.decode(b, streamedTx);
+            if (!abortedSubxids.isEmpty() && abortedSubxids.contains(xidOf(m))) {
+                return;
+            }
+            mapper.map(m, t, cap -> {
+                if (t.index() > skip) {
+                    writer.add(cap.stream(), cap.event());
+                }
+            });
+        });
+        long now = source.clock().millis();
+        long lag = Math.max(0, now - t.commitMillis);
+        if (writer.pendingEvents() == 0 && t.index() == 0) {
+            // Nothing of ours in it (a filtered or empty transaction): no append, the next heartbeat moves the slot.
+            writer.discard();
+            return;
+        }
+        writer.endTx(st.at(endLsn, lag));
+        lagMs = lag;
+        if (writer.state().snapshot() != null) {
+            // Once streaming is past every resumed snapshot range, no change needs checking any more.
+            SegmentGate gate = new SegmentGate(catalog, writer.state().snapshot());
+            if (!gate.activeAt(endLsn)) {
+                mapper.gate(null);
+            }
+        }
+    }
+
+    private static int xidOf(PgMessage m) {
+        if (m instanceof PgMessage.Insert i) {
+            return i.xid();
+        } else if (m instanceof PgMessage.Update u) {
+            return u.xid();
+        } else if (m instanceof PgMessage.Delete d) {
+            return d.xid();
+        } else if (m instanceof PgMessage.Truncate t) {
+            return t.xid();
+        } else if (m instanceof PgMessage.Message msg) {
+            return msg.xid();
+        }
+        return 0;
+    }
+
+    private void standaloneMessage(PgMessage.Message msg) {
+        OffsetState st = writer.state();
+        if (msg.lsn() <= st.lsn()) {
+            return;
+        }
+        if (mapper.isOutboxMessage(msg)) {
+            ChangeMapper.Tx t = new ChangeMapper.Tx(0, msg.lsn(), source.clock().millis() * 1000 - ChangeMapper.PG_EPOCH_MICROS, false);
+            writer.beginTx(msg.lsn(), 0);
+            mapper.outboxMessage(msg.content(), t, cap -> writer.add(cap.stream(), cap.event()));
+            writer.endTx(st.at(msg.lsn(), 0));
+        } else if (HEARTBEAT_PREFIX.equals(msg.prefix())
+                && source.name().equals(new String(msg.content(), StandardCharsets.UTF_8))) {
+            writer.commit(st.at(msg.lsn(), 0));
+            lagMs = 0;
+        }
+    }
+
+    private long acked = -1;
+
+    private void ack(PGReplicationStream stream) throws SQLException {
+        durable = writer.durable(false);
+        long lsn = durable.lsn();
+        if (lsn != acked) {
+            LogSequenceNumber l = LogSequenceNumber.valueOf(lsn);
+            stream.setAppliedLSN(l);
+            stream.setFlushedLSN(l);
+            acked = lsn;
+        }
+    }
+
+    private void heartbeat() {
+        try (PreparedStatement s = catalog.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
+            s.setString(1, HEARTBEAT_PREFIX);
+            s.setString(2, source.name());
+            s.execute();
+        } catch (SQLException e) {
+            throw new CdcException("cannot write a heartbeat message: " + e.getMessage(), e);
+        }
+    }
+
+    /** The capture's status. */
+    public CdcStatus status() {
+        OffsetState d = durable;
+        OffsetState.Snapshot snap = d.snapshot();
+        CdcStatus.SnapshotStatus s = snap == null ? new CdcStatus.SnapshotStatus(0, 0, true)
+                : new CdcStatus.SnapshotStatus(snap.tables().size(), snap.rowsDone(), snap.done());
+        return new CdcStatus(source.name(), "postgresql", state, Lsn.format(d.lsn()), lagMs, s, Optional.ofNullable(lastError));
+    }
+
+    /** How many appends carried part of a transaction too large for one. */
+    public long chunkedAppends() {
+        return writer.chunkedAppends();
+    }
+
+    /** Asks the loop to stop; {@link #run()} returns soon after. */
+    public void stop() {
+        stopping = true;
+    }
+
+    private void closeQuietly() {
+        for (Connection c : new Connection[] {snapshotConnection, recoveryReplication, replication, catalog}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing a connection", e);
+                }
+            }
+        }
+        snapshotConnection = null;
+        recoveryReplication = null;
+        replication = null;
+        catalog = null;
+    }
+}

@@ -1,0 +1,262 @@
+package io.tributary.cdc.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.cdc.CdcException;
+import io.tributary.cdc.JdbcSinkConfig;
+import io.tributary.cdc.TableSelection;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StreamName;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Applies batches of change events to a PostgreSQL target in one transaction each, together with
+ * the sink's checkpoint. Values are bound as text and cast to the target column's type.
+ */
+public final class SinkApplier implements AutoCloseable {
+    private static final String CHECKPOINTS = "tributary_cdc_sink_checkpoint";
+    private final JdbcSinkConfig config;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Connection connection;
+    private final Map<String, Target> targets = new HashMap<>();
+
+    /** A target table: column types and key columns. */
+    private record Target(String quotedName, Map<String, String> types, List<String> keys) {
+    }
+
+    /** Connects and creates the checkpoint table if missing. */
+    public SinkApplier(JdbcSinkConfig config) {
+        this.config = config;
+        Properties p = new Properties();
+        p.setProperty("user", config.user());
+        p.setProperty("password", config.password());
+        try {
+            connection = DriverManager.getConnection(config.jdbcUrl(), p);
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " (name text PRIMARY KEY, position bigint NOT NULL)");
+            }
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new CdcException("JDBC sink '" + config.name() + "': cannot prepare the target " + config.jdbcUrl() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The checkpoint: the log position of the last applied event, {@code -1} when none. */
+    public long checkpoint() {
+        try (PreparedStatement s = connection.prepareStatement("SELECT position FROM " + CHECKPOINTS + " WHERE name = ?")) {
+            s.setString(1, config.name());
+            try (ResultSet rs = s.executeQuery()) {
+                long pos = rs.next() ? rs.getLong(1) : -1;
+                connection.commit();
+                return pos;
+            }
+        } catch (SQLException e) {
+            throw new CdcException("JDBC sink '" + config.name() + "': cannot read its checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies the events and moves the checkpoint, in one target transaction. */
+    public void apply(List<RecordedEvent> events) {
+        try {
+            for (RecordedEvent e : events) {
+                if (e.type().startsWith("cdc.")) {
+                    applyOne(e);
+                }
+            }
+            try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + CHECKPOINTS + " (name, position) VALUES (?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET position = excluded.position")) {
+                s.setString(1, config.name());
+                s.setLong(2, events.get(events.size() - 1).position());
+                s.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            throw new CdcException("JDBC sink '" + config.name() + "' could not apply events up to position "
+                    + events.get(events.size() - 1).position() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void applyOne(RecordedEvent e) throws SQLException, IOException {
+        String category = StreamName.categoryOf(e.stream().value());
+        String table = config.tables().get(category);
+        if (table == null) {
+            return;
+        }
+        Target target = target(table);
+        JsonNode env = json.readTree(e.data());
+        String op = env.path("op").asText();
+        switch (op) {
+            case "c", "r", "u" -> upsert(target, env.get("after"), env.path("unavailable"));
+            case "d" -> delete(target, env.get("before"));
+            case "t" -> {
+                try (Statement s = connection.createStatement()) {
+                    s.execute("DELETE FROM " + target.quotedName());
+                }
+            }
+            default -> throw new CdcException("unknown op '" + op + "' in " + e);
+        }
+    }
+
+    private void upsert(Target t, JsonNode after, JsonNode unavailable) throws SQLException {
+        Map<String, JsonNode> cols = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> c : after.properties()) {
+            if (t.types().containsKey(c.getKey()) && !contains(unavailable, c.getKey())) {
+                cols.put(c.getKey(), c.getValue());
+            }
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
+        StringBuilder values = new StringBuilder();
+        StringBuilder updates = new StringBuilder();
+        int i = 0;
+        for (String c : cols.keySet()) {
+            sql.append(i == 0 ? "" : ", ").append(TableSelection.quote(c));
+            values.append(i == 0 ? "" : ", ").append(cast(t, c));
+            if (!t.keys().contains(c)) {
+                updates.append(updates.length() == 0 ? "" : ", ").append(TableSelection.quote(c)).append(" = excluded.")
+                        .append(TableSelection.quote(c));
+            }
+            i++;
+        }
+        sql.append(") VALUES (").append(values).append(") ON CONFLICT (");
+        for (int k = 0; k < t.keys().size(); k++) {
+            sql.append(k == 0 ? "" : ", ").append(TableSelection.quote(t.keys().get(k)));
+        }
+        sql.append(updates.length() == 0 ? ") DO NOTHING" : ") DO UPDATE SET " + updates);
+        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (Map.Entry<String, JsonNode> c : cols.entrySet()) {
+                s.setString(p++, text(c.getValue(), t.types().get(c.getKey())));
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private void delete(Target t, JsonNode before) throws SQLException {
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(t.quotedName()).append(" WHERE ");
+        for (int k = 0; k < t.keys().size(); k++) {
+            String c = t.keys().get(k);
+            sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
+        }
+        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
+            for (int k = 0; k < t.keys().size(); k++) {
+                String c = t.keys().get(k);
+                s.setString(k + 1, text(before.get(c), t.types().get(c)));
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private static String cast(Target t, String column) {
+        String type = t.types().get(column);
+        return "bytea".equals(type) ? "decode(?, 'base64')" : "CAST(? AS " + type + ")";
+    }
+
+    /** The JSON value as PostgreSQL input text for the column type. */
+    private String text(JsonNode v, String type) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isArray() && type.endsWith("[]")) {
+            return arrayLiteral(v);
+        }
+        if (v.isContainerNode()) {
+            return v.toString();
+        }
+        return v.asText();
+    }
+
+    private String arrayLiteral(JsonNode array) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode e = array.get(i);
+            b.append(i == 0 ? "" : ",");
+            if (e.isNull()) {
+                b.append("NULL");
+            } else if (e.isArray()) {
+                b.append(arrayLiteral(e));
+            } else {
+                String s = e.isContainerNode() ? e.toString() : e.asText();
+                b.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return b.append('}').toString();
+    }
+
+    private static boolean contains(JsonNode array, String name) {
+        if (array != null && array.isArray()) {
+            for (JsonNode n : array) {
+                if (name.equals(n.asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Target target(String table) throws SQLException {
+        Target t = targets.get(table);
+        if (t != null) {
+            return t;
+        }
+        String quoted = TableSelection.of(table).quotedName();
+        Map<String, String> types = new LinkedHashMap<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            s.setString(1, quoted);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        if (types.isEmpty()) {
+            throw new CdcException("JDBC sink '" + config.name() + "': target table " + quoted + " does not exist; create it first");
+        }
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+                + " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indrelid = to_regclass(?)"
+                + " AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
+            s.setString(1, quoted);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new CdcException("JDBC sink '" + config.name() + "': target table " + quoted + " has no primary key;"
+                    + " add one on the captured key columns");
+        }
+        t = new Target(quoted, types, keys);
+        targets.put(table, t);
+        return t;
+    }
+
+    /** Closes the connection. */
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.tributary.cdc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.RecordedEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Folds captured change events of one table into rows, and checks them against the source. */
+final class RowHistory {
+    /** Per row key (the id column), its events in log order. */
+    final Map<Integer, List<JsonNode>> byRow = new TreeMap<>();
+    /** Non-snapshot change events in log order. */
+    final List<JsonNode> changes = new ArrayList<>();
+
+    RowHistory(List<RecordedEvent> events) {
+        for (RecordedEvent e : events) {
+            JsonNode d = SourceDb.data(e);
+            String op = d.get("op").asText();
+            if (op.equals("t")) {
+                throw new AssertionError("no truncate expected");
+            }
+            JsonNode row = op.equals("d") ? d.get("before") : d.get("after");
+            byRow.computeIfAbsent(row.get("id").asInt(), k -> new ArrayList<>()).add(d);
+            if (!op.equals("r")) {
+                changes.add(d);
+            }
+        }
+    }
+
+    /** The folded state: id to v. */
+    Map<Integer, Integer> state() {
+        Map<Integer, Integer> out = new TreeMap<>();
+        for (Map.Entry<Integer, List<JsonNode>> e : byRow.entrySet()) {
+            Integer v = null;
+            for (JsonNode d : e.getValue()) {
+                v = d.get("op").asText().equals("d") ? null : d.get("after").get("v").asInt();
+            }
+            if (v != null) {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    /** The first differences from {@code expected}, with each row's events, for failure messages. */
+    String diff(Map<Integer, Integer> expected) {
+        Map<Integer, Integer> got = state();
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        java.util.Set<Integer> keys = new java.util.TreeSet<>(expected.keySet());
+        keys.addAll(got.keySet());
+        for (Integer k : keys) {
+            if (!java.util.Objects.equals(expected.get(k), got.get(k)) && shown++ < 5) {
+                b.append("\n  row ").append(k).append(" expected ").append(expected.get(k)).append(" got ").append(got.get(k))
+                        .append(" events ").append(byRow.get(k));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Rows with more than one snapshot read. */
+    Map<Integer, Integer> repeatedReads() {
+        Map<Integer, Integer> out = new HashMap<>();
+        byRow.forEach((id, list) -> {
+            long reads = list.stream().filter(d -> d.get("op").asText().equals("r")).count();
+            if (reads > 1) {
+                out.put(id, (int) reads);
+            }
+        });
+        return out;
+    }
+}
