@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import io.tributary.server.internal.BankCommand;
+import io.tributary.server.internal.CdcCommand;
 import io.tributary.server.internal.ClientCommands;
 import io.tributary.server.internal.DemoCommand;
 import io.tributary.server.internal.ServeCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
         description = "One durable event log with event sourcing, CDC, CQRS and stream processing.",
         subcommands = {ServeCommand.class, DemoCommand.class, TourCommand.class, BankCommand.class, VerifyCommand.class,
                 ClientCommands.Append.class, ClientCommands.Read.class, ClientCommands.Tail.class,
-                ClientCommands.Streams.class, ClientCommands.Projections.class,
+                ClientCommands.Streams.class, ClientCommands.Projections.class, CdcCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TributaryCli implements Callable<Integer> {
     /** Success. */

@@ -1,5 +1,6 @@
 package io.tributary.server;
 
+import io.tributary.cdc.PostgresCapture;
 import io.tributary.server.internal.HttpApi;
 import io.tributary.server.internal.ProjectionRegistry;
 import io.tributary.server.internal.ServerMetrics;
@@ -95,7 +96,24 @@ public final class TributaryServer implements AutoCloseable {
         return this;
     }
 
-    /** Stops gracefully, closes the served projections and then the store. Idempotent. */
+    /**
+     * Exposes a running CDC capture under {@code /cdc} (status, source position, lag, snapshot
+     * progress) and as Prometheus gauges. The capture must append to {@link #store()}; from now on
+     * the server owns it and stops it, before the store, when the server closes. Returns this
+     * server.
+     *
+     * @throws IllegalArgumentException when a capture of that name is already served
+     * @throws IllegalStateException    when the server is closed
+     */
+    public synchronized TributaryServer serve(PostgresCapture capture) {
+        if (closed) {
+            throw new IllegalStateException("the server is closed");
+        }
+        api.cdc().add(capture);
+        return this;
+    }
+
+    /** Stops gracefully, stops the served CDC captures and projections, then closes the store. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -106,10 +124,14 @@ public final class TributaryServer implements AutoCloseable {
             api.stop();
         } finally {
             try {
-                projections.close();
+                api.cdc().close(); // captures append to the store: stop them before it closes
             } finally {
-                metrics.close();
-                store.close();
+                try {
+                    projections.close();
+                } finally {
+                    metrics.close();
+                    store.close();
+                }
             }
         }
     }

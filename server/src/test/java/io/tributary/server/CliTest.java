@@ -28,12 +28,12 @@ class CliTest {
         void helpListsTheCommandsAndExitsZero() {
             Result r = run("--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections");
+            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "cdc");
         }
 
         @Test
         void everyCommandHasHelp() {
-            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections"}) {
+            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "cdc"}) {
                 Result r = run(command, "--help");
                 assertThat(r.code()).as(command).isZero();
                 assertThat(r.out()).as(command).contains("Usage: tributary " + command);

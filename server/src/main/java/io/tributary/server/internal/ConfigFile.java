@@ -3,18 +3,22 @@ package io.tributary.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tributary.cdc.PostgresSource;
+import io.tributary.cdc.SnapshotMode;
 import io.tributary.server.ServerConfig;
 import io.tributary.store.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The server's YAML configuration file. Keys (all optional): {@code data}, {@code bind},
  * {@code port}, {@code authToken}, {@code durability} ({@code fsync}, {@code none},
  * {@code interval:<ms>}), {@code maxEventBytes}, {@code maxRequestBytes},
- * {@code heartbeatIntervalMs}, {@code shutdownTimeoutMs}. An unknown key or a value of the
+ * {@code heartbeatIntervalMs}, {@code shutdownTimeoutMs}, {@code cdc} (a list of PostgreSQL sources
+ * to capture, see {@link #CDC_KEYS}). An unknown key or a value of the
  * wrong kind fails with a message naming the key.
  */
 final class ConfigFile {
@@ -27,7 +31,20 @@ final class ConfigFile {
             "maxEventBytes", "largest event in bytes (default 1048576)",
             "maxRequestBytes", "largest append request body in bytes (default 16777216)",
             "heartbeatIntervalMs", "SSE heartbeat interval, 1 to 15000 (default 10000)",
-            "shutdownTimeoutMs", "how long shutdown waits for appends in flight (default 10000)");
+            "shutdownTimeoutMs", "how long shutdown waits for appends in flight (default 10000)",
+            "cdc", "PostgreSQL sources to capture into the log: a list of {name, jdbcUrl, user, password or passwordEnv, "
+                    + "tables, slot, publication, snapshot: initial|never, heartbeatIntervalMs}");
+    static final Map<String, String> CDC_KEYS = Map.of(
+            "name", "the connector name (letters, digits, '_'); names the offset stream tributary.cdc-<name>",
+            "jdbcUrl", "jdbc:postgresql://host:port/database",
+            "user", "a role with REPLICATION and SELECT on the tables (default postgres)",
+            "password", "its password",
+            "passwordEnv", "the environment variable holding its password",
+            "tables", "a list of tables (table or schema.table); omitted: all tables",
+            "slot", "the replication slot (default tributary_<name>)",
+            "publication", "the publication (default tributary_<name>)",
+            "snapshot", "initial (default: copy the current rows first) or never",
+            "heartbeatIntervalMs", "logical-message heartbeat interval; 0 disables (default 10000)");
 
     private ConfigFile() {
     }
@@ -71,6 +88,7 @@ final class ConfigFile {
                     case "maxRequestBytes" -> builder.maxRequestBytes((int) number(value, where, 1024, Integer.MAX_VALUE));
                     case "heartbeatIntervalMs" -> builder.heartbeatIntervalMs(number(value, where, 1, 15_000));
                     case "shutdownTimeoutMs" -> builder.shutdownTimeoutMs(number(value, where, 0, Long.MAX_VALUE));
+                    case "cdc" -> cdcSources(file, value, System::getenv); // checked here, started by serve
                     default -> throw new InvalidConfigException(where + " is not a known key; known keys: "
                             + new java.util.TreeSet<>(KEYS.keySet()));
                 }
@@ -79,6 +97,103 @@ final class ConfigFile {
             }
         }
         return data;
+    }
+
+    /** The CDC sources the file configures under {@code cdc}, validated; empty when there are none. */
+    static List<PostgresSource> cdcSources(Path file, java.util.function.Function<String, String> env) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isObject() || !root.has("cdc")) {
+            return List.of();
+        }
+        return cdcSources(file, root.get("cdc"), env);
+    }
+
+    private static List<PostgresSource> cdcSources(Path file, JsonNode list, java.util.function.Function<String, String> env) {
+        if (!list.isArray()) {
+            throw new InvalidConfigException("configuration file " + file + ", key 'cdc' must be a list of sources");
+        }
+        List<PostgresSource> sources = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String where = "configuration file " + file + ", key 'cdc[" + i + "]'";
+            JsonNode entry = list.get(i);
+            if (!entry.isObject()) {
+                throw new InvalidConfigException(where + " must be a mapping with at least name and jdbcUrl");
+            }
+            for (String key : (Iterable<String>) entry::fieldNames) {
+                if (!CDC_KEYS.containsKey(key)) {
+                    throw new InvalidConfigException(where + "." + key + " is not a known key; known keys: "
+                            + new java.util.TreeSet<>(CDC_KEYS.keySet()));
+                }
+            }
+            for (String required : List.of("name", "jdbcUrl")) {
+                if (!entry.has(required)) {
+                    throw new InvalidConfigException(where + "." + required + " is missing");
+                }
+            }
+            String name = text(entry.get("name"), where + ".name");
+            if (!names.add(name)) {
+                throw new InvalidConfigException(where + ".name: '" + name + "' is used by another source");
+            }
+            try {
+                PostgresSource.Builder b = PostgresSource.builder(name, text(entry.get("jdbcUrl"), where + ".jdbcUrl"));
+                String user = entry.has("user") ? text(entry.get("user"), where + ".user") : "postgres";
+                String password = "";
+                if (entry.has("password") && entry.has("passwordEnv")) {
+                    throw new InvalidConfigException(where + ": give password or passwordEnv, not both");
+                } else if (entry.has("password")) {
+                    password = entry.get("password").asText();
+                } else if (entry.has("passwordEnv")) {
+                    String variable = text(entry.get("passwordEnv"), where + ".passwordEnv");
+                    password = env.apply(variable);
+                    if (password == null) {
+                        throw new InvalidConfigException(where + ".passwordEnv: the environment variable " + variable
+                                + " is not set");
+                    }
+                }
+                b.credentials(user, password);
+                if (entry.has("tables")) {
+                    JsonNode tables = entry.get("tables");
+                    if (!tables.isArray() || tables.isEmpty()) {
+                        throw new InvalidConfigException(where + ".tables must be a non-empty list of table names "
+                                + "(omit it to capture every table)");
+                    }
+                    for (int t = 0; t < tables.size(); t++) {
+                        b.tables(text(tables.get(t), where + ".tables[" + t + "]"));
+                    }
+                }
+                if (entry.has("slot")) {
+                    b.slotName(text(entry.get("slot"), where + ".slot"));
+                }
+                if (entry.has("publication")) {
+                    b.publicationName(text(entry.get("publication"), where + ".publication"));
+                }
+                if (entry.has("snapshot")) {
+                    String mode = text(entry.get("snapshot"), where + ".snapshot");
+                    switch (mode) {
+                        case "initial" -> b.snapshotMode(SnapshotMode.INITIAL);
+                        case "never" -> b.snapshotMode(SnapshotMode.NEVER);
+                        default -> throw new InvalidConfigException(where + ".snapshot must be initial or never, got '"
+                                + mode + "'");
+                    }
+                }
+                if (entry.has("heartbeatIntervalMs")) {
+                    b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0,
+                            Long.MAX_VALUE));
+                }
+                sources.add(b.build());
+            } catch (InvalidConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new InvalidConfigException(where + " ('" + name + "'): " + e.getMessage());
+            }
+        }
+        return sources;
     }
 
     private static String text(JsonNode value, String where) {

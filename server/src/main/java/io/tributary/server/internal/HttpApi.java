@@ -54,12 +54,18 @@ public final class HttpApi {
     private final ServerMetrics metrics;
     private final ProjectionRegistry projections;
     private final StorageSize storageSize;
+    private final CdcRegistry cdc;
     private final long startedNanos = System.nanoTime();
     private final byte[] expectedAuthorization;
     private final SseFrameCache sseFrames = new SseFrameCache();
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
     private final Javalin app;
     private volatile boolean stopping;
+
+    /** The CDC captures served under {@code /cdc}. */
+    public CdcRegistry cdc() {
+        return cdc;
+    }
 
     /** Creates the API on {@code store} with the projections of {@code projections}; call {@link #start()} to listen. */
     public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics, ProjectionRegistry projections) {
@@ -68,6 +74,7 @@ public final class HttpApi {
         this.metrics = metrics;
         this.projections = projections;
         this.storageSize = new StorageSize(config.dataDirectory());
+        this.cdc = new CdcRegistry(metrics);
         this.expectedAuthorization = config.authToken()
                 .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.app = Javalin.create(c -> {
@@ -130,8 +137,8 @@ public final class HttpApi {
         app.get("/subscribe/all", this::subscribeAll);
         app.get("/subscribe/streams/{stream}", this::subscribeStream);
         new ProjectionRoutes(projections, () -> stopping).register(app);
-        // CDC sources and processors do not run in the server yet: the lists are empty.
-        app.get("/cdc", ctx -> json(ctx, 200, List.of()));
+        cdc.register(app);
+        // Stream processors do not run in the server yet: the list is empty.
         app.get("/processors", ctx -> json(ctx, 200, List.of()));
         ConsoleAssets.register(app);
     }

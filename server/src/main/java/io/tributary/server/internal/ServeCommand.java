@@ -1,10 +1,13 @@
 package io.tributary.server.internal;
 
+import io.tributary.cdc.PostgresCapture;
+import io.tributary.cdc.PostgresSource;
 import io.tributary.server.ServerConfig;
 import io.tributary.server.TributaryServer;
 import io.tributary.store.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -45,7 +48,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig serverConfig = configuration();
+        List<PostgresSource> sources = cdcSources();
         TributaryServer server = TributaryServer.start(serverConfig);
+        for (PostgresSource source : sources) {
+            try {
+                server.serve(PostgresCapture.start(server.store(), source));
+            } catch (RuntimeException e) {
+                server.close();
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("cannot start CDC source '" + source.name() + "' (configuration file " + config + ", key 'cdc'): "
+                        + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -59,6 +75,14 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private List<PostgresSource> cdcSources() {
+        try {
+            return config == null ? List.of() : ConfigFile.cdcSources(config, System::getenv);
+        } catch (ConfigFile.InvalidConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private ServerConfig configuration() {

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.tributary.cdc.CdcStatus;
+import io.tributary.cdc.PostgresCapture;
 import io.tributary.cqrs.ProjectionStatus;
 import io.tributary.server.ServedProjection;
 import io.tributary.store.EmbeddedEventStore;
@@ -26,7 +28,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The server's Micrometer registry, scraped in Prometheus text format at {@code /metrics}:
  * the store's counters and fsync latency, HTTP append latency and size, SSE subscriptions and their lag, served
- * projections (position, lag in events and milliseconds, rate), JVM.
+ * projections (position, lag in events and milliseconds, rate), CDC sources (lag, snapshot), JVM.
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -107,6 +109,18 @@ public final class ServerMetrics implements AutoCloseable {
                                  ToDoubleFunction<ProjectionStatus> value) {
         Gauge.builder(name, projection, p -> value.applyAsDouble(p.runner().status()))
                 .description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    void cdc(PostgresCapture capture) {
+        Tags tags = Tags.of("source", capture.status().name());
+        Gauge.builder("tributary.cdc.lag.ms", capture, c -> c.status().lagMs())
+                .description("time from a source transaction's commit to its append, of the newest appended transaction")
+                .tags(tags).strongReference(true).register(registry);
+        Gauge.builder("tributary.cdc.snapshot.rows", capture, c -> c.status().snapshot().rowsDone())
+                .description("rows copied by the initial snapshot").tags(tags).strongReference(true).register(registry);
+        Gauge.builder("tributary.cdc.streaming", capture, c -> c.status().status() == CdcStatus.State.STREAMING ? 1 : 0)
+                .description("1 while the capture streams changes, 0 otherwise").tags(tags).strongReference(true)
+                .register(registry);
     }
 
     void appendAccepted(long startNanos, int bodyBytes) {
