@@ -1,0 +1,105 @@
+package io.tributary.benchmarks.nexmark;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A minimal binary encoding (fixed 8-byte longs, length-prefixed Latin-1 strings) for the events
+ * and the intermediate values that Kafka Streams must serialize. Every engine decodes the same
+ * bytes, so none is favoured by its input format.
+ */
+final class Wire {
+    private Wire() {
+    }
+
+    /** A growable output buffer. Not thread-safe. */
+    static final class Out {
+        private byte[] buf;
+        private int pos;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        Out putByte(int v) {
+            ensure(1);
+            buf[pos++] = (byte) v;
+            return this;
+        }
+
+        Out putLong(long v) {
+            ensure(8);
+            for (int i = 7; i >= 0; i--) {
+                buf[pos++] = (byte) (v >>> (i * 8));
+            }
+            return this;
+        }
+
+        /** A string of chars below 256 (all the generator makes), one byte each. */
+        Out putString(String s) {
+            int n = s.length();
+            ensure(4 + n);
+            putInt(n);
+            for (int i = 0; i < n; i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
+            return this;
+        }
+
+        Out putInt(int v) {
+            ensure(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+            return this;
+        }
+
+        byte[] toBytes() {
+            return Arrays.copyOf(buf, pos);
+        }
+
+        private void ensure(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+    }
+
+    /** A reader over a byte array. Not thread-safe. */
+    static final class In {
+        private final byte[] buf;
+        private int pos;
+
+        In(byte[] buf) {
+            this.buf = buf;
+        }
+
+        int getByte() {
+            return buf[pos++];
+        }
+
+        long getLong() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        int getInt() {
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        String getString() {
+            int n = getInt();
+            String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
+            pos += n;
+            return s;
+        }
+    }
+}
