@@ -63,10 +63,33 @@ class JoinsTest {
                 send(d, "view-a", 1_000, "v1");
                 send(d, "click-a", 50_000, "c1");
                 assertThat(d.outputs("left")).isEmpty();
-                d.advanceWatermark(at(11_000)); // v1's window [-9 s, 11 s] is over
+                d.advanceWatermark(at(11_000)); // a click at 11 s could still join v1
+                assertThat(d.outputs("left")).isEmpty();
+                d.advanceWatermark(at(11_001)); // v1's window [-9 s, 11 s] is over
                 assertThat(d.outputs("left")).extracting(OutputEvent::dataAsString).containsExactly("v1+-");
-                d.advanceWatermark(at(60_000));
+                d.advanceWatermark(at(60_001)); // c1's range ends at 60 s
                 assertThat(d.outputs("outer")).extracting(OutputEvent::dataAsString).containsExactly("v1+-", "-+c1");
+            }
+        }
+    }
+
+    @Nested
+    class AtTheWatermark {
+        @Test
+        void recordsInTheSameMillisecondAsTheWatermarkStillJoinWithNoOutOfOrderness() {
+            StreamsBuilder b = new StreamsBuilder();
+            KStream<String, String> auctions = b.stream(Consumed.category("auction", e -> e.dataAsString())
+                    .withTimestamps((e, v) -> Fixtures.ms(Long.parseLong(v.split(":")[0]))).withMaxOutOfOrderness(Duration.ZERO));
+            KStream<String, String> bids = b.stream(Consumed.category("bid", e -> e.dataAsString())
+                    .withTimestamps((e, v) -> Fixtures.ms(Long.parseLong(v.split(":")[0]))).withMaxOutOfOrderness(Duration.ZERO));
+            auctions.join(bids, (a, x) -> payload(a) + "+" + payload(x), JoinWindows.of(Duration.ofMillis(10))).to(out());
+            try (TopologyTestDriver d = new TopologyTestDriver(b.build())) {
+                send(d, "auction-1", 1_000, "a");
+                send(d, "bid-1", 1_000, "b1");  // the same millisecond as the watermark: on time
+                send(d, "bid-1", 1_005, "b2");
+                send(d, "bid-1", 1_005, "b3");
+                assertThat(data(d)).containsExactly("1=a+b1", "1=a+b2", "1=a+b3");
+                assertThat(d.lateEvents()).isZero();
             }
         }
     }

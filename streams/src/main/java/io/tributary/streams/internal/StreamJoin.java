@@ -11,7 +11,8 @@ import java.util.function.BiFunction;
 
 /**
  * Stream–stream joins within a time window. Each side buffers its records per key until the
- * watermark passes the end of their join range plus grace; a new record joins every buffered
+ * watermark is past the end of their join range plus grace (ranges are inclusive, so a record
+ * at the watermark's own millisecond is on time); a new record joins every buffered
  * record of the other side in range at once. When a record expires without a partner, a left or
  * outer join emits it alone. Buffers are heap state (see the module README).
  */
@@ -79,7 +80,9 @@ final class StreamJoin<K, V1, V2, R> {
 
     void onLeft(K key, V1 value, long ts) {
         long expiry = ts + windows.afterMs() + windows.graceMs();
-        if (expiry <= task.watermark()) {
+        // Late only once the watermark is past the range's last millisecond (plus grace): a record
+        // at the watermark itself can still meet partners at that same millisecond.
+        if (expiry < task.watermark()) {
             task.countLate();
             return;
         }
@@ -97,7 +100,7 @@ final class StreamJoin<K, V1, V2, R> {
 
     void onRight(K key, V2 value, long ts) {
         long expiry = ts + windows.beforeMs() + windows.graceMs();
-        if (expiry <= task.watermark()) {
+        if (expiry < task.watermark()) {
             task.countLate();
             return;
         }
@@ -115,7 +118,7 @@ final class StreamJoin<K, V1, V2, R> {
 
     @SuppressWarnings("unchecked")
     private void expire(long watermark) {
-        while (!expiries.isEmpty() && expiries.firstKey() <= watermark) {
+        while (!expiries.isEmpty() && expiries.firstKey() < watermark) {
             for (Object[] due : expiries.pollFirstEntry().getValue()) {
                 K key = (K) due[0];
                 if ((Boolean) due[2]) {
