@@ -53,6 +53,7 @@ public final class HttpApi {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final ProjectionRegistry projections;
+    private final ProcessorRegistry processors;
     private final StorageSize storageSize;
     private final long startedNanos = System.nanoTime();
     private final byte[] expectedAuthorization;
@@ -61,12 +62,17 @@ public final class HttpApi {
     private final Javalin app;
     private volatile boolean stopping;
 
-    /** Creates the API on {@code store} with the projections of {@code projections}; call {@link #start()} to listen. */
-    public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics, ProjectionRegistry projections) {
+    /**
+     * Creates the API on {@code store} with the projections of {@code projections} and the stream
+     * processors of {@code processors}; call {@link #start()} to listen.
+     */
+    public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics, ProjectionRegistry projections,
+                   ProcessorRegistry processors) {
         this.store = store;
         this.config = config;
         this.metrics = metrics;
         this.projections = projections;
+        this.processors = processors;
         this.storageSize = new StorageSize(config.dataDirectory());
         this.expectedAuthorization = config.authToken()
                 .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
@@ -130,9 +136,9 @@ public final class HttpApi {
         app.get("/subscribe/all", this::subscribeAll);
         app.get("/subscribe/streams/{stream}", this::subscribeStream);
         new ProjectionRoutes(projections, () -> stopping).register(app);
-        // CDC sources and processors do not run in the server yet: the lists are empty.
+        new ProcessorRoutes(processors, store, () -> stopping).register(app);
+        // CDC sources do not run in the server yet: the list is empty.
         app.get("/cdc", ctx -> json(ctx, 200, List.of()));
-        app.get("/processors", ctx -> json(ctx, 200, List.of()));
         ConsoleAssets.register(app);
     }
 

@@ -15,7 +15,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tributary.cqrs.ProjectionStatus;
+import io.tributary.server.ServedProcessor;
 import io.tributary.server.ServedProjection;
+import io.tributary.streams.ProcessorStatus;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.StoreStats;
 import java.util.Set;
@@ -26,7 +28,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The server's Micrometer registry, scraped in Prometheus text format at {@code /metrics}:
  * the store's counters and fsync latency, HTTP append latency and size, SSE subscriptions and their lag, served
- * projections (position, lag in events and milliseconds, rate), JVM.
+ * projections (position, lag in events and milliseconds, rate), served stream processors (input
+ * position, lag, watermark, late events, rate), JVM.
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -35,9 +38,11 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter appendRejected;
     private final Counter appendBytes;
     private final Set<SseStream> subscriptions = ConcurrentHashMap.newKeySet();
+    private final EmbeddedEventStore store;
 
     /** Registers the meters of {@code store}. */
     public ServerMetrics(EmbeddedEventStore store) {
+        this.store = store;
         storeCounter(store, "tributary.store.appends", "append requests acknowledged", StoreStats::appendsCompleted);
         storeCounter(store, "tributary.store.events", "events acknowledged", StoreStats::eventsAppended);
         storeCounter(store, "tributary.store.written", "log bytes written", StoreStats::bytesWritten);
@@ -106,6 +111,30 @@ public final class ServerMetrics implements AutoCloseable {
     private void projectionGauge(ServedProjection projection, String name, String description, Tags tags,
                                  ToDoubleFunction<ProjectionStatus> value) {
         Gauge.builder(name, projection, p -> value.applyAsDouble(p.runner().status()))
+                .description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    /** Registers the gauges of a served stream processor, tagged {@code processor=<name>}. */
+    void processor(ServedProcessor processor) {
+        Tags tags = Tags.of("processor", processor.name());
+        processorGauge(processor, "tributary.processor.input.position", "last log position the processor has processed and committed",
+                tags, s -> s.inputPosition());
+        processorGauge(processor, "tributary.processor.lag", "log positions the processor still has to process",
+                tags, s -> ProcessorRegistry.lag(s, store.headPosition()));
+        processorGauge(processor, "tributary.processor.watermark.seconds",
+                "the processor's event-time watermark as epoch seconds (NaN before the first event)", tags,
+                s -> s.watermark().map(w -> w.toEpochMilli() / 1e3).orElse(Double.NaN));
+        processorGauge(processor, "tributary.processor.late.events", "events that arrived after all their windows had closed",
+                tags, s -> s.lateEvents());
+        processorGauge(processor, "tributary.processor.events.per.second", "input events the processor processed per second",
+                tags, ProcessorStatus::eventsPerSecond);
+        processorGauge(processor, "tributary.processor.failed", "1 when the processor stopped after an error, else 0",
+                tags, s -> s.state() == ProcessorStatus.State.FAILED ? 1 : 0);
+    }
+
+    private void processorGauge(ServedProcessor processor, String name, String description, Tags tags,
+                                ToDoubleFunction<ProcessorStatus> value) {
+        Gauge.builder(name, processor, p -> value.applyAsDouble(p.processor().status()))
                 .description(description).tags(tags).strongReference(true).register(registry);
     }
 
