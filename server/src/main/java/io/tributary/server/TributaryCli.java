@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         description = "One durable event log with event sourcing, CDC, CQRS and stream processing.",
         subcommands = {ServeCommand.class, DemoCommand.class, TourCommand.class, BankCommand.class, VerifyCommand.class,
                 ClientCommands.Append.class, ClientCommands.Read.class, ClientCommands.Tail.class,
-                ClientCommands.Streams.class, ClientCommands.Projections.class, CdcCommand.class,
+                ClientCommands.Streams.class, ClientCommands.Projections.class, ClientCommands.Processors.class,
+                CdcCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TributaryCli implements Callable<Integer> {
     /** Success. */

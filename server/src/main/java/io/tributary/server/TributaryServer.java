@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import io.tributary.cdc.PostgresCapture;
 import io.tributary.server.internal.HttpApi;
+import io.tributary.server.internal.ProcessorRegistry;
 import io.tributary.server.internal.ProjectionRegistry;
 import io.tributary.server.internal.ServerMetrics;
 import io.tributary.store.EmbeddedEventStore;
@@ -13,24 +14,27 @@ import java.net.URI;
  * A running Tributary server: an embedded store behind the HTTP API of {@code HTTP-API.md}.
  * {@link #start(ServerConfig)} returns once the server accepts requests; {@link #close()} stops
  * it gracefully (no new requests, appends in flight finish, SSE streams end, served projections
- * stop, the store closes). Projections running on {@link #store()} are exposed over HTTP with
- * {@link #serve}. Thread-safe.
+ * stop, served stream processors and projections stop, the store closes). Projections and stream
+ * processors running on {@link #store()} are exposed over HTTP with {@link #serve(ServedProjection)}
+ * and {@link #serve(ServedProcessor)}. Thread-safe.
  */
 public final class TributaryServer implements AutoCloseable {
     private final EmbeddedEventStore store;
     private final ServerMetrics metrics;
     private final HttpApi api;
     private final ProjectionRegistry projections;
+    private final ProcessorRegistry processors;
     private final ServerConfig config;
     private final int port;
     private boolean closed;
 
     private TributaryServer(ServerConfig config, EmbeddedEventStore store, ServerMetrics metrics,
-                            ProjectionRegistry projections, HttpApi api, int port) {
+                            ProjectionRegistry projections, ProcessorRegistry processors, HttpApi api, int port) {
         this.config = config;
         this.store = store;
         this.metrics = metrics;
         this.projections = projections;
+        this.processors = processors;
         this.api = api;
         this.port = port;
     }
@@ -51,9 +55,10 @@ public final class TributaryServer implements AutoCloseable {
         try {
             metrics = new ServerMetrics(store);
             ProjectionRegistry projections = new ProjectionRegistry(metrics);
-            HttpApi api = new HttpApi(store, config, metrics, projections);
+            ProcessorRegistry processors = new ProcessorRegistry(metrics);
+            HttpApi api = new HttpApi(store, config, metrics, projections, processors);
             int port = api.start();
-            return new TributaryServer(config, store, metrics, projections, api, port);
+            return new TributaryServer(config, store, metrics, projections, processors, api, port);
         } catch (RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -113,7 +118,25 @@ public final class TributaryServer implements AutoCloseable {
         return this;
     }
 
-    /** Stops gracefully, stops the served CDC captures and projections, then closes the store. Idempotent. */
+    /**
+     * Exposes a stream processor under {@code /processors/{name}} (status; state stores by key, see
+     * {@link ServedProcessor} for how values are written as JSON) and as Prometheus gauges (input
+     * position, lag, watermark, late events, rate). The processor must run on {@link #store()}; from
+     * now on the server owns it and closes it, before the store, when the server closes. Returns
+     * this server.
+     *
+     * @throws IllegalArgumentException when a processor of that name is already served
+     * @throws IllegalStateException    when the server is closed
+     */
+    public synchronized TributaryServer serve(ServedProcessor processor) {
+        if (closed) {
+            throw new IllegalStateException("the server is closed");
+        }
+        processors.add(processor);
+        return this;
+    }
+
+    /** Stops gracefully, stops the served CDC captures, processors and projections, then closes the store. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -127,10 +150,14 @@ public final class TributaryServer implements AutoCloseable {
                 api.cdc().close(); // captures append to the store: stop them before it closes
             } finally {
                 try {
-                    projections.close();
+                    processors.close();
                 } finally {
-                    metrics.close();
-                    store.close();
+                    try {
+                        projections.close();
+                    } finally {
+                        metrics.close();
+                        store.close();
+                    }
                 }
             }
         }

@@ -31,6 +31,8 @@ class AuthIT {
             assertError(anonymous.get("/projections/p/state/k?atLeast=0"), 401, "unauthorized");
             assertError(anonymous.get("/cdc"), 401, "unauthorized");
             assertError(anonymous.get("/processors"), 401, "unauthorized");
+            assertError(anonymous.get("/processors/p"), 401, "unauthorized");
+            assertError(anonymous.get("/processors/p/state/s/k"), 401, "unauthorized");
             assertError(anonymous.get("/stats"), 401, "unauthorized");
             assertThat(anonymous.head()).isEqualTo(-1);
 

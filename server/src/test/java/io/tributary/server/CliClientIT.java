@@ -8,13 +8,15 @@ import io.tributary.cqrs.DocumentWriter;
 import io.tributary.cqrs.Projection;
 import io.tributary.cqrs.ProjectionRunner;
 import io.tributary.store.Durability;
+import io.tributary.streams.ProcessorConfig;
+import io.tributary.streams.StreamProcessor;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client commands (append, read, tail, streams, projections) against a real server. */
+/** The client commands (append, read, tail, streams, projections, processors) against a real server. */
 class CliClientIT {
     @Test
     void appendsReadsTailsAndListsOverHttp(@TempDir Path dir) throws Exception {
@@ -82,6 +84,62 @@ class CliClientIT {
             assertThat(CliTest.run("projections", "--reset", "--url", url).code()).isEqualTo(2);
             assertThat(CliTest.run("projections", "last-type", "--at-least", "3", "--url", url).code()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void listsShowsAndLooksUpStreamProcessors(@TempDir Path dir) throws Exception {
+        try (TributaryServer server = TributaryServer.start(ServerConfig.builder(dir.resolve("log")).port(0)
+                .durability(Durability.none()).authToken("t").build())) {
+            StreamProcessor processor = StreamProcessor.start(server.store(), ProcessorsIT.clicks("click"),
+                    ProcessorConfig.of("clicks"));
+            server.serve(ServedProcessor.of(processor));
+            String url = server.uri().toString();
+            CliTest.Result appended = CliTest.run("append", "click-ada", "--type", "Clicked",
+                    "--data", "{\"page\":\"/home\",\"atMs\":" + ProcessorsIT.BASE + "}", "--url", url, "--auth-token", "t");
+            assertThat(appended.code()).as(appended.err()).isZero();
+            long position = Http.JSON.readTree(appended.out()).get("position").asLong();
+
+            CliTest.Result state = CliTest.run("processors", "clicks", "--store", "total", "--key", "ada",
+                    "--at-least", Long.toString(position), "--url", url, "--auth-token", "t");
+            assertThat(state.code()).as(state.err()).isZero();
+            assertThat(state.out().trim()).isEqualTo("{\"processor\":\"clicks\",\"store\":\"total\",\"key\":\"ada\",\"value\":1}");
+            CliTest.Result windows = CliTest.run("processors", "clicks", "--store", "per-minute", "--key", "ada",
+                    "--url", url, "--auth-token", "t");
+            assertThat(windows.out()).contains("\"windows\":[{\"start\":\"2026-01-01T00:00:00.000Z\"", "\"value\":1}");
+
+            CliTest.Result list = CliTest.run("processors", "--url", url, "--auth-token", "t");
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(list.out().trim()).isEqualTo("clicks running " + processor.status().inputPosition()
+                    + " 2026-01-01T00:00:00.000Z 0 " + list.out().trim().split(" ")[5]);
+            CliTest.Result one = CliTest.run("processors", "clicks", "--url", url, "--auth-token", "t");
+            assertThat(one.out()).contains("\"name\":\"clicks\"", "\"stores\":[");
+
+            CliTest.Result unknown = CliTest.run("processors", "nope", "--url", url, "--auth-token", "t");
+            assertThat(unknown.code()).isEqualTo(1);
+            assertThat(unknown.err()).contains("404 not_found");
+            CliTest.Result noKey = CliTest.run("processors", "clicks", "--store", "total", "--key", "nobody", "--url", url,
+                    "--auth-token", "t");
+            assertThat(noKey.code()).isEqualTo(1);
+            assertThat(noKey.err()).contains("404 not_found", "nobody");
+            assertThat(CliTest.run("processors", "--url", url).err()).contains("401");
+        }
+    }
+
+    @Test
+    void wrongProcessorArgumentsAreUsageErrors() {
+        String url = "http://127.0.0.1:1";
+        CliTest.Result noName = CliTest.run("processors", "--store", "total", "--key", "ada", "--url", url);
+        assertThat(noName.code()).isEqualTo(2);
+        assertThat(noName.err()).contains("need a processor NAME");
+        CliTest.Result keyWithoutStore = CliTest.run("processors", "clicks", "--key", "ada", "--url", url);
+        assertThat(keyWithoutStore.code()).isEqualTo(2);
+        assertThat(keyWithoutStore.err()).contains("--store and --key go together");
+        assertThat(CliTest.run("processors", "clicks", "--store", "total", "--url", url).code()).isEqualTo(2);
+        assertThat(CliTest.run("processors", "clicks", "--at-least", "3", "--url", url).code()).isEqualTo(2);
+        assertThat(CliTest.run("processors", "clicks", "--store", "total", "--key", "a", "--at-least", "x", "--url", url).code())
+                .isEqualTo(2);
+        assertThat(CliTest.run("processors", "a", "b", "--url", url).code()).isEqualTo(2);
+        assertThat(CliTest.run("processors", "--bogus").code()).isEqualTo(2);
     }
 
     @Test

@@ -8,7 +8,13 @@ import io.tributary.cqrs.DocumentStore;
 import io.tributary.cqrs.DocumentWriter;
 import io.tributary.cqrs.Projection;
 import io.tributary.cqrs.ProjectionRunner;
+import io.tributary.core.RecordedEvent;
 import io.tributary.store.Durability;
+import io.tributary.streams.Consumed;
+import io.tributary.streams.Materialized;
+import io.tributary.streams.ProcessorConfig;
+import io.tributary.streams.StreamProcessor;
+import io.tributary.streams.StreamsBuilder;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +45,7 @@ class ConsoleBrowserIT {
     final DocumentStore documents = DocumentStore.inMemory();
     final AtomicInteger applied = new AtomicInteger();
     ProjectionRunner<DocumentWriter> orders;
+    StreamProcessor processor;
 
     @BeforeAll
     void start() {
@@ -50,6 +57,10 @@ class ConsoleBrowserIT {
             w.put("orders", e.stream().value(), Http.JSON.createObjectNode().put("events", n + 1).put("last", e.type()));
         }), documents);
         server.serve(ServedProjection.documents(orders, documents, "orders"));
+        StreamsBuilder counts = new StreamsBuilder();
+        counts.stream(Consumed.category("order", RecordedEvent::type)).groupByKey().count(Materialized.as("events"));
+        processor = StreamProcessor.start(server.store(), counts.build(), ProcessorConfig.of("order-counts"));
+        server.serve(ServedProcessor.of(processor));
         browser = new Browser();
     }
 
@@ -164,15 +175,42 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    void cdcAndProcessorPagesExplainWhatTheyAreWhenNothingRuns() {
+    void cdcPageExplainsWhatItIsWhenNothingRuns() {
         browser.open(server.uri() + "/#/cdc");
         browser.text(".empty h3", "No CDC sources");
         assertThat(browser.visible(".empty").getText()).contains("PostgreSQL or MySQL");
         browser.screenshot("cdc");
+    }
+
+    @Test
+    void processorsPageShowsARunningProcessorMovingAndLooksUpItsState() throws Exception {
+        long first = append(http, "order-500", "OrderPlaced", "{\"total\":\"1.00\"}");
+        assertThat(processor.awaitPosition(first, Duration.ofSeconds(10))).isTrue();
+        browser.open(server.uri() + "/#/cdc");
         browser.visible("#nav a[data-page='processors']").click();
-        browser.text(".empty h3", "No stream processors");
         assertThat(browser.visible("#nav a.active").getText()).isEqualTo("Stream processors");
+        WebElement row = browser.visible("#processors tr[data-processor='order-counts']");
+        assertThat(row.getText()).contains("running");
+        browser.text("#processors tr[data-processor='order-counts'] [data-field='inputPosition']",
+                String.format(Locale.US, "%,d", processor.status().inputPosition()));
+
+        long second = append(http, "order-500", "OrderPaid", "{\"amount\":\"1.00\"}");   // the position moves live
+        assertThat(processor.awaitPosition(second, Duration.ofSeconds(10))).isTrue();
+        browser.text("#processors tr[data-processor='order-counts'] [data-field='inputPosition']",
+                String.format(Locale.US, "%,d", processor.status().inputPosition()));
+
+        WebElement store = browser.visible("form.lookup input[name='store']");
+        assertThat(store.getAttribute("value")).isEqualTo("events");   // the processor's only store, filled in
+        browser.visible("form.lookup input[name='key']").sendKeys("500");
+        browser.visible("form.lookup button[type='submit']").click();
+        WebElement result = browser.text("#processor-state", "\"value\": 2");
+        assertThat(result.getText()).contains("\"store\": \"events\"", "\"key\": \"500\"");
         browser.screenshot("processors");
+
+        browser.visible("form.lookup input[name='key']").clear();
+        browser.visible("form.lookup input[name='key']").sendKeys("nobody");
+        browser.visible("form.lookup button[type='submit']").click();
+        browser.text("#processor-state", "no entry for key 'nobody'");
     }
 
     @Test

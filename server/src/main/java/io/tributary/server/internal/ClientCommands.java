@@ -264,4 +264,54 @@ public final class ClientCommands {
             }
         }
     }
+
+    /** {@code tributary processors}: lists the server's stream processors, shows one, looks up state. */
+    @Command(name = "processors", mixinStandardHelpOptions = true,
+            description = {"List the stream processors of a running server, or with NAME: show one as JSON,",
+                    "or print a state store entry (--store and --key, with --at-least for read-your-writes).",
+                    "The list prints 'name status inputPosition watermark lateEvents eventsPerSecond' per line."})
+    public static final class Processors extends ClientCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "a stream processor")
+        private String name;
+
+        @Option(names = "--store", paramLabel = "STORE", description = "with --key: the state store of NAME to read")
+        private String store;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "with --store: print the entry of KEY")
+        private String key;
+
+        @Option(names = "--at-least", paramLabel = "POSITION",
+                description = "with --store and --key: wait until NAME has processed POSITION (a consistency token)")
+        private Long atLeast;
+
+        @Override
+        void run(PrintWriter out) {
+            if (name == null && (store != null || key != null || atLeast != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--store, --key and --at-least need a processor NAME");
+            }
+            if ((store == null) != (key == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--store and --key go together");
+            }
+            if (atLeast != null && key == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--at-least goes with --store and --key");
+            }
+            if (name == null) {
+                JsonNode list = Json.parse(server.send(server.request("/processors").GET().build()).getBytes(StandardCharsets.UTF_8));
+                for (JsonNode p : list) {
+                    out.println(p.get("name").asText() + " " + p.get("status").asText() + " " + p.get("inputPosition").asLong()
+                            + " " + (p.get("watermark").isNull() ? "-" : p.get("watermark").asText())
+                            + " " + p.get("lateEvents").asLong() + " " + p.get("eventsPerSecond").asDouble()
+                            + (p.has("error") ? " error: " + p.get("error").asText() : ""));
+                }
+                return;
+            }
+            String path = "/processors/" + ClientOptions.encode(name);
+            if (key != null) {
+                out.println(server.send(server.request(path + "/state/" + ClientOptions.encode(store) + "/"
+                        + ClientOptions.encode(key) + (atLeast == null ? "" : "?atLeast=" + atLeast)).GET().build()));
+            } else {
+                out.println(server.send(server.request(path).GET().build()));
+            }
+        }
+    }
 }

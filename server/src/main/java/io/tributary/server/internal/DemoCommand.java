@@ -11,13 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tributary demo}: the server with a live shop (event-sourced orders, CQRS projections)
+ * {@code tributary demo}: the server with a live shop (event-sourced orders, CQRS projections, stream processors)
  * to watch in the web console, until Ctrl-C. A second run continues from the stored data.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the server with a live shop to watch in the web console.",
                 "Simulated customers place, pay, ship and cancel orders (event-sourced, validated by",
-                "the Shop decider); the order-summary and customer-orders projections follow them.",
+                "the Shop decider); the order-summary and customer-orders projections follow them;",
+                "stream processors compute sales per minute and raise alerts on repeatedly declined payments.",
                 "Ctrl-C stops it; a second run continues from the stored data. 'tributary tour' is",
                 "the short tour of the embedded log without a server."})
 public final class DemoCommand implements Callable<Integer> {
@@ -48,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ShopDemo demo = ShopDemo.start(config, data.resolve("read-models"), rate, System.nanoTime());
+        ShopDemo demo = ShopDemo.start(config, data, rate, System.nanoTime());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -66,7 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Overview     the append rate as customers place, pay, ship and cancel orders");
         out.println("  Streams      order-*, customer-* and product-* streams; open one and watch its events arrive");
         out.println("  Projections  order-summary and customer-orders following live; Rebuild replays one from the start");
+        out.println("  Processors   sales-per-minute (paid orders per minute, a SalesPerMinute event in stream sales-perminute");
+        out.println("               when each minute closes) and suspicious-activity (3 declined payments of one customer");
+        out.println("               within a minute append a SuspiciousActivity alert to alerts-<customer>); watch their");
+        out.println("               input position and watermark move, and look up state: store sales, key shop");
+        out.println("  Alerts       Streams page, category alerts (or: tributary tail --category alerts)");
         out.println("  Try          curl " + url + "/projections/customer-orders/state/ada");
+        out.println("               curl " + url + "/processors/sales-per-minute/state/sales/shop");
+        out.println("               curl " + url + "/processors/suspicious-activity/state/declined-payments/ada");
         out.println();
         out.println("listening on " + url);
         out.println("Ctrl-C stops it.");

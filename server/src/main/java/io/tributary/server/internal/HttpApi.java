@@ -53,6 +53,7 @@ public final class HttpApi {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final ProjectionRegistry projections;
+    private final ProcessorRegistry processors;
     private final StorageSize storageSize;
     private final CdcRegistry cdc;
     private final long startedNanos = System.nanoTime();
@@ -67,12 +68,17 @@ public final class HttpApi {
         return cdc;
     }
 
-    /** Creates the API on {@code store} with the projections of {@code projections}; call {@link #start()} to listen. */
-    public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics, ProjectionRegistry projections) {
+    /**
+     * Creates the API on {@code store} with the projections of {@code projections} and the stream
+     * processors of {@code processors}; call {@link #start()} to listen.
+     */
+    public HttpApi(EmbeddedEventStore store, ServerConfig config, ServerMetrics metrics, ProjectionRegistry projections,
+                   ProcessorRegistry processors) {
         this.store = store;
         this.config = config;
         this.metrics = metrics;
         this.projections = projections;
+        this.processors = processors;
         this.storageSize = new StorageSize(config.dataDirectory());
         this.cdc = new CdcRegistry(metrics);
         this.expectedAuthorization = config.authToken()
@@ -137,9 +143,8 @@ public final class HttpApi {
         app.get("/subscribe/all", this::subscribeAll);
         app.get("/subscribe/streams/{stream}", this::subscribeStream);
         new ProjectionRoutes(projections, () -> stopping).register(app);
+        new ProcessorRoutes(processors, store, () -> stopping).register(app);
         cdc.register(app);
-        // Stream processors do not run in the server yet: the list is empty.
-        app.get("/processors", ctx -> json(ctx, 200, List.of()));
         ConsoleAssets.register(app);
     }
 

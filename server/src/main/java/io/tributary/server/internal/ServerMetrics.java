@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.Tags;
 import io.tributary.cdc.CdcStatus;
 import io.tributary.cdc.PostgresCapture;
 import io.tributary.cqrs.ProjectionStatus;
+import io.tributary.server.ServedProcessor;
 import io.tributary.server.ServedProjection;
+import io.tributary.streams.ProcessorStatus;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.StoreStats;
 import java.util.Set;
@@ -28,7 +30,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The server's Micrometer registry, scraped in Prometheus text format at {@code /metrics}:
  * the store's counters and fsync latency, HTTP append latency and size, SSE subscriptions and their lag, served
- * projections (position, lag in events and milliseconds, rate), CDC sources (lag, snapshot), JVM.
+ * projections (position, lag in events and milliseconds, rate), served stream processors (input
+ * position, lag, watermark, late events, rate), CDC sources (lag, snapshot), JVM.
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -37,9 +40,11 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter appendRejected;
     private final Counter appendBytes;
     private final Set<SseStream> subscriptions = ConcurrentHashMap.newKeySet();
+    private final EmbeddedEventStore store;
 
     /** Registers the meters of {@code store}. */
     public ServerMetrics(EmbeddedEventStore store) {
+        this.store = store;
         storeCounter(store, "tributary.store.appends", "append requests acknowledged", StoreStats::appendsCompleted);
         storeCounter(store, "tributary.store.events", "events acknowledged", StoreStats::eventsAppended);
         storeCounter(store, "tributary.store.written", "log bytes written", StoreStats::bytesWritten);
@@ -121,6 +126,30 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("tributary.cdc.streaming", capture, c -> c.status().status() == CdcStatus.State.STREAMING ? 1 : 0)
                 .description("1 while the capture streams changes, 0 otherwise").tags(tags).strongReference(true)
                 .register(registry);
+    }
+
+    /** Registers the gauges of a served stream processor, tagged {@code processor=<name>}. */
+    void processor(ServedProcessor processor) {
+        Tags tags = Tags.of("processor", processor.name());
+        processorGauge(processor, "tributary.processor.input.position", "last log position the processor has processed and committed",
+                tags, s -> s.inputPosition());
+        processorGauge(processor, "tributary.processor.lag", "log positions the processor still has to process",
+                tags, s -> ProcessorRegistry.lag(s, store.headPosition()));
+        processorGauge(processor, "tributary.processor.watermark.seconds",
+                "the processor's event-time watermark as epoch seconds (NaN before the first event)", tags,
+                s -> s.watermark().map(w -> w.toEpochMilli() / 1e3).orElse(Double.NaN));
+        processorGauge(processor, "tributary.processor.late.events", "events that arrived after all their windows had closed",
+                tags, s -> s.lateEvents());
+        processorGauge(processor, "tributary.processor.events.per.second", "input events the processor processed per second",
+                tags, ProcessorStatus::eventsPerSecond);
+        processorGauge(processor, "tributary.processor.failed", "1 when the processor stopped after an error, else 0",
+                tags, s -> s.state() == ProcessorStatus.State.FAILED ? 1 : 0);
+    }
+
+    private void processorGauge(ServedProcessor processor, String name, String description, Tags tags,
+                                ToDoubleFunction<ProcessorStatus> value) {
+        Gauge.builder(name, processor, p -> value.applyAsDouble(p.processor().status()))
+                .description(description).tags(tags).strongReference(true).register(registry);
     }
 
     void appendAccepted(long startNanos, int bodyBytes) {

@@ -13,9 +13,16 @@ import io.tributary.examples.shop.ShopCommand.RegisterCustomer;
 import io.tributary.examples.shop.ShopCommand.ShipOrder;
 import io.tributary.examples.shop.ShopProjections;
 import io.tributary.examples.shop.ShopService;
+import io.tributary.core.ExpectedVersion;
+import io.tributary.core.StreamName;
+import io.tributary.server.ServedProcessor;
 import io.tributary.server.ServedProjection;
 import io.tributary.server.ServerConfig;
 import io.tributary.server.TributaryServer;
+import io.tributary.streams.ProcessorConfig;
+import io.tributary.streams.StateBackend;
+import io.tributary.streams.StreamProcessor;
+import io.tributary.streams.Topology;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -32,9 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The live shop behind {@code tributary demo}: a server on the embedded store, the shop's
  * order-summary (RocksDB documents) and customer-orders (in memory) projections served under
- * {@code /projections}, and simulated customers placing, paying, shipping and cancelling orders at
- * a steady rate, so the console has something to show. A second start on the same directories
- * continues from the stored data.
+ * {@code /projections}, the stream processors of {@link ShopStreams} (sales per minute, suspicious
+ * activity; RocksDB state) served under {@code /processors}, and simulated customers placing,
+ * paying, shipping and cancelling orders at a steady rate — now and then a payment is declined,
+ * and now and then someone tries a card several times in a row — so the console has something
+ * to show. A second start on the same directories continues from the stored data.
  */
 public final class ShopDemo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShopDemo.class);
@@ -71,15 +80,18 @@ public final class ShopDemo implements AutoCloseable {
 
     /**
      * Starts the server with {@code config} (its data directory holds the log), the shop's
-     * projections with their RocksDB read models in {@code readModels}, and customers doing about
+     * projections with their RocksDB read models in {@code dataDirectory/read-models}, the stream
+     * processors with their RocksDB state in {@code dataDirectory/streams/<name>}, and customers doing about
      * {@code ordersPerSecond} orders per second (0 for none), chosen by a {@link Random} seeded with {@code seed}.
      */
-    public static ShopDemo start(ServerConfig config, Path readModels, double ordersPerSecond, long seed) {
+    public static ShopDemo start(ServerConfig config, Path dataDirectory, double ordersPerSecond, long seed) {
         TributaryServer server = TributaryServer.start(config);
         DocumentStore documents = null;
         DocumentStore memory = null;
         try {
-            documents = DocumentStore.rocksDb(readModels, ShopProjections.ORDERS_BY_CUSTOMER);
+            serve(server, ShopStreams.SALES, ShopStreams.salesPerMinute(), dataDirectory);
+            serve(server, ShopStreams.SUSPICIOUS, ShopStreams.suspiciousActivity(), dataDirectory);
+            documents = DocumentStore.rocksDb(dataDirectory.resolve("read-models"), ShopProjections.ORDERS_BY_CUSTOMER);
             memory = DocumentStore.inMemory();
             ProjectionRunner<DocumentWriter> summaries = ProjectionRunner.start(server.store(), ShopProjections.orderSummary(), documents);
             server.serve(ServedProjection.documents(summaries, documents, "orders"));
@@ -105,6 +117,11 @@ public final class ShopDemo implements AutoCloseable {
         }
     }
 
+    private static void serve(TributaryServer server, String name, Topology topology, Path dataDirectory) {
+        server.serve(ServedProcessor.of(StreamProcessor.start(server.store(), topology, ProcessorConfig.of(name)
+                .withState(StateBackend.rocksDb(dataDirectory.resolve("streams").resolve(name))))));
+    }
+
     /** The running server. */
     public TributaryServer server() {
         return server;
@@ -122,13 +139,18 @@ public final class ShopDemo implements AutoCloseable {
 
     private void tick() {
         try {
-            int dice = random.nextInt(100);
-            if (dice < 50 || (placed.isEmpty() && paid.isEmpty())) {
+            int dice = random.nextInt(1_000);
+            if (dice < 6) {
+                tryStolenCard();
+            } else if (dice < 500 || (placed.isEmpty() && paid.isEmpty())) {
                 place();
-            } else if (dice < 80 && !placed.isEmpty()) {
+            } else if (dice < 800 && !placed.isEmpty()) {
                 Open order = placed.poll();
                 if (random.nextInt(10) == 0) {
                     shop.handle(new CancelOrder(order.orderId(), "changed my mind"));
+                } else if (random.nextInt(12) == 0) {
+                    decline(order, "insufficient funds");
+                    placed.add(order);
                 } else if (shop.handle(new PayOrder(order.orderId(), order.total())) instanceof CommandOutcome.Accepted) {
                     paid.add(order.orderId());
                     while (paid.size() > MAX_OPEN_ORDERS) {
@@ -146,6 +168,22 @@ public final class ShopDemo implements AutoCloseable {
         }
     }
 
+    /** A customer's card declined several times within seconds: the suspicious-activity processor raises an alert. */
+    private void tryStolenCard() {
+        if (placed.isEmpty()) {
+            return;
+        }
+        Open order = placed.peek();
+        for (int i = 0; i < ShopStreams.ALERT_THRESHOLD; i++) {
+            decline(order, "card declined: do not honour");
+        }
+    }
+
+    private void decline(Open order, String reason) {
+        server.store().append(StreamName.of("payments", order.customerId()), ExpectedVersion.any(),
+                List.of(ShopStreams.declined(order.orderId(), order.customerId(), order.total(), reason))).join();
+    }
+
     private void place() {
         String orderId = "o-" + run + "-" + (++orders);
         String customer = CUSTOMERS[random.nextInt(CUSTOMERS.length)][0];
@@ -158,7 +196,7 @@ public final class ShopDemo implements AutoCloseable {
             }
         }
         if (shop.handle(new PlaceOrder(orderId, customer, lines)) instanceof CommandOutcome.Accepted) {
-            placed.add(new Open(orderId, lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add)));
+            placed.add(new Open(orderId, customer, lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add)));
             while (placed.size() > MAX_OPEN_ORDERS) {
                 placed.poll();
             }
@@ -166,7 +204,7 @@ public final class ShopDemo implements AutoCloseable {
     }
 
     /** An order placed by this run and not yet paid or cancelled. */
-    private record Open(String orderId, BigDecimal total) {
+    private record Open(String orderId, String customerId, BigDecimal total) {
     }
 
     /** Stops the customers, then the server (projections, store) and the read-model stores. */
