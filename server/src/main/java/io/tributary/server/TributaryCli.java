@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import io.tributary.server.internal.BankCommand;
+import io.tributary.server.internal.BenchCommand;
 import io.tributary.server.internal.CdcCommand;
 import io.tributary.server.internal.ClientCommands;
 import io.tributary.server.internal.DemoCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, DemoCommand.class, TourCommand.class, BankCommand.class, VerifyCommand.class,
                 ClientCommands.Append.class, ClientCommands.Read.class, ClientCommands.Tail.class,
                 ClientCommands.Streams.class, ClientCommands.Projections.class, ClientCommands.Processors.class,
-                CdcCommand.class,
+                CdcCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TributaryCli implements Callable<Integer> {
     /** Success. */

@@ -28,12 +28,12 @@ class CliTest {
         void helpListsTheCommandsAndExitsZero() {
             Result r = run("--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc");
+            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
         }
 
         @Test
         void everyCommandHasHelp() {
-            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc"}) {
+            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
                 Result r = run(command, "--help");
                 assertThat(r.code()).as(command).isZero();
                 assertThat(r.out()).as(command).contains("Usage: tributary " + command);
@@ -106,6 +106,32 @@ class CliTest {
             Result r = run("serve", "--config", dir.resolve("absent.yaml").toString());
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("absent.yaml");
+        }
+    }
+
+    @Nested
+    class Bench {
+        @Test
+        void measuresAppendsBesideTheRawLoopAndReadsAndCleansUp(@TempDir Path dir) {
+            Result r = run("bench", "--events", "3000", "--batch", "100", "--data", dir.resolve("b").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("3,000 events of 200 bytes in appends of 100, durability fsync")
+                    .containsPattern("append +[0-9,]+ events/s +batch latency p50 [0-9.]+ ms, p99 [0-9.]+ ms")
+                    .containsPattern("raw loop +[0-9,]+ events/s .*Tributary at [0-9.]+x")
+                    .containsPattern("read \\$all +[0-9,]+ events/s");
+            assertThat(run("verify", "--data", dir.resolve("b").resolve("store").toString()).out()).contains("3000 events");
+        }
+
+        @Test
+        void refusesBadArgumentsBeforeWritingAnything(@TempDir Path dir) throws Exception {
+            assertThat(run("bench", "--events", "0").err()).contains("--events must be between 1 and 100000000, got 0");
+            assertThat(run("bench", "--batch", "20000").code()).isEqualTo(2);
+            assertThat(run("bench", "--durability", "sometimes").err()).contains("--durability");
+            java.nio.file.Files.writeString(dir.resolve("keep.txt"), "mine");
+            Result r = run("bench", "--data", dir.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("is not empty");
+            assertThat(dir.resolve("store")).doesNotExist();
         }
     }
 
