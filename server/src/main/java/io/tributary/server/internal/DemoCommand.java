@@ -52,6 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        // The inventory database's start-up chatter (binaries, initdb, postmaster) would bury the banner; its server log
+        // goes to <data>/inventory-postgres.log.
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres", "warn");
         ShopDemo demo = ShopDemo.start(config, data, rate, System.nanoTime());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -69,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Console      " + url + "/");
         out.println("  Overview     the append rate as customers place, pay, ship and cancel orders");
         out.println("  Streams      order-*, customer-* and product-* streams; open one and watch its events arrive");
-        out.println("  Projections  order-summary and customer-orders following live; Rebuild replays one from the start");
+        out.println("  Projections  order-summary, customer-orders and stock-levels following live; Rebuild replays one from the start");
         out.println("  Processors   sales-per-minute (paid orders per minute, a SalesPerMinute event in stream sales-perminute");
         out.println("               when each minute closes) and suspicious-activity (3 declined payments of one customer");
         out.println("               within a minute append a SuspiciousActivity alert to alerts-<customer>); watch their");
