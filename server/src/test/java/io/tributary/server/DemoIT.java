@@ -2,12 +2,19 @@ package io.tributary.server;
 
 import static io.tributary.server.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.server.internal.ShopDemo;
 import io.tributary.store.Durability;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -15,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tributary demo}'s live shop: orders flow, its projections and stream processors are served,
- * suspicious-activity alerts appear, a second run continues.
+ * suspicious-activity alerts appear, the inventory database's SQL changes are captured by CDC into the
+ * stock-levels projection, a second run continues (the capture resumes without duplicates).
  */
 class DemoIT {
     static JsonNode awaitJson(Http http, String path, Predicate<JsonNode> condition) throws InterruptedException {
@@ -32,16 +40,60 @@ class DemoIT {
         }
     }
 
+    private static void sql(ShopDemo demo, String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(demo.inventory().jdbcUrl(), "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    /** Every change event of the stock category is in the log once (the capture resumed, no duplicates), snapshot reads first. */
+    private static void assertNoDuplicateChanges(Http http) throws Exception {
+        JsonNode streams = json(http.get("/streams?category=stock&limit=100")).get("streams");
+        assertThat(streams.size()).isGreaterThanOrEqualTo(7);
+        for (JsonNode stream : streams) {
+            JsonNode events = json(http.get("/streams/" + stream.get("stream").asText() + "?limit=1000")).get("events");
+            Set<String> seen = new HashSet<>();
+            long reads = 0;
+            for (JsonNode event : events) {
+                JsonNode data = event.get("data");
+                if (data.get("op").asText().equals("r")) {
+                    reads++;
+                    continue;
+                }
+                String id = data.get("source").get("lsn").asText() + "/" + data.get("transaction").get("total_order").asText();
+                assertThat(seen.add(id)).as("duplicate change %s in %s", id, stream).isTrue();
+            }
+            assertThat(reads).as("snapshot reads in %s", stream).isLessThanOrEqualTo(1);
+        }
+    }
+
     @Test
     void servesTheShopProjectionsAndProcessorsWhileCustomersOrderAndContinuesOnTheSecondRun(@TempDir Path dir) throws Exception {
         ServerConfig config = ServerConfig.builder(dir.resolve("log")).port(0).durability(Durability.none()).build();
         long headAfterFirstRun;
         long processedAfterFirstRun;
+        String inventoryUrl;
         try (ShopDemo demo = ShopDemo.start(config, dir, 50, 42)) {
             Http http = new Http(demo.server().uri());
-            JsonNode projections = awaitJson(http, "/projections", list -> list.size() == 2
+            JsonNode projections = awaitJson(http, "/projections", list -> list.size() == 3
                     && list.get(0).get("eventsPerSecond").asDouble() >= 0 && list.get(1).get("position").asLong() > 20);
-            assertThat(projections.findValuesAsText("name")).containsExactly("customer-orders", "order-summary");
+            assertThat(projections.findValuesAsText("name")).containsExactly("customer-orders", "order-summary", "stock-levels");
+
+            // The inventory database: captured by CDC, changed by SQL, combined with the orders in stock-levels.
+            JsonNode cdc = awaitJson(http, "/cdc", l -> l.size() == 1 && l.get(0).get("status").asText().equals("streaming"));
+            assertThat(cdc.get(0).get("name").asText()).isEqualTo("inventory");
+            assertThat(cdc.get(0).get("snapshot").get("done").asBoolean()).isTrue();
+            awaitJson(http, "/streams?category=stock", page -> page.get("streams").size() == 7);
+            sql(demo, "INSERT INTO stock (product_id, name, quantity) VALUES ('widget', 'Widget', 700)");
+            JsonNode widget = awaitJson(http, "/streams/stock-widget", s -> s.get("events").size() == 1);
+            assertThat(widget.get("events").get(0).get("type").asText()).isEqualTo("cdc.create");
+            assertThat(widget.get("events").get(0).get("data").get("after").get("quantity").asLong()).isEqualTo(700);
+            JsonNode level = awaitJson(http, "/projections/stock-levels/state/widget", d -> d.get("inStock").asLong() == 700);
+            assertThat(level.get("name").asText()).isEqualTo("Widget");
+            JsonNode keyboard = awaitJson(http, "/projections/stock-levels/state/kb", d -> d.has("name") && d.has("unitsOrdered"));
+            assertThat(keyboard.get("name").asText()).isEqualTo("Mechanical keyboard");
+            awaitJson(http, "/streams/stock-kb", s -> s.get("events").size() >= 2); // the snapshot read, then SQL changes
             JsonNode orders = awaitJson(http, "/streams?category=order", page -> page.get("streams").size() >= 3);
             String order = orders.get("streams").get(0).get("stream").asText().substring("order-".length());
             long head = http.head();
@@ -67,8 +119,12 @@ class DemoIT {
             String customer = alert.get("data").get("customerId").asText();
             assertThat(http.get("/processors/suspicious-activity/state/declined-payments/" + customer).statusCode()).isIn(200, 404);
             processedAfterFirstRun = json(http.get("/processors/sales-per-minute")).get("inputPosition").asLong();
+            assertNoDuplicateChanges(http);
+            inventoryUrl = demo.inventory().jdbcUrl();
             headAfterFirstRun = http.head();
         }
+        // Closing stopped the capture, the store and the inventory database.
+        assertThatThrownBy(() -> DriverManager.getConnection(inventoryUrl, "postgres", "").close()).isInstanceOf(SQLException.class);
         try (ShopDemo again = ShopDemo.start(config, dir, 50, 43)) {
             Http http = new Http(again.server().uri());
             assertThat(http.head()).isGreaterThanOrEqualTo(headAfterFirstRun);
@@ -77,7 +133,17 @@ class DemoIT {
             JsonNode sales = json(http.get("/processors/sales-per-minute"));
             assertThat(sales.get("inputPosition").asLong()).isGreaterThanOrEqualTo(processedAfterFirstRun);
             awaitJson(http, "/processors/suspicious-activity", p -> p.get("inputPosition").asLong() > headAfterFirstRun);
+            // The capture resumes from its recorded position: no second snapshot, no change twice.
+            awaitJson(http, "/cdc/inventory", s -> s.get("status").asText().equals("streaming"));
+            sql(again, "UPDATE stock SET quantity = 900 WHERE product_id = 'widget'");
+            awaitJson(http, "/projections/stock-levels/state/widget", d -> d.get("inStock").asLong() == 900);
+            JsonNode widget = json(http.get("/streams/stock-widget")).get("events");
+            assertThat(widget).hasSize(2); // the insert of the first run, the update of this one (quantities above the restock level)
+            assertThat(widget.get(1).get("type").asText()).isEqualTo("cdc.update");
+            assertThat(widget.get(1).get("data").get("after").get("quantity").asLong()).isEqualTo(900);
+            assertNoDuplicateChanges(http);
         }
         assertThat(dir.resolve("streams").resolve("sales-per-minute")).isDirectory();
+        assertThat(dir.resolve("inventory").resolve("postgresql.conf")).isRegularFile();
     }
 }

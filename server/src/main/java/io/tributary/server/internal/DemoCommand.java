@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tributary demo}: the server with a live shop (event-sourced orders, CQRS projections, stream processors)
+ * {@code tributary demo}: the server with a live shop (event-sourced orders, CQRS projections, stream processors,
+ * an inventory database captured by CDC)
  * to watch in the web console, until Ctrl-C. A second run continues from the stored data.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -19,6 +20,8 @@ import picocli.CommandLine.Option;
                 "Simulated customers place, pay, ship and cancel orders (event-sourced, validated by",
                 "the Shop decider); the order-summary and customer-orders projections follow them;",
                 "stream processors compute sales per minute and raise alerts on repeatedly declined payments.",
+                "A separate inventory database (an embedded PostgreSQL) is changed by SQL (restocks, and",
+                "a decrement per order) and captured by CDC; the stock-levels projection combines it with the orders.",
                 "Ctrl-C stops it; a second run continues from the stored data. 'tributary tour' is",
                 "the short tour of the embedded log without a server."})
 public final class DemoCommand implements Callable<Integer> {
@@ -49,6 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        // The inventory database's start-up chatter (binaries, initdb, postmaster) would bury the banner; its server log
+        // goes to <data>/inventory-postgres.log.
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres", "warn");
         ShopDemo demo = ShopDemo.start(config, data, rate, System.nanoTime());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,13 +72,17 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Console      " + url + "/");
         out.println("  Overview     the append rate as customers place, pay, ship and cancel orders");
         out.println("  Streams      order-*, customer-* and product-* streams; open one and watch its events arrive");
-        out.println("  Projections  order-summary and customer-orders following live; Rebuild replays one from the start");
+        out.println("  Projections  order-summary, customer-orders and stock-levels following live; Rebuild replays one from the start");
         out.println("  Processors   sales-per-minute (paid orders per minute, a SalesPerMinute event in stream sales-perminute");
         out.println("               when each minute closes) and suspicious-activity (3 declined payments of one customer");
         out.println("               within a minute append a SuspiciousActivity alert to alerts-<customer>); watch their");
         out.println("               input position and watermark move, and look up state: store sales, key shop");
         out.println("  Alerts       Streams page, category alerts (or: tributary tail --category alerts)");
+        out.println("  CDC          the inventory database is changed by SQL; watch /cdc and the stock-<id> streams");
+        out.println("               (" + demo.inventory().jdbcUrl() + ", user postgres: change the stock table yourself)");
+        out.println("               and the stock-levels projection: units in stock (from CDC) and in open orders");
         out.println("  Try          curl " + url + "/projections/customer-orders/state/ada");
+        out.println("               curl " + url + "/projections/stock-levels/state/kb");
         out.println("               curl " + url + "/processors/sales-per-minute/state/sales/shop");
         out.println("               curl " + url + "/processors/suspicious-activity/state/declined-payments/ada");
         out.println();

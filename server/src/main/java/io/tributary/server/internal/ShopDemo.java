@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * The live shop behind {@code tributary demo}: a server on the embedded store, the shop's
  * order-summary (RocksDB documents) and customer-orders (in memory) projections served under
  * {@code /projections}, the stream processors of {@link ShopStreams} (sales per minute, suspicious
- * activity; RocksDB state) served under {@code /processors}, and simulated customers placing,
+ * activity; RocksDB state) served under {@code /processors}, an inventory database (an embedded
+ * PostgreSQL, see {@link ShopInventory}) whose {@code stock} table is changed by SQL and captured by
+ * CDC (served under {@code /cdc}) into the {@code stock-levels} projection, and simulated customers placing,
  * paying, shipping and cancelling orders at a steady rate — now and then a payment is declined,
  * and now and then someone tries a card several times in a row — so the console has something
  * to show. A second start on the same directories continues from the stored data.
@@ -53,9 +55,12 @@ public final class ShopDemo implements AutoCloseable {
             {"desk", "Standing desk", "499.00"}, {"lamp", "Desk lamp", "39.00"}, {"monitor", "27-inch monitor", "279.00"},
             {"chair", "Office chair", "229.00"}, {"cable", "USB-C cable", "9.90"}};
     private static final int MAX_OPEN_ORDERS = 40;
+    private static final long RESTOCK_MILLIS = 2_000;
     private final TributaryServer server;
     private final DocumentStore documents;
     private final DocumentStore memory;
+    private final DocumentStore stock;
+    private final ShopInventory inventory;
     private final ShopService shop;
     private final ScheduledExecutorService customers;
     private final Random random;
@@ -64,10 +69,13 @@ public final class ShopDemo implements AutoCloseable {
     private final Deque<String> paid = new ArrayDeque<>();
     private long orders;
 
-    private ShopDemo(TributaryServer server, DocumentStore documents, DocumentStore memory, long seed) {
+    private ShopDemo(TributaryServer server, DocumentStore documents, DocumentStore memory, DocumentStore stock,
+                     ShopInventory inventory, long seed) {
         this.server = server;
         this.documents = documents;
         this.memory = memory;
+        this.stock = stock;
+        this.inventory = inventory;
         this.shop = new ShopService(server.store());
         this.random = new Random(seed);
         this.run = Long.toString(seed & 0xFFFFF, 36);
@@ -85,9 +93,18 @@ public final class ShopDemo implements AutoCloseable {
      * {@code ordersPerSecond} orders per second (0 for none), chosen by a {@link Random} seeded with {@code seed}.
      */
     public static ShopDemo start(ServerConfig config, Path dataDirectory, double ordersPerSecond, long seed) {
-        TributaryServer server = TributaryServer.start(config);
+        ShopInventory inventory = ShopInventory.start(dataDirectory.resolve("inventory"),
+                java.util.Arrays.asList(PRODUCTS), RESTOCK_MILLIS, seed);
+        TributaryServer server;
+        try {
+            server = TributaryServer.start(config);
+        } catch (RuntimeException e) {
+            inventory.close();
+            throw e;
+        }
         DocumentStore documents = null;
         DocumentStore memory = null;
+        DocumentStore stock = null;
         try {
             serve(server, ShopStreams.SALES, ShopStreams.salesPerMinute(), dataDirectory);
             serve(server, ShopStreams.SUSPICIOUS, ShopStreams.suspiciousActivity(), dataDirectory);
@@ -97,7 +114,11 @@ public final class ShopDemo implements AutoCloseable {
             server.serve(ServedProjection.documents(summaries, documents, "orders"));
             ProjectionRunner<DocumentWriter> histories = ProjectionRunner.start(server.store(), ShopProjections.customerOrders(), memory);
             server.serve(ServedProjection.documents(histories, memory, "history"));
-            ShopDemo demo = new ShopDemo(server, documents, memory, seed);
+            server.serve(inventory.capture(server.store()));
+            stock = DocumentStore.inMemory();
+            ProjectionRunner<DocumentWriter> levels = ProjectionRunner.start(server.store(), ShopInventory.stockLevels(), stock);
+            server.serve(ServedProjection.documents(levels, stock, ShopInventory.COLLECTION));
+            ShopDemo demo = new ShopDemo(server, documents, memory, stock, inventory, seed);
             demo.open();
             if (ordersPerSecond > 0) {
                 // Each tick is one customer action; about half of them place an order.
@@ -113,6 +134,10 @@ public final class ShopDemo implements AutoCloseable {
             if (memory != null) {
                 memory.close();
             }
+            if (stock != null) {
+                stock.close();
+            }
+            inventory.close();
             throw e;
         }
     }
@@ -120,6 +145,11 @@ public final class ShopDemo implements AutoCloseable {
     private static void serve(TributaryServer server, String name, Topology topology, Path dataDirectory) {
         server.serve(ServedProcessor.of(StreamProcessor.start(server.store(), topology, ProcessorConfig.of(name)
                 .withState(StateBackend.rocksDb(dataDirectory.resolve("streams").resolve(name))))));
+    }
+
+    /** The inventory database (embedded PostgreSQL, captured by CDC). */
+    public ShopInventory inventory() {
+        return inventory;
     }
 
     /** The running server. */
@@ -196,6 +226,7 @@ public final class ShopDemo implements AutoCloseable {
             }
         }
         if (shop.handle(new PlaceOrder(orderId, customer, lines)) instanceof CommandOutcome.Accepted) {
+            inventory.ordered(lines);
             placed.add(new Open(orderId, customer, lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add)));
             while (placed.size() > MAX_OPEN_ORDERS) {
                 placed.poll();
@@ -207,10 +238,14 @@ public final class ShopDemo implements AutoCloseable {
     private record Open(String orderId, String customerId, BigDecimal total) {
     }
 
-    /** Stops the customers, then the server (projections, store) and the read-model stores. */
+    /**
+     * Stops the customers, then the server (CDC capture, projections, processors, store), the
+     * read-model stores and the inventory database.
+     */
     @Override
     public void close() {
-        customers.shutdownNow();
+        // shutdown, not shutdownNow: interrupting a customer in the middle of a read would close the log's file channel.
+        customers.shutdown();
         try {
             customers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -219,8 +254,13 @@ public final class ShopDemo implements AutoCloseable {
         try {
             server.close();
         } finally {
-            documents.close();
-            memory.close();
+            try {
+                documents.close();
+                memory.close();
+                stock.close();
+            } finally {
+                inventory.close();
+            }
         }
     }
 }
