@@ -3,6 +3,12 @@ package io.tributary.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.cdc.internal.Lsn;
+import io.tributary.core.Direction;
+import io.tributary.core.EventStore;
+import io.tributary.core.ReadSlice;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StreamName;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import java.io.BufferedReader;
@@ -56,6 +62,7 @@ class CaptureCrashIT {
                 initial.put(i, 0);
             }
             List<Op> committed = new ArrayList<>();
+            Map<Integer, Long> commitLsns = new HashMap<>();
             Map<Integer, Integer> current = new TreeMap<>(initial);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> workloadError = new AtomicReference<>();
@@ -69,7 +76,7 @@ class CaptureCrashIT {
                 if (workload == null) {
                     // Start writing only once the slot exists: every workload change must then be in the log.
                     Random wr = new Random(random.nextLong());
-                    workload = new Thread(() -> runWorkload(db, wr, committed, current, stop, workloadError), "workload");
+                    workload = new Thread(() -> runWorkload(db, wr, committed, current, commitLsns, stop, workloadError), "workload");
                     workload.start();
                 }
                 String last;
@@ -98,7 +105,14 @@ class CaptureCrashIT {
                 s.execute("INSERT INTO crash VALUES (-1, 0)");
                 committed.add(new Op(-1, "c", 0));
                 current.put(-1, 0);
-                try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                    rs.next();
+                    commitLsns.put(-1, PostgresCaptureIT.lsn(rs.getString(1)));
+                }
+                // The insert position, past the marker's commit record. Not pg_current_wal_lsn(): that is the
+                // *written* position, and with synchronous_commit = off the commit record may not be written yet,
+                // so a position "past the target" did not prove the marker was captured (seed 102 failed so).
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
                     rs.next();
                     target = PostgresCaptureIT.lsn(rs.getString(1));
                 }
@@ -109,7 +123,13 @@ class CaptureCrashIT {
             assertThat(PostgresCaptureIT.lsn(caughtUp.split(" ")[4])).isGreaterThanOrEqualTo(target);
             System.out.println("CaptureCrashIT caught up: " + caughtUp + " target " + Long.toHexString(target));
             try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-                verify(new RowHistory(SourceDb.category(store, "crash")), initial, committed, current, seed);
+                RowHistory log = new RowHistory(SourceDb.category(store, "crash"));
+                try {
+                    verify(log, initial, committed, current, seed);
+                } catch (AssertionError e) {
+                    System.out.println(diagnostics(db, store, log, current, commitLsns, target));
+                    throw e;
+                }
             }
         }
     }
@@ -166,7 +186,7 @@ class CaptureCrashIT {
     }
 
     private static void runWorkload(SourceDb db, Random random, List<Op> committed, Map<Integer, Integer> current,
-                                    AtomicBoolean stop, AtomicReference<Throwable> error) {
+                                    Map<Integer, Long> commitLsns, AtomicBoolean stop, AtomicReference<Throwable> error) {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             int next = ROWS + 1;
@@ -196,7 +216,14 @@ class CaptureCrashIT {
                     }
                 }
                 c.commit();
+                long lsn;
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                    rs.next();
+                    lsn = PostgresCaptureIT.lsn(rs.getString(1));
+                }
+                c.commit();
                 synchronized (committed) {
+                    ops.forEach(o -> commitLsns.put(o.id(), lsn));
                     committed.addAll(ops);
                     current.clear();
                     current.putAll(after);
@@ -206,6 +233,47 @@ class CaptureCrashIT {
         } catch (Throwable t) {
             error.set(t);
         }
+    }
+
+    /**
+     * What a failure needs to be explained: the slot's state, the newest recorded positions, and for each row
+     * whose folded state differs, an upper bound of its last commit's LSN and the LSNs of its events in the log.
+     */
+    private static String diagnostics(SourceDb db, EventStore store, RowHistory log, Map<Integer, Integer> current,
+                                      Map<Integer, Long> commitLsns, long target) {
+        StringBuilder b = new StringBuilder("CaptureCrashIT diagnostics (target ").append(Lsn.format(target)).append(")");
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT slot_name, active, restart_lsn::text, confirmed_flush_lsn::text,"
+                     + " pg_current_wal_insert_lsn()::text FROM pg_replication_slots")) {
+            while (rs.next()) {
+                b.append("\n  slot ").append(rs.getString(1)).append(" active=").append(rs.getBoolean(2))
+                        .append(" restart_lsn=").append(rs.getString(3)).append(" confirmed_flush_lsn=").append(rs.getString(4))
+                        .append(" (wal insert at ").append(rs.getString(5)).append(")");
+            }
+        } catch (Exception e) {
+            b.append("\n  slots: ").append(e);
+        }
+        try {
+            ReadSlice positions = store.readStream(StreamName.of("tributary.cdc-crash"), Long.MAX_VALUE, 10, Direction.BACKWARD);
+            for (RecordedEvent e : positions.events()) {
+                b.append("\n  position v").append(e.version()).append(" ").append(new String(e.data(), StandardCharsets.UTF_8));
+            }
+        } catch (RuntimeException e) {
+            b.append("\n  positions: ").append(e);
+        }
+        Map<Integer, Integer> got = log.state();
+        java.util.Set<Integer> keys = new java.util.TreeSet<>(current.keySet());
+        keys.addAll(got.keySet());
+        int shown = 0;
+        for (Integer k : keys) {
+            if (!java.util.Objects.equals(current.get(k), got.get(k)) && shown++ < 10) {
+                Long lsn = commitLsns.get(k);
+                b.append("\n  row ").append(k).append(": last commit before ").append(lsn == null ? "-" : Lsn.format(lsn))
+                        .append("; events at LSNs ").append(log.byRow.getOrDefault(k, List.of()).stream()
+                                .map(d -> d.get("op").asText() + "@" + Lsn.format(d.get("source").get("lsn").asLong())).toList());
+            }
+        }
+        return b.toString();
     }
 
     private static int pick(Map<Integer, Integer> rows, Random random) {

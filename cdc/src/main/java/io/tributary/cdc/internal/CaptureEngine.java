@@ -110,6 +110,15 @@ public final class CaptureEngine implements Runnable {
                             + " with a new snapshot");
                 }
                 setup.checkSlotIdle(catalog);
+                if (slot.get() > st.lsn()) {
+                    // The server resumes at its confirmed position, not ours: transactions committed in between are
+                    // not sent again. We confirm only durable positions; a slot last used by a capture that still had
+                    // pgjdbc's automatic flush on may be past ours (usually harmlessly, over idle WAL).
+                    LOG.warn("replication slot '{}' is confirmed at {}, past the position {} in the log of connector '{}':"
+                                    + " the server will not send transactions committed in between again; if any"
+                                    + " of them changed captured tables, they are missing from the log",
+                            source.slotName(), Lsn.format(slot.get()), Lsn.format(st.lsn()), source.name());
+                }
                 if (!st.snapshotDone()) {
                     // The exported snapshot died with the crashed capture: the rest is read in a new one, taken by a
                     // temporary slot at a later point; SegmentGate drops streamed changes that it already covers.
@@ -188,6 +197,13 @@ public final class CaptureEngine implements Runnable {
                 .withSlotOption("messages", "true")
                 .withSlotOption("streaming", "true")
                 .withStatusInterval((int) source.statusIntervalMs(), TimeUnit.MILLISECONDS)
+                // pgjdbc's automatic flush (on by default) reports a keepalive's server LSN as flushed when the
+                // start LSN of the last message received is at or below the last flushed LSN reported. A message
+                // can start below it (a streamed chunk of an older open transaction, the Begin or a change of one
+                // that started earlier) while a transaction received before it is still in flight to the log:
+                // the slot was then confirmed past it, and a restart was forwarded over it (data loss; see
+                // SlotAcknowledgementIT). Only ack() moves the flushed LSN, to what is durable in the log.
+                .withAutomaticFlush(false)
                 .start();
         TxBuffer current = null;
         PgMessage.Begin begin = null;
