@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
  * For the full, reproducible benchmarks see {@code BENCHMARKS.md} and {@code benchmarks/}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"A quick local benchmark: durable appends in batches and a read of the whole log,",
-                "beside a raw FileChannel write + fsync loop of the same batches (the machine's limit).",
+        description = {"A quick local benchmark of durable appends and reads on this machine.",
+                "Appends in batches, then reads the whole log; beside it a raw FileChannel write + fsync",
+                "loop of the same batches (the machine's limit).",
                 "Runs in a temporary directory (deleted afterwards) unless --data is given.",
                 "For reproducible side-by-side figures use the benchmarks module (BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {

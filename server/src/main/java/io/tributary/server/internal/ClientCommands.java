@@ -216,9 +216,10 @@ public final class ClientCommands {
 
     /** {@code tributary projections}: lists the server's projections, shows or resets one, looks up state. */
     @Command(name = "projections", mixinStandardHelpOptions = true,
-            description = {"List the projections of a running server, or with NAME: show one as JSON,",
-                    "rebuild it (--reset) or print the state of a key (--key, with --at-least for",
-                    "read-your-writes). The list prints 'name status position lag eventsPerSecond' per line."})
+            description = {"List the projections of a running server, or show, rebuild or query one.",
+                    "With NAME: show it as JSON, rebuild it (--reset) or print the state of a key (--key,",
+                    "with --at-least for read-your-writes).",
+                    "The list prints 'name status position lag eventsPerSecond' per line."})
     public static final class Projections extends ClientCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "a projection")
         private String name;
@@ -267,8 +268,9 @@ public final class ClientCommands {
 
     /** {@code tributary processors}: lists the server's stream processors, shows one, looks up state. */
     @Command(name = "processors", mixinStandardHelpOptions = true,
-            description = {"List the stream processors of a running server, or with NAME: show one as JSON,",
-                    "or print a state store entry (--store and --key, with --at-least for read-your-writes).",
+            description = {"List the stream processors of a running server, or show or query one.",
+                    "With NAME: show it as JSON, or print a state store entry (--store and --key, with",
+                    "--at-least for read-your-writes).",
                     "The list prints 'name status inputPosition watermark lateEvents eventsPerSecond' per line."})
     public static final class Processors extends ClientCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "a stream processor")
