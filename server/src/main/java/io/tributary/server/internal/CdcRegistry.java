@@ -8,14 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The CDC captures a server runs, by name, with their JSON views for {@code GET /cdc} and
  * {@code GET /cdc/{name}}. Thread-safe: captures may be added while requests are served.
  */
 public final class CdcRegistry implements AutoCloseable {
-    private final Map<String, PostgresCapture> byName = new ConcurrentSkipListMap<>();
+    private final ServedByName<PostgresCapture> served = new ServedByName<>("CDC source");
     private final ServerMetrics metrics;
 
     /** Creates an empty registry whose captures are reported through {@code metrics}. */
@@ -29,10 +28,7 @@ public final class CdcRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when a capture of that name is already there
      */
     public void add(PostgresCapture capture) {
-        String name = capture.status().name();
-        if (byName.putIfAbsent(name, capture) != null) {
-            throw new IllegalArgumentException("a CDC source named '" + name + "' is already served");
-        }
+        served.add(capture.status().name(), capture);
         metrics.cdc(capture);
     }
 
@@ -43,16 +39,14 @@ public final class CdcRegistry implements AutoCloseable {
 
     private void one(Context ctx) {
         String name = ctx.pathParam("name");
-        PostgresCapture capture = byName.get(name);
-        if (capture == null) {
-            throw ApiException.notFound("no CDC source named '" + name + "'; GET /cdc lists them");
-        }
+        PostgresCapture capture = served.find(name)
+                .orElseThrow(() -> ApiException.notFound("no CDC source named '" + name + "'; GET /cdc lists them"));
         HttpApi.json(ctx, 200, view(capture.status()));
     }
 
     List<Map<String, Object>> views() {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (PostgresCapture c : byName.values()) {
+        for (PostgresCapture c : served.all()) {
             list.add(view(c.status()));
         }
         return list;
@@ -76,21 +70,7 @@ public final class CdcRegistry implements AutoCloseable {
     /** Stops every capture (what is appended stays; each resumes from its recorded position when restarted). */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (PostgresCapture c : byName.values()) {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        byName.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        served.closeAll(PostgresCapture::close);
     }
+
 }

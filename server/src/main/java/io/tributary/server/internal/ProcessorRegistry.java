@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The stream processors a server exposes, by name (in name order), with their JSON views for
  * {@code /processors}. Thread-safe: processors may be added while requests are served.
  */
 public final class ProcessorRegistry implements AutoCloseable {
-    private final Map<String, ServedProcessor> byName = new ConcurrentSkipListMap<>();
+    private final ServedByName<ServedProcessor> served = new ServedByName<>("stream processor");
     private final ServerMetrics metrics;
 
     /** Creates an empty registry whose processors are reported through {@code metrics}. */
@@ -28,15 +27,12 @@ public final class ProcessorRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when one of that name is already there
      */
     public void add(ServedProcessor processor) {
-        String name = processor.name();
-        if (byName.putIfAbsent(name, processor) != null) {
-            throw new IllegalArgumentException("a stream processor named '" + name + "' is already served");
-        }
+        served.add(processor.name(), processor);
         metrics.processor(processor);
     }
 
     Optional<ServedProcessor> find(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return served.find(name);
     }
 
     ServedProcessor get(String name) {
@@ -46,7 +42,7 @@ public final class ProcessorRegistry implements AutoCloseable {
 
     List<Map<String, Object>> views(long headPosition) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (ServedProcessor p : byName.values()) {
+        for (ServedProcessor p : served.all()) {
             list.add(view(p, headPosition));
         }
         return list;
@@ -86,20 +82,7 @@ public final class ProcessorRegistry implements AutoCloseable {
     /** Closes every processor (each one's committed state stays on disk). */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (ServedProcessor p : byName.values()) {
-            try {
-                p.processor().close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        served.closeAll(p -> p.processor().close());
     }
+
 }

@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The projections a server exposes, by name (in name order), with their JSON views for
  * {@code /projections}. Thread-safe: projections may be added while requests are served.
  */
 public final class ProjectionRegistry implements AutoCloseable {
-    private final Map<String, ServedProjection> byName = new ConcurrentSkipListMap<>();
+    private final ServedByName<ServedProjection> served = new ServedByName<>("projection");
     private final ServerMetrics metrics;
 
     /** Creates an empty registry whose projections are reported through {@code metrics}. */
@@ -28,15 +27,12 @@ public final class ProjectionRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when one of that name is already there
      */
     public void add(ServedProjection projection) {
-        String name = projection.name();
-        if (byName.putIfAbsent(name, projection) != null) {
-            throw new IllegalArgumentException("a projection named '" + name + "' is already served");
-        }
+        served.add(projection.name(), projection);
         metrics.projection(projection);
     }
 
     Optional<ServedProjection> find(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return served.find(name);
     }
 
     ServedProjection get(String name) {
@@ -45,7 +41,7 @@ public final class ProjectionRegistry implements AutoCloseable {
 
     List<Map<String, Object>> views() {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (ServedProjection p : byName.values()) {
+        for (ServedProjection p : served.all()) {
             list.add(view(p.runner().status()));
         }
         return list;
@@ -77,20 +73,7 @@ public final class ProjectionRegistry implements AutoCloseable {
     /** Closes every runner (each one's read model and checkpoint stay as committed). */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (ServedProjection p : byName.values()) {
-            try {
-                p.runner().close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        served.closeAll(p -> p.runner().close());
     }
+
 }
