@@ -96,14 +96,17 @@ public final class InMemoryDocumentStore implements DocumentStore {
         lock.writeLock().lock();
         try {
             Map<String, Docs> data = slots.computeIfAbsent(slot, s -> new HashMap<>());
+            String lastCollection = null;
+            Docs coll = null;
             for (StagedDocuments.Change c : staged.changes()) {
+                if (!c.collection().equals(lastCollection)) {
+                    lastCollection = c.collection();
+                    coll = data.computeIfAbsent(lastCollection, x -> new Docs());
+                }
                 if (c.document().isPresent()) {
-                    data.computeIfAbsent(c.collection(), x -> new Docs()).put(c.key(), c.document().get());
+                    coll.put(c.key(), c.document().get());
                 } else {
-                    Docs coll = data.get(c.collection());
-                    if (coll != null) {
-                        coll.remove(c.key());
-                    }
+                    coll.remove(c.key());
                 }
             }
             checkpoints.put(slot, checkpoint);

@@ -143,8 +143,9 @@ public final class RocksDbDocumentStore implements DocumentStore {
         try (WriteBatch batch = new WriteBatch()) {
             StagedDocuments staged = new StagedDocuments((c, k) -> runnerDoc(slot, c, k));
             changes.accept(staged);
-            Map<String, Optional<ObjectNode>> oldDocs = oldIndexedDocs(slot, staged);
-            for (StagedDocuments.Change c : staged.changes()) {
+            List<StagedDocuments.Change> changed = staged.changes();
+            Map<String, Optional<ObjectNode>> oldDocs = oldIndexedDocs(slot, staged, changed);
+            for (StagedDocuments.Change c : changed) {
                 byte[] docKey = key('d', slot, c.collection(), c.key());
                 if (indexedCollections.contains(c.collection())) {
                     // Old index entries go; the old document is the one this batch read, else fetched.
@@ -165,8 +166,8 @@ public final class RocksDbDocumentStore implements DocumentStore {
             synchronized (cache) {
                 db.write(writeOptions, batch);
                 // Only after the write succeeded: the cache holds committed documents only.
-                staged.committedRead().forEach((id, doc) -> cache.put(slot + '\0' + id, doc));
-                for (StagedDocuments.Change c : staged.changes()) {
+                staged.forEachCommittedRead((c, k, doc) -> cache.put(cacheKey(slot, c, k), doc));
+                for (StagedDocuments.Change c : changed) {
                     cache.put(cacheKey(slot, c.collection(), c.key()), c.document());
                 }
             }
@@ -197,14 +198,15 @@ public final class RocksDbDocumentStore implements DocumentStore {
      * The committed documents, by collection \0 key, of changes to indexed collections that the
      * batch did not read (their old index entries must go), from the cache or one multiGet.
      */
-    private Map<String, Optional<ObjectNode>> oldIndexedDocs(String slot, StagedDocuments staged) throws RocksDBException {
+    private Map<String, Optional<ObjectNode>> oldIndexedDocs(String slot, StagedDocuments staged,
+            List<StagedDocuments.Change> changed) throws RocksDBException {
         if (indexedCollections.isEmpty()) {
             return Map.of();
         }
         Map<String, Optional<ObjectNode>> out = new HashMap<>();
         List<String> missing = new ArrayList<>();
         List<byte[]> missingKeys = new ArrayList<>();
-        for (StagedDocuments.Change c : staged.changes()) {
+        for (StagedDocuments.Change c : changed) {
             if (indexedCollections.contains(c.collection()) && staged.committedAsRead(c.collection(), c.key()) == null) {
                 String id = c.collection() + '\0' + c.key();
                 Optional<ObjectNode> doc;

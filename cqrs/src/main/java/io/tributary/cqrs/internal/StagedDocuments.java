@@ -2,8 +2,9 @@ package io.tributary.cqrs.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cqrs.DocumentWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -12,45 +13,95 @@ import java.util.function.BiFunction;
  * A transaction's writes, kept aside until commit; reads see them over the committed documents.
  *
  * <p>Copies: a document handed to the projection by {@link #get} is its own copy (one deep copy),
- * and a node given to {@link #put} is copied once on the way in. The committed documents this
- * transaction reads are remembered (each read at most once per transaction) and never mutated,
- * so the store may hand out shared, read-only references and reuse them at commit.
+ * and a node given to {@link #put} is copied once on the way in, so nothing the projection does
+ * to a node it holds changes what is staged or stored. The committed documents this transaction
+ * reads are remembered (each read at most once per transaction) and never mutated, so the store may
+ * hand out shared, read-only references and reuse them at commit.
+ *
+ * <p>Documents are kept per collection and key in one entry (staged change, committed read), so a read-modify-write is two hash look-ups and no key concatenation.
  */
 final class StagedDocuments implements DocumentWriter {
     /** One staged change; {@code document} empty means deleted. */
     record Change(String collection, String key, Optional<ObjectNode> document) {
     }
 
+    /** A committed document this transaction read (read-only). */
+    interface ReadConsumer {
+        void accept(String collection, String key, Optional<ObjectNode> document);
+    }
+
+    /** Everything this transaction knows of one document. */
+    private static final class Entry {
+        final String collection;
+        final String key;
+        /** The committed document as read; null when this transaction did not read it. */
+        Optional<ObjectNode> committed;
+        /** The staged document when {@link #changed}; null with {@code changed} means deleted. */
+        ObjectNode staged;
+        boolean changed;
+
+        Entry(String collection, String key) {
+            this.collection = collection;
+            this.key = key;
+        }
+    }
+
+    /** Sized for a batch of ~1,000 distinct documents without rehashing. */
+    private static final int INITIAL_CAPACITY = 2048;
+
     /** Reads a committed document; the result is treated as read-only and may be shared. */
     private final BiFunction<String, String, Optional<ObjectNode>> committed;
-    private final Map<String, Change> changes = new LinkedHashMap<>();
-    /** Committed documents read during this transaction, by collection \0 key; never mutated. */
-    private final Map<String, Optional<ObjectNode>> read = new HashMap<>();
+    private final Map<String, Map<String, Entry>> collections = new HashMap<>();
+    /** Changed entries in the order of their first change. */
+    private final List<Entry> changed = new ArrayList<>();
+    private String lastCollection;
+    private Map<String, Entry> lastEntries;
 
     StagedDocuments(BiFunction<String, String, Optional<ObjectNode>> committed) {
         this.committed = committed;
     }
 
-    /** The staged or committed document, not copied: callers must not mutate it or hand it out. */
-    private Optional<ObjectNode> current(String collection, String key) {
+    private Map<String, Entry> entries(String collection) {
+        if (collection.equals(lastCollection)) {
+            return lastEntries;
+        }
+        Map<String, Entry> entries = collections.computeIfAbsent(collection, c -> new HashMap<>(INITIAL_CAPACITY));
+        lastCollection = collection;
+        lastEntries = entries;
+        return entries;
+    }
+
+    private Entry entry(String collection, String key) {
         Documents.validateName("collection", collection);
         Documents.validateName("key", key);
-        String id = collection + '\0' + key;
-        Change c = changes.get(id);
-        if (c != null) {
-            return c.document();
+        Map<String, Entry> entries = entries(collection);
+        Entry e = entries.get(key);
+        if (e == null) {
+            e = new Entry(collection, key);
+            entries.put(key, e);
         }
-        Optional<ObjectNode> doc = read.get(id);
-        if (doc == null) {
-            doc = committed.apply(collection, key);
-            read.put(id, doc);
+        return e;
+    }
+
+    /** The staged or committed document, not copied: callers must not mutate it or hand it out. */
+    private ObjectNode current(Entry e) {
+        if (e.changed) {
+            return e.staged;
         }
-        return doc;
+        if (e.committed == null) {
+            e.committed = committed.apply(e.collection, e.key);
+        }
+        return e.committed.orElse(null);
     }
 
     @Override
     public Optional<ObjectNode> get(String collection, String key) {
-        return current(collection, key).map(ObjectNode::deepCopy);
+        Entry e = entry(collection, key);
+        ObjectNode doc = current(e);
+        if (doc == null) {
+            return Optional.empty();
+        }
+        return Optional.of(doc.deepCopy());
     }
 
     @Override
@@ -60,25 +111,37 @@ final class StagedDocuments implements DocumentWriter {
             return get(collection, key).map(d -> Documents.convert(d, type));
         }
         // Data binding builds a new object and does not change the node: no copy needed.
-        return current(collection, key).map(d -> Documents.convert(d, type));
+        ObjectNode doc = current(entry(collection, key));
+        return doc == null ? Optional.empty() : Optional.of(Documents.convert(doc, type));
     }
 
     @Override
     public void put(String collection, String key, Object document) {
-        Documents.validateName("collection", collection);
-        Documents.validateName("key", key);
-        changes.put(collection + '\0' + key, new Change(collection, key, Optional.of(Documents.toObject(document))));
+        Entry e = entry(collection, key);
+        stage(e, Documents.toObject(document));
     }
 
     @Override
     public void delete(String collection, String key) {
-        Documents.validateName("collection", collection);
-        Documents.validateName("key", key);
-        changes.put(collection + '\0' + key, new Change(collection, key, Optional.empty()));
+        Entry e = entry(collection, key);
+        stage(e, null);
     }
 
-    Iterable<Change> changes() {
-        return changes.values();
+    private void stage(Entry e, ObjectNode node) {
+        if (!e.changed) {
+            e.changed = true;
+            changed.add(e);
+        }
+        e.staged = node;
+    }
+
+    /** The staged changes, in the order of each document's first change. */
+    List<Change> changes() {
+        List<Change> out = new ArrayList<>(changed.size());
+        for (Entry e : changed) {
+            out.add(new Change(e.collection, e.key, Optional.ofNullable(e.staged)));
+        }
+        return out;
     }
 
     /**
@@ -86,11 +149,19 @@ final class StagedDocuments implements DocumentWriter {
      * transaction did not read it.
      */
     Optional<ObjectNode> committedAsRead(String collection, String key) {
-        return read.get(collection + '\0' + key);
+        Map<String, Entry> entries = collections.get(collection);
+        Entry e = entries == null ? null : entries.get(key);
+        return e == null ? null : e.committed;
     }
 
-    /** The committed documents this transaction read, by collection \0 key (read-only). */
-    Map<String, Optional<ObjectNode>> committedRead() {
-        return read;
+    /** Calls {@code action} with each committed document this transaction read (read-only). */
+    void forEachCommittedRead(ReadConsumer action) {
+        for (Map<String, Entry> entries : collections.values()) {
+            for (Entry e : entries.values()) {
+                if (e.committed != null) {
+                    action.accept(e.collection, e.key, e.committed);
+                }
+            }
+        }
     }
 }
