@@ -251,6 +251,9 @@ final class CqrsWork {
 
     private static <W> void runToHead(EmbeddedEventStore store, Projection<W> projection, ReadModelStore<W> readModels,
                                       long head, int batchEvents, Map<String, Object> result) {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         try (ProjectionRunner<W> runner = ProjectionRunner.start(store, projection, readModels,
                 io.tributary.cqrs.ProjectionOptions.defaults().withMaxBatchEvents(batchEvents))) {
@@ -261,6 +264,8 @@ final class CqrsWork {
             result.put("applied", status.eventsApplied());
             result.put("seconds", seconds);
             result.put("eventsPerSec", (head + 1) / seconds);
+            // CPU of the whole JVM (runner, log reads, GC) per event: steadier than the wall time on a busy machine.
+            result.put("cpuNanosPerEvent", (os.getProcessCpuTime() - cpu0) / (double) (head + 1));
         }
     }
 
