@@ -28,18 +28,28 @@ class CliTest {
         void helpListsTheCommandsAndExitsZero() {
             Result r = run("--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
+            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
         }
 
         @Test
         void everyCommandHasHelp() {
-            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
+            for (String command : new String[] {"serve", "demo", "tour", "bank", "example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
                 Result r = run(command, "--help");
                 assertThat(r.code()).as(command).isZero();
                 assertThat(r.out()).as(command).contains("Usage: tributary " + command);
             }
             assertThat(run("serve", "--help").out()).contains("--data", "--port", "--bind", "--auth-token", "--config");
             assertThat(run("processors", "--help").out()).contains("--store", "--key", "--at-least", "--url");
+        }
+
+        @Test
+        void runsAnExampleAndRefusesAnUnknownOne(@TempDir Path dir) {
+            assertThat(run("example", "personalization", "--data", dir.toString()).code()).isZero();
+            assertThat(dir.resolve("log")).isDirectory();
+            Result unknown = run("example", "weather");
+            assertThat(unknown.code()).isEqualTo(2);
+            assertThat(unknown.err()).contains("weather", "activity", "iot", "personalization");
+            assertThat(run("example").code()).isEqualTo(2);
         }
 
         @Test
