@@ -1,12 +1,11 @@
 package io.tributary.examples.activity;
 
-import io.tributary.core.Direction;
 import io.tributary.core.EventData;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.ReadFilter;
-import io.tributary.core.ReadSlice;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
+import io.tributary.examples.LogReads;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import io.tributary.streams.ProcessorConfig;
@@ -50,7 +49,7 @@ public final class ActivityExample {
                 System.out.println("views per country: " + perCountry);
             }
             Map<String, Integer> outputs = new TreeMap<>();
-            for (RecordedEvent e : read(store, ReadFilter.categories("activity.perminute", "activity.active", "activity.session", "fraud.alerts"))) {
+            for (RecordedEvent e : LogReads.readAll(store, ReadFilter.categories("activity.perminute", "activity.active", "activity.session", "fraud.alerts"))) {
                 outputs.merge(e.stream().category() + " " + e.type(), 1, Integer::sum);
                 if (e.stream().category().equals("fraud.alerts")) {
                     System.out.println("alert " + e.type() + " " + e.dataAsString());
@@ -100,18 +99,5 @@ public final class ActivityExample {
             at.computeIfAbsent(t, x -> new ArrayList<>()).add(new Activity("u3", "pay:card", false, t));
         }
         return at;
-    }
-
-    static List<RecordedEvent> read(EmbeddedEventStore store, ReadFilter filter) {
-        List<RecordedEvent> out = new ArrayList<>();
-        long from = 0;
-        while (true) {
-            ReadSlice s = store.readAll(from, 1_000, Direction.FORWARD, filter);
-            out.addAll(s.events());
-            if (s.isEnd()) {
-                return out;
-            }
-            from = s.next().getAsLong();
-        }
     }
 }

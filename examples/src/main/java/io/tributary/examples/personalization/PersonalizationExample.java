@@ -1,12 +1,11 @@
 package io.tributary.examples.personalization;
 
-import io.tributary.core.Direction;
 import io.tributary.core.EventData;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.ReadFilter;
-import io.tributary.core.ReadSlice;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
+import io.tributary.examples.LogReads;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import io.tributary.streams.ProcessorConfig;
@@ -78,7 +77,7 @@ public final class PersonalizationExample {
                     long buyers = (Long) p.query("buyers", v).orElse(0L);
                     variants.put(v, new VariantResult(v, users, buyers));
                 }
-                long outputs = read(store, ReadFilter.categories("recommendations", "abtest.results")).size();
+                long outputs = LogReads.readAll(store, ReadFilter.categories("recommendations", "abtest.results")).size();
                 return new Summary(recommendations, variants, outputs);
             }
         }
@@ -127,18 +126,5 @@ public final class PersonalizationExample {
         }
         pending.forEach(CompletableFuture::join);
         return store.headPosition();
-    }
-
-    static List<RecordedEvent> read(EmbeddedEventStore store, ReadFilter filter) {
-        List<RecordedEvent> out = new ArrayList<>();
-        long from = 0;
-        while (true) {
-            ReadSlice s = store.readAll(from, 1_000, Direction.FORWARD, filter);
-            out.addAll(s.events());
-            if (s.isEnd()) {
-                return out;
-            }
-            from = s.next().getAsLong();
-        }
     }
 }
