@@ -56,12 +56,18 @@ public final class HttpApi {
     private final ProcessorRegistry processors;
     private final StorageSize storageSize;
     private final CdcRegistry cdc;
+    private final AggregateRoutes aggregates;
     private final long startedNanos = System.nanoTime();
     private final byte[] expectedAuthorization;
     private final SseFrameCache sseFrames = new SseFrameCache();
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
     private final Javalin app;
     private volatile boolean stopping;
+
+    /** The event-sourced aggregates served under {@code /aggregates}. */
+    public AggregateRoutes aggregates() {
+        return aggregates;
+    }
 
     /** The CDC captures served under {@code /cdc}. */
     public CdcRegistry cdc() {
@@ -81,6 +87,7 @@ public final class HttpApi {
         this.processors = processors;
         this.storageSize = new StorageSize(config.dataDirectory());
         this.cdc = new CdcRegistry(metrics);
+        this.aggregates = new AggregateRoutes(store);
         this.expectedAuthorization = config.authToken()
                 .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.app = Javalin.create(c -> {
@@ -145,6 +152,7 @@ public final class HttpApi {
         new ProjectionRoutes(projections, () -> stopping).register(app);
         new ProcessorRoutes(processors, store, () -> stopping).register(app);
         cdc.register(app);
+        aggregates.register(app);
         ConsoleAssets.register(app);
     }
 
