@@ -3,6 +3,7 @@ package io.tributary.server;
 import static io.tributary.server.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +33,14 @@ class SseFanOutIT {
         final StringBuilder received = new StringBuilder();
 
         RawSubscriber(InetSocketAddress address, String path) throws IOException {
+            this(address, path, 0);
+        }
+
+        /** With a small {@code receiveBufferBytes} (0: the system's), a subscriber that stops reading stalls early. */
+        RawSubscriber(InetSocketAddress address, String path, int receiveBufferBytes) throws IOException {
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
             socket.connect(address, 5_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
@@ -104,6 +113,39 @@ class SseFanOutIT {
                 assertThat(System.nanoTime()).as("subscriptions still open: %s", json(http.get("/stats")).get("subscriptions"))
                         .isLessThan(deadline);
                 Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void aSubscriberThatStopsReadingHoldsUpNeitherTheWriterNorTheOthers(@TempDir Path dir) throws Exception {
+        try (TributaryServer server = SubscribeIT.start(dir, 10_000)) {
+            Http http = new Http(server.uri());
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            try (RawSubscriber stalled = new RawSubscriber(address, "/subscribe/all", 16 * 1024);
+                 RawSubscriber reader = new RawSubscriber(address, "/subscribe/all")) {
+                stalled.awaitText(": subscribed");
+                reader.awaitText(": subscribed");
+                // ~20 MiB of events: far more than the socket buffers hold for the subscriber that reads nothing more.
+                String data = "\"" + "x".repeat(2_000) + "\"";
+                StringBuilder batch = new StringBuilder("[");
+                for (int i = 0; i < 100; i++) {
+                    batch.append(i == 0 ? "" : ",").append("{\"type\":\"Big\",\"data\":").append(data).append('}');
+                }
+                String body = batch.append(']').toString();
+                long last = -1;
+                for (int i = 0; i < 100; i++) {
+                    last = json(http.post("/streams/big-" + i, body)).get("position").asLong();
+                }
+                reader.awaitText("id: " + last + "\n");   // the reading subscriber gets everything
+                JsonNode stats = json(http.get("/stats"));
+                assertThat(stats.get("subscriptions").asInt()).isEqualTo(2);
+                // The stalled one is behind (nothing was buffered for it beyond what the connection holds).
+                String metrics = http.get("/metrics").body();
+                assertThat(metrics).containsPattern("tributary_subscriptions_lag(\\{[^}]*\\})? [1-9]");
+                // It resumes where it stopped once it reads again: every event arrives, in order.
+                stalled.awaitText("id: " + last + "\n");
+                assertThat(stalled.received.toString()).contains("id: 0\n", "id: 5000\n");
             }
         }
     }
