@@ -16,7 +16,8 @@ import java.net.URI;
  * it gracefully (no new requests, appends in flight finish, SSE streams end, served projections
  * stop, served stream processors and projections stop, the store closes). Projections and stream
  * processors running on {@link #store()} are exposed over HTTP with {@link #serve(ServedProjection)}
- * and {@link #serve(ServedProcessor)}. Thread-safe.
+ * and {@link #serve(ServedProcessor)}; event-sourced aggregates, read-only with time travel and
+ * audit trails, with {@link #serve(ServedAggregate)}. Thread-safe.
  */
 public final class TributaryServer implements AutoCloseable {
     private final EmbeddedEventStore store;
@@ -133,6 +134,24 @@ public final class TributaryServer implements AutoCloseable {
             throw new IllegalStateException("the server is closed");
         }
         processors.add(processor);
+        return this;
+    }
+
+    /**
+     * Exposes an event-sourced aggregate read-only under {@code /aggregates/{name}}: the state of an
+     * instance now ({@code GET /aggregates/{name}/{id}}), at a version ({@code ?version=n}) or as of
+     * an instant ({@code ?asOf=2026-11-28T10:15:30Z}), and its audit trail, each event with the
+     * state right after it ({@code GET /aggregates/{name}/{id}/audit}). The repository must work on
+     * {@link #store()}. Returns this server.
+     *
+     * @throws IllegalArgumentException when an aggregate of that name is already served
+     * @throws IllegalStateException    when the server is closed
+     */
+    public synchronized TributaryServer serve(ServedAggregate<?, ?> aggregate) {
+        if (closed) {
+            throw new IllegalStateException("the server is closed");
+        }
+        api.aggregates().add(aggregate);
         return this;
     }
 

@@ -9,7 +9,14 @@ import io.tributary.cqrs.DocumentWriter;
 import io.tributary.cqrs.Projection;
 import io.tributary.cqrs.ProjectionRunner;
 import io.tributary.core.RecordedEvent;
+import io.tributary.core.StreamName;
+import io.tributary.eventsourcing.AggregateRepository;
+import io.tributary.examples.bank.Account;
+import io.tributary.examples.bank.AccountCommand;
+import io.tributary.examples.bank.AccountEvent;
+import io.tributary.examples.bank.BankAccount;
 import io.tributary.store.Durability;
+import java.math.BigDecimal;
 import io.tributary.streams.Consumed;
 import io.tributary.streams.Materialized;
 import io.tributary.streams.ProcessorConfig;
@@ -32,7 +39,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The web console end to end in headless Chromium against a real server: each page loads, the
  * streams browser clicks through to an event's detail, an event appended over HTTP arrives in the
- * live views, the rebuild button resets a projection, and a server with a token is usable once
+ * live views, the rebuild button resets a projection, the aggregates page shows an audit trail and
+ * travels in time, and a server with a token is usable once
  * the console is given the token (API calls and the live stream both send it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,6 +54,7 @@ class ConsoleBrowserIT {
     final AtomicInteger applied = new AtomicInteger();
     ProjectionRunner<DocumentWriter> orders;
     StreamProcessor processor;
+    AggregateRepository<AccountCommand, Account, AccountEvent> accounts;
 
     @BeforeAll
     void start() {
@@ -61,6 +70,8 @@ class ConsoleBrowserIT {
         counts.stream(Consumed.category("order", RecordedEvent::type)).groupByKey().count(Materialized.as("events"));
         processor = StreamProcessor.start(server.store(), counts.build(), ProcessorConfig.of("order-counts"));
         server.serve(ServedProcessor.of(processor));
+        accounts = AggregateRepository.builder(server.store(), new BankAccount(), BankAccount.codec()).build();
+        server.serve(ServedAggregate.of("accounts", "account", accounts, BankAccount.codec()));
         browser = new Browser();
     }
 
@@ -211,6 +222,51 @@ class ConsoleBrowserIT {
         browser.visible("form.lookup input[name='key']").sendKeys("nobody");
         browser.visible("form.lookup button[type='submit']").click();
         browser.text("#processor-state", "no entry for key 'nobody'");
+    }
+
+    @Test
+    void aggregatesPageShowsAnAuditTrailAndTravelsInTimeWithTheSlider() {
+        StreamName stream = StreamName.of("account", "ada");
+        accounts.handle(stream, new AccountCommand.OpenAccount("ada", "Ada Lovelace"));
+        accounts.handle(stream, new AccountCommand.Deposit(new BigDecimal("100.00")));
+        accounts.handle(stream, new AccountCommand.Withdraw(new BigDecimal("30.00")));
+        browser.open(server.uri() + "/#/projections");
+        browser.visible("#nav a[data-page='aggregates']").click();
+        browser.visible("[data-aggregate='accounts'] a[data-instance='ada']").click();
+        browser.text("h1.stream-name", "ada");
+
+        // The timeline: every event, oldest first, with the state after it; the newest is selected.
+        browser.visible("[data-role='timeline'] li[data-version='2'].selected");
+        assertThat(browser.driver.findElements(By.cssSelector("[data-role='timeline'] li"))).hasSize(3);
+        assertThat(browser.visible("[data-role='timeline'] li[data-version='1']").getText()).contains("MoneyDeposited");
+        browser.text("[data-role='state']", "\"balance\": 70");
+
+        // The slider travels back: the state is the server's load at that version.
+        WebElement slider = browser.visible("[data-role='version-slider']");
+        slider.sendKeys(org.openqa.selenium.Keys.ARROW_LEFT);
+        browser.text("[data-role='state-caption']", "version 1");
+        browser.text("[data-role='state']", "\"balance\": 100");
+        browser.visible("[data-role='timeline'] li[data-version='2'].future");
+        slider.sendKeys(org.openqa.selenium.Keys.ARROW_LEFT);
+        browser.text("[data-role='state']", "\"balance\": 0");
+        browser.text("[data-role='event']", "AccountOpened");
+        browser.screenshot("aggregate");
+
+        // A click on the timeline, then an instant: as of the deposit's time the balance is 100.00.
+        browser.visible("[data-role='timeline'] li[data-version='2']").click();
+        browser.text("[data-role='state']", "\"balance\": 70");
+        String deposited = json(http.get("/aggregates/accounts/ada/audit")).get("entries").get(1).get("timestamp").asText();
+        WebElement asOf = browser.visible("[data-role='as-of']");
+        asOf.clear();
+        asOf.sendKeys(deposited);
+        browser.visible("[data-action='as-of']").click();
+        browser.text("[data-role='state-caption']", "as of " + deposited);
+        assertThat(browser.text("[data-role='state']", "\"balance\"").getText()).containsAnyOf("100", "70");
+
+        // A new event arrives live and extends the trail.
+        browser.text("h2 .badge", "live");
+        accounts.handle(stream, new AccountCommand.Deposit(new BigDecimal("5.00")));
+        assertThat(browser.visible("[data-role='timeline'] li[data-version='3']").getText()).contains("MoneyDeposited");
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tributary demo}'s live shop: orders flow, its projections and stream processors are served,
- * suspicious-activity alerts appear, the inventory database's SQL changes are captured by CDC into the
+ * suspicious-activity alerts appear, the event-sourced orders are served with audit trail and time
+ * travel, the inventory database's SQL changes are captured by CDC into the
  * stock-levels projection, a second run continues (the capture resumes without duplicates).
  */
 class DemoIT {
@@ -102,6 +103,23 @@ class DemoIT {
             assertThat(summary.get("status").asText()).isIn("PLACED", "PAID", "SHIPPED", "CANCELLED");
             JsonNode history = json(http.get("/projections/customer-orders/state/ada?atLeast=" + head));
             assertThat(history.get("name").asText()).isEqualTo("Ada Lovelace");
+
+            // The orders are event-sourced and served with their audit trail and time travel.
+            assertThat(json(http.get("/aggregates")).findValuesAsText("name")).containsExactly("orders");
+            JsonNode paid = awaitJson(http, "/all?category=order&type=OrderPaid&limit=1", p -> p.get("events").size() == 1);
+            String paidOrder = paid.get("events").get(0).get("stream").asText().substring("order-".length());
+            JsonNode trail = json(http.get("/aggregates/orders/" + paidOrder + "/audit")).get("entries");
+            assertThat(trail.get(0).get("type").asText()).isEqualTo("OrderPlaced");
+            assertThat(trail.get(0).get("state").get("status").asText()).isEqualTo("PLACED");
+            assertThat(trail.get(1).get("type").asText()).isEqualTo("OrderPaid");
+            assertThat(trail.get(1).get("state").get("status").asText()).isEqualTo("PAID");
+            assertThat(trail.get(1).get("event").get("amount").decimalValue())
+                    .isEqualByComparingTo(trail.get(0).get("state").get("total").decimalValue());
+            JsonNode placed = json(http.get("/aggregates/orders/" + paidOrder + "?version=0"));
+            assertThat(placed.get("stateType").asText()).isEqualTo("Order");
+            assertThat(placed.get("state").get("status").asText()).isEqualTo("PLACED");
+            JsonNode asOf = json(http.get("/aggregates/orders/" + paidOrder + "?asOf=" + trail.get(0).get("timestamp").asText()));
+            assertThat(asOf.get("state")).isEqualTo(trail.get((int) asOf.get("version").asLong()).get("state"));
 
             JsonNode processors = awaitJson(http, "/processors", list -> list.size() == 2
                     && list.get(1).get("inputPosition").asLong() > 0);

@@ -18,22 +18,25 @@ import java.util.Map;
  * {@code port}, {@code authToken}, {@code durability} ({@code fsync}, {@code none},
  * {@code interval:<ms>}), {@code maxEventBytes}, {@code maxRequestBytes},
  * {@code heartbeatIntervalMs}, {@code shutdownTimeoutMs}, {@code cdc} (a list of PostgreSQL sources
- * to capture, see {@link #CDC_KEYS}). An unknown key or a value of the
+ * to capture, see {@link #CDC_KEYS}), {@code projections} and {@code processors} (plugins to run,
+ * see {@link Plugins}). An unknown key or a value of the
  * wrong kind fails with a message naming the key.
  */
 final class ConfigFile {
-    static final Map<String, String> KEYS = Map.of(
-            "data", "the data directory",
-            "bind", "the address to listen on (default 127.0.0.1)",
-            "port", "the TCP port (default 7070; 0 picks a free one)",
-            "authToken", "require 'Authorization: Bearer <token>' on every endpoint but /health",
-            "durability", "fsync (default), none or interval:<ms>",
-            "maxEventBytes", "largest event in bytes (default 1048576)",
-            "maxRequestBytes", "largest append request body in bytes (default 16777216)",
-            "heartbeatIntervalMs", "SSE heartbeat interval, 1 to 15000 (default 10000)",
-            "shutdownTimeoutMs", "how long shutdown waits for appends in flight (default 10000)",
-            "cdc", "PostgreSQL sources to capture into the log: a list of {name, jdbcUrl, user, password or passwordEnv, "
-                    + "tables, slot, publication, snapshot: initial|never, heartbeatIntervalMs}");
+    static final Map<String, String> KEYS = Map.ofEntries(
+            Map.entry("data", "the data directory"),
+            Map.entry("bind", "the address to listen on (default 127.0.0.1)"),
+            Map.entry("port", "the TCP port (default 7070; 0 picks a free one)"),
+            Map.entry("authToken", "require 'Authorization: Bearer <token>' on every endpoint but /health"),
+            Map.entry("durability", "fsync (default), none or interval:<ms>"),
+            Map.entry("maxEventBytes", "largest event in bytes (default 1048576)"),
+            Map.entry("maxRequestBytes", "largest append request body in bytes (default 16777216)"),
+            Map.entry("heartbeatIntervalMs", "SSE heartbeat interval, 1 to 15000 (default 10000)"),
+            Map.entry("shutdownTimeoutMs", "how long shutdown waits for appends in flight (default 10000)"),
+            Map.entry("projections", "projections to run: a list of {plugin: <a ProjectionPlugin's name>, settings: {...}}"),
+            Map.entry("processors", "stream processors to run: a list of {plugin: <a ProcessorPlugin's name>, settings: {...}}"),
+            Map.entry("cdc", "PostgreSQL sources to capture into the log: a list of {name, jdbcUrl, user, password or passwordEnv, "
+                    + "tables, slot, publication, snapshot: initial|never, heartbeatIntervalMs}"));
     static final Map<String, String> CDC_KEYS = Map.of(
             "name", "the connector name (letters, digits, '_'); names the offset stream tributary.cdc-<name>",
             "jdbcUrl", "jdbc:postgresql://host:port/database",
@@ -89,6 +92,7 @@ final class ConfigFile {
                     case "heartbeatIntervalMs" -> builder.heartbeatIntervalMs(number(value, where, 1, 15_000));
                     case "shutdownTimeoutMs" -> builder.shutdownTimeoutMs(number(value, where, 0, Long.MAX_VALUE));
                     case "cdc" -> cdcSources(file, value, System::getenv); // checked here, started by serve
+                    case "projections", "processors" -> { } // checked against the plugins found, by plugins()
                     default -> throw new InvalidConfigException(where + " is not a known key; known keys: "
                             + new java.util.TreeSet<>(KEYS.keySet()));
                 }
@@ -97,6 +101,26 @@ final class ConfigFile {
             }
         }
         return data;
+    }
+
+    /**
+     * The projections and processors the file configures, checked against the plugins {@code loader}
+     * finds; empty when there are none.
+     */
+    static Plugins plugins(Path file, ClassLoader loader) {
+        return Plugins.load(file, read(file), loader);
+    }
+
+    static JsonNode emptyObject() {
+        return new ObjectMapper().createObjectNode();
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new InvalidConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
     }
 
     /** The CDC sources the file configures under {@code cdc}, validated; empty when there are none. */

@@ -73,6 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Overview     the append rate as customers place, pay, ship and cancel orders");
         out.println("  Streams      order-*, customer-* and product-* streams; open one and watch its events arrive");
         out.println("  Projections  order-summary, customer-orders and stock-levels following live; Rebuild replays one from the start");
+        out.println("  Aggregates   the orders are event-sourced: open one, see its audit trail (each event with the state");
+        out.println("               after it) and move the slider to see the order as it was at any version or time");
         out.println("  Processors   sales-per-minute (paid orders per minute, a SalesPerMinute event in stream sales-perminute");
         out.println("               when each minute closes) and suspicious-activity (3 declined payments of one customer");
         out.println("               within a minute append a SuspiciousActivity alert to alerts-<customer>); watch their");
@@ -84,6 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Try          curl " + url + "/projections/customer-orders/state/ada");
         out.println("               curl " + url + "/projections/stock-levels/state/kb");
         out.println("               curl " + url + "/processors/sales-per-minute/state/sales/shop");
+        out.println("               curl " + url + "/aggregates/orders/<order id>/audit   (ids: curl '" + url + "/streams?category=order')");
         out.println("               curl " + url + "/processors/suspicious-activity/state/declined-payments/ada");
         out.println();
         out.println("listening on " + url);

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -56,12 +57,19 @@ public final class HttpApi {
     private final ProcessorRegistry processors;
     private final StorageSize storageSize;
     private final CdcRegistry cdc;
+    private final AggregateRoutes aggregates;
     private final long startedNanos = System.nanoTime();
     private final byte[] expectedAuthorization;
     private final SseFrameCache sseFrames = new SseFrameCache();
+    private final SseHub sseHub;
     private final ReentrantReadWriteLock writes = new ReentrantReadWriteLock();
     private final Javalin app;
     private volatile boolean stopping;
+
+    /** The event-sourced aggregates served under {@code /aggregates}. */
+    public AggregateRoutes aggregates() {
+        return aggregates;
+    }
 
     /** The CDC captures served under {@code /cdc}. */
     public CdcRegistry cdc() {
@@ -81,11 +89,14 @@ public final class HttpApi {
         this.processors = processors;
         this.storageSize = new StorageSize(config.dataDirectory());
         this.cdc = new CdcRegistry(metrics);
+        this.aggregates = new AggregateRoutes(store);
+        this.sseHub = new SseHub(store, config.heartbeatIntervalMs());
         this.expectedAuthorization = config.authToken()
                 .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.http.disableCompression();
+            c.http.asyncTimeout = 0L; // SSE streams are async requests that last as long as the client stays
             c.router.ignoreTrailingSlashes = true;
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
         });
@@ -94,7 +105,12 @@ public final class HttpApi {
 
     /** Starts listening; returns the bound port. */
     public int start() {
-        app.start(config.bindAddress(), config.port());
+        try {
+            app.start(config.bindAddress(), config.port());
+        } catch (RuntimeException e) {
+            sseHub.close(0);
+            throw e;
+        }
         return app.port();
     }
 
@@ -113,6 +129,7 @@ public final class HttpApi {
         if (!drained) {
             LOG.warn("shutdown: appends still in flight after {} ms; stopping anyway", config.shutdownTimeoutMs());
         }
+        sseHub.close(Math.min(2_000, config.shutdownTimeoutMs()));
         for (SseStream s : metrics.subscriptions()) {
             s.close();
         }
@@ -145,6 +162,7 @@ public final class HttpApi {
         new ProjectionRoutes(projections, () -> stopping).register(app);
         new ProcessorRoutes(processors, store, () -> stopping).register(app);
         cdc.register(app);
+        aggregates.register(app);
         ConsoleAssets.register(app);
     }
 
@@ -385,26 +403,38 @@ public final class HttpApi {
         return Optional.of(last + 1);
     }
 
+    /**
+     * Streams without holding a request thread: the request goes async (Javalin's future), the
+     * stream writes with non-blocking I/O on the SSE hub's pool, and the request completes when
+     * the stream ends.
+     */
     private void stream(Context ctx, SseStream sse) {
         if (stopping) {
             sse.close();
             throw ApiException.unavailable("the server is shutting down");
         }
-        metrics.opened(sse);
-        try {
-            HttpServletResponse res = ctx.res();
-            res.setStatus(200);
-            res.setContentType("text/event-stream");
-            res.setCharacterEncoding("UTF-8");
-            res.setHeader("Cache-Control", "no-cache");
-            res.setHeader("X-Accel-Buffering", "no");
-            sse.run(res.getOutputStream(), store::headPosition);
-        } catch (IOException e) {
-            LOG.debug("SSE client went away before the stream started", e);
-        } finally {
-            metrics.closed(sse);
-            sse.close();
-        }
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("text/event-stream");
+        res.setCharacterEncoding("UTF-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        ctx.future(() -> {
+            metrics.opened(sse);
+            try {
+                sse.start(res.getOutputStream(), sseHub.pool(), store::headPosition, () -> metrics.closed(sse));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("SSE client went away before the stream started", e);
+                metrics.closed(sse);
+                sse.close();
+                return CompletableFuture.completedFuture(null);
+            }
+            sseHub.add(sse);
+            if (stopping) {
+                sse.close();
+            }
+            return sse.finished();
+        });
     }
 
     // ---- responses ----

@@ -41,6 +41,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "a YAML configuration file; flags override it")
     private Path config;
 
+    @Option(names = {"--classpath", "-cp"}, paramLabel = "PATHS",
+            description = {"JARs or directories holding plugins (projections:, processors: in the config file), separated by '"
+                    + "${sys:path.separator}'; also read from TRIBUTARY_CLASSPATH"})
+    private List<String> classpath = new java.util.ArrayList<>();
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -49,12 +54,25 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig serverConfig = configuration();
         List<PostgresSource> sources = cdcSources();
+        Plugins plugins = plugins();
         TributaryServer server = TributaryServer.start(serverConfig);
+        try {
+            plugins.startOn(server, serverConfig.dataDirectory());
+        } catch (ConfigFile.InvalidConfigException e) {
+            stop(server, plugins);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (RuntimeException e) {
+            stop(server, plugins);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("cannot start the plugins of configuration file " + config + ": " + e);
+            err.flush();
+            return 1;
+        }
         for (PostgresSource source : sources) {
             try {
                 server.serve(PostgresCapture.start(server.store(), source));
             } catch (RuntimeException e) {
-                server.close();
+                stop(server, plugins);
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("cannot start CDC source '" + source.name() + "' (configuration file " + config + ", key 'cdc'): "
                         + e.getMessage());
@@ -65,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                server.close();
+                stop(server, plugins);
             } finally {
                 stopped.countDown();
             }
@@ -75,6 +93,29 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Stops the server (its projections and processors), then closes what the plugins registered. */
+    private static void stop(TributaryServer server, Plugins plugins) {
+        try {
+            server.close();
+        } finally {
+            plugins.close();
+        }
+    }
+
+    private Plugins plugins() {
+        List<String> paths = new java.util.ArrayList<>(classpath);
+        String env = System.getenv("TRIBUTARY_CLASSPATH");
+        if (env != null && !env.isBlank()) {
+            paths.add(env);
+        }
+        try {
+            ClassLoader loader = Plugins.classLoader(paths);
+            return config == null ? Plugins.load(null, null, loader) : ConfigFile.plugins(config, loader);
+        } catch (ConfigFile.InvalidConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private List<PostgresSource> cdcSources() {

@@ -15,6 +15,9 @@ import io.tributary.examples.shop.ShopProjections;
 import io.tributary.examples.shop.ShopService;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.StreamName;
+import io.tributary.eventsourcing.AggregateRepository;
+import io.tributary.examples.shop.Shop;
+import io.tributary.server.ServedAggregate;
 import io.tributary.server.ServedProcessor;
 import io.tributary.server.ServedProjection;
 import io.tributary.server.ServerConfig;
@@ -42,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * {@code /projections}, the stream processors of {@link ShopStreams} (sales per minute, suspicious
  * activity; RocksDB state) served under {@code /processors}, an inventory database (an embedded
  * PostgreSQL, see {@link ShopInventory}) whose {@code stock} table is changed by SQL and captured by
- * CDC (served under {@code /cdc}) into the {@code stock-levels} projection, and simulated customers placing,
+ * CDC (served under {@code /cdc}) into the {@code stock-levels} projection, the event-sourced orders
+ * served under {@code /aggregates/orders} (audit trail, state at a version or as of an instant), and simulated customers placing,
  * paying, shipping and cancelling orders at a steady rate — now and then a payment is declined,
  * and now and then someone tries a card several times in a row — so the console has something
  * to show. A second start on the same directories continues from the stored data.
@@ -54,6 +58,8 @@ public final class ShopDemo implements AutoCloseable {
     private static final String[][] PRODUCTS = {{"kb", "Mechanical keyboard", "89.90"}, {"mouse", "Wireless mouse", "24.50"},
             {"desk", "Standing desk", "499.00"}, {"lamp", "Desk lamp", "39.00"}, {"monitor", "27-inch monitor", "279.00"},
             {"chair", "Office chair", "229.00"}, {"cable", "USB-C cable", "9.90"}};
+    /** The name the shop's orders are served under in {@code /aggregates}: their audit trail and time travel. */
+    public static final String ORDERS = "orders";
     private static final int MAX_OPEN_ORDERS = 40;
     private static final long RESTOCK_MILLIS = 2_000;
     private final TributaryServer server;
@@ -118,6 +124,8 @@ public final class ShopDemo implements AutoCloseable {
             stock = DocumentStore.inMemory();
             ProjectionRunner<DocumentWriter> levels = ProjectionRunner.start(server.store(), ShopInventory.stockLevels(), stock);
             server.serve(ServedProjection.documents(levels, stock, ShopInventory.COLLECTION));
+            server.serve(ServedAggregate.of(ORDERS, "order",
+                    AggregateRepository.builder(server.store(), new Shop(), Shop.codec()).build(), Shop.codec()));
             ShopDemo demo = new ShopDemo(server, documents, memory, stock, inventory, seed);
             demo.open();
             if (ordersPerSecond > 0) {

@@ -5,29 +5,62 @@ import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreClosedException;
 import io.tributary.core.StreamDeletedException;
 import io.tributary.core.Subscription;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * One Server-Sent-Events connection: pulls from a store {@link Subscription} (catch-up, then
- * live, without gap or duplicate — the subscription guarantees it) and writes each event as
+ * One Server-Sent-Events connection, written with servlet non-blocking I/O so that an open
+ * connection holds no thread. It pulls from a store {@link Subscription} (catch-up, then live,
+ * without gap or duplicate — the subscription guarantees it) and writes each event as
  * {@code id: <position>} / {@code event: event} / {@code data: <json>}, with a heartbeat comment
- * whenever nothing was written for the heartbeat interval. Runs on the request's thread until
- * the client goes away, the subscription is closed or the server stops.
+ * whenever nothing was written for the heartbeat interval.
+ *
+ * <p>Work happens in turns on the {@link SseHub}'s small pool: a turn is asked for when the log
+ * grows, on the hub's tick (heartbeats, deleted streams) and when the connection can take more
+ * output after a write that did not complete at once. Turns of one connection never overlap, so
+ * the subscription and the output stream are used by one thread at a time. A turn polls without
+ * waiting, writes at most {@link #ROUNDS} batches and stops early when the client does not take
+ * the output (back-pressure: nothing more is read until it does), so one busy or slow subscriber
+ * neither starves the others nor buffers without bound.
  */
 final class SseStream {
     private static final int BATCH = 500;
+    /** Batches written in one turn before the connection goes to the back of the pool's queue. */
+    static final int ROUNDS = 4;
+    private static final byte[] SUBSCRIBED = ": subscribed\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final int IDLE = 0;
+    private static final int SCHEDULED = 1;
+    private static final int AGAIN = 2;
+
     private final Subscription subscription;
     private final SseFrameCache frames;
     private final ReadFilter filter;
     private final long skipThroughPosition;
     private final long heartbeatNanos;
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private final AtomicInteger turn = new AtomicInteger(IDLE);
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long lastSeenPosition;
+    // Touched only inside turns (which never overlap; the turn counter orders them).
+    private ServletOutputStream out;
+    private Executor pool;
+    private LongSupplier head;
+    private Runnable onEnd;
+    private boolean started;
+    private boolean flushPending;
+    private long lastWriteNanos;
 
     /**
      * @param filter              applied here (stream subscriptions); {@link ReadFilter#all()} when the store filters
@@ -50,61 +83,184 @@ final class SseStream {
         return Math.max(0, head - lastSeenPosition);
     }
 
-    /** Closes the subscription; the loop in {@link #run} ends soon after. */
-    void close() {
-        subscription.close();
+    /** Completes when the stream has ended (client gone, subscription or server closed). */
+    CompletableFuture<Void> finished() {
+        return finished;
     }
 
-    /** Streams until the client disconnects or the subscription closes. */
-    void run(OutputStream out, LongSupplier head) {
-        try (subscription) {
-            write(out, ": subscribed\n\n");
-            long lastWrite = System.nanoTime();
-            Duration pollTimeout = Duration.ofNanos(Math.min(heartbeatNanos, Duration.ofSeconds(1).toNanos()));
-            while (true) {
-                long headBefore = head.getAsLong();
-                List<RecordedEvent> batch = subscription.poll(BATCH, pollTimeout);
-                if (batch.isEmpty()) {
-                    lastSeenPosition = Math.max(lastSeenPosition, headBefore);
-                } else {
-                    ByteArrayOutputStream buffer = null;
-                    for (RecordedEvent e : batch) {
-                        if (e.position() > skipThroughPosition && filter.matches(e)) {
-                            byte[] frame = frames.frame(e);
-                            if (buffer == null) {
-                                buffer = new ByteArrayOutputStream((int) Math.min(1 << 16, (long) frame.length * batch.size()));
-                            }
-                            buffer.write(frame, 0, frame.length);
-                        }
-                    }
-                    lastSeenPosition = batch.get(batch.size() - 1).position();
-                    if (buffer != null) {
-                        buffer.writeTo(out);
-                        out.flush();
-                        lastWrite = System.nanoTime();
-                    }
-                }
-                if (System.nanoTime() - lastWrite >= heartbeatNanos) {
-                    write(out, ": heartbeat\n\n");
-                    lastWrite = System.nanoTime();
-                }
+    /**
+     * Starts streaming to {@code output} of an async request: registers the write listener, whose
+     * first call starts the first turn. {@code onEnd} runs once when the stream ends.
+     */
+    void start(ServletOutputStream output, Executor turns, LongSupplier headPosition, Runnable whenEnded) {
+        this.out = output;
+        this.pool = turns;
+        this.head = headPosition;
+        this.onEnd = whenEnded;
+        this.lastWriteNanos = System.nanoTime();
+        output.setWriteListener(new WriteListener() {
+            @Override
+            public void onWritePossible() {
+                wake();
             }
-        } catch (IOException | StoreClosedException e) {
-            // The client went away, or the subscription or server was closed: the stream just ends.
-        } catch (StreamDeletedException e) {
-            try {
-                write(out, "event: deleted\ndata: " + new String(Json.error(ErrorResponses.toApi(e)),
-                        StandardCharsets.UTF_8) + "\n\n");
-            } catch (IOException ignored) {
-                // the client is gone as well
+
+            @Override
+            public void onError(Throwable t) {
+                end();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        });
+    }
+
+    /** Asks for a turn (new events, a tick, or the client can take output again); cheap when one is already due. */
+    void wake() {
+        while (true) {
+            int state = turn.get();
+            if (state == IDLE) {
+                if (turn.compareAndSet(IDLE, SCHEDULED)) {
+                    submit();
+                    return;
+                }
+            } else if (state == SCHEDULED) {
+                if (turn.compareAndSet(SCHEDULED, AGAIN)) {
+                    return;
+                }
+            } else {
+                return;
+            }
         }
     }
 
-    private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+    private void submit() {
+        try {
+            pool.execute(this::turns);
+        } catch (RejectedExecutionException e) {
+            end(); // the hub is shutting down
+        }
+    }
+
+    private void turns() {
+        while (true) {
+            boolean more = turnOnce();
+            if (more && !ended.get()) {
+                turn.set(SCHEDULED);
+                submit(); // more to send: go to the back of the queue so other connections get their turn
+                return;
+            }
+            if (turn.compareAndSet(SCHEDULED, IDLE)) {
+                return;
+            }
+            turn.set(SCHEDULED); // woken during the turn: one more
+        }
+    }
+
+    /** Closes the subscription; the stream ends at its next turn, which this asks for. */
+    void close() {
+        subscription.close();
+        wake();
+    }
+
+    /** One turn; true when a full batch was sent and more is likely waiting. */
+    private boolean turnOnce() {
+        if (ended.get()) {
+            return false;
+        }
+        try {
+            if (!out.isReady()) {
+                return false; // onWritePossible asks for the next turn
+            }
+            if (!started) {
+                started = true;
+                out.write(SUBSCRIBED);
+                if (!flush()) {
+                    return false;
+                }
+            } else if (flushPending && !flush()) {
+                return false;
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                long headBefore = head.getAsLong();
+                List<RecordedEvent> batch = subscription.poll(BATCH, Duration.ZERO);
+                if (batch.isEmpty()) {
+                    lastSeenPosition = Math.max(lastSeenPosition, headBefore);
+                    break;
+                }
+                lastSeenPosition = batch.get(batch.size() - 1).position();
+                byte[] bytes = encode(batch);
+                if (bytes != null) {
+                    out.write(bytes);
+                    lastWriteNanos = System.nanoTime();
+                    if (!flush()) {
+                        return false;
+                    }
+                }
+                if (round == ROUNDS - 1 && batch.size() == BATCH) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() - lastWriteNanos >= heartbeatNanos) {
+                out.write(HEARTBEAT);
+                lastWriteNanos = System.nanoTime();
+                flush();
+            }
+            return false;
+        } catch (IOException | StoreClosedException | IllegalStateException e) {
+            // The client went away, the subscription or server was closed, or the response is already completed.
+            end();
+        } catch (StreamDeletedException e) {
+            try {
+                if (out.isReady()) {
+                    out.write(("event: deleted\ndata: " + new String(Json.error(ErrorResponses.toApi(e)),
+                            StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            } catch (IOException | IllegalStateException ignored) {
+                // the client is gone as well
+            }
+            end();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end();
+        }
+        return false;
+    }
+
+    /** Flushes when the stream can take it; false when a write is still in progress (the listener calls back). */
+    private boolean flush() throws IOException {
+        if (!out.isReady()) {
+            flushPending = true;
+            return false;
+        }
         out.flush();
+        flushPending = false;
+        return out.isReady();
+    }
+
+    private byte[] encode(List<RecordedEvent> batch) {
+        ByteArrayOutputStream buffer = null;
+        for (RecordedEvent e : batch) {
+            if (e.position() > skipThroughPosition && filter.matches(e)) {
+                byte[] frame = frames.frame(e);
+                if (buffer == null) {
+                    buffer = new ByteArrayOutputStream((int) Math.min(1 << 16, (long) frame.length * batch.size()));
+                }
+                buffer.write(frame, 0, frame.length);
+            }
+        }
+        return buffer == null ? null : buffer.toByteArray();
+    }
+
+    /** Ends the stream once: closes the subscription, tells the owner, completes the request. */
+    private void end() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            subscription.close();
+            if (onEnd != null) {
+                onEnd.run();
+            }
+        } finally {
+            finished.complete(null);
+        }
     }
 }

@@ -6,6 +6,7 @@ import * as streams from './streams.js';
 import * as projections from './projections.js';
 import * as cdc from './cdc.js';
 import * as processors from './processors.js';
+import * as aggregates from './aggregates.js';
 
 // Each page exports mount(root, params) and returns a function that stops its timers and streams.
 const routes = [
@@ -15,6 +16,8 @@ const routes = [
   [/^#\/projections\/?$/, 'projections', projections.mount],
   [/^#\/cdc\/?$/, 'cdc', cdc.mount],
   [/^#\/processors\/?$/, 'processors', processors.mount],
+  [/^#\/aggregates\/?$/, 'aggregates', aggregates.mountList],
+  [/^#\/aggregates\/([^/]+)\/(.+)$/, 'aggregates', aggregates.mountInstance],
 ];
 
 const main = document.getElementById('main');
