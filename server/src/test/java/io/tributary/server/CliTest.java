@@ -28,12 +28,12 @@ class CliTest {
         void helpListsTheCommandsAndExitsZero() {
             Result r = run("--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
+            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "cdc-example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
         }
 
         @Test
         void everyCommandHasHelp() {
-            for (String command : new String[] {"serve", "demo", "tour", "bank", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
+            for (String command : new String[] {"serve", "demo", "tour", "bank", "cdc-example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
                 Result r = run(command, "--help");
                 assertThat(r.code()).as(command).isZero();
                 assertThat(r.out()).as(command).contains("Usage: tributary " + command);
