@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its own slot; {@code op}, {@code before} and {@code after} must agree event for event.
  *
  * <p>Debezium is configured to minimise representation differences: {@code decimal.handling.mode=string},
- * {@code time.precision.mode=isostring}, {@code binary.handling.mode=base64}, JSON without schemas.
+ * {@code time.precision.mode=isostring}, {@code binary.handling.mode=base64}, JSON without schemas,
+ * {@code skipped.operations=none} (so it emits truncates), our heartbeat messages excluded.
  * The normalisations that remain — each a documented difference of representation, not of content —
  * are applied only to the columns of the named types, and are listed in {@link #normalise} and in
  * the module README ("Compared with Debezium"):
@@ -61,8 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code numeric} NaN: Debezium's string mode writes {@code NAN}, we PostgreSQL's {@code NaN};
  *       every other numeric value is compared as the exact string.</li>
  * </ol>
- * Everything else — numeric (exact, as strings), integers, text, varchar, boolean, uuid, bytea
- * (base64), arrays, NULLs, unchanged TOASTed values ({@code __debezium_unavailable_value}), the
+ * Everything else — numeric (exact, as strings), integers, text, varchar, char(n), enums, boolean,
+ * uuid, bytea (base64), arrays, NULLs, a truncate, unchanged TOASTed values ({@code __debezium_unavailable_value}), the
  * {@code before} image of a REPLICA IDENTITY FULL table, and the order of events — is compared as is.
  */
 class DebeziumDifferentialIT {
@@ -82,9 +83,10 @@ class DebeziumDifferentialIT {
     @SuppressWarnings("try")   // the Debezium runner is a resource only to be closed
     void debeziumAndTributaryAgreeOnOpBeforeAndAfterEventForEvent() throws Exception {
         try (SourceDb db = SourceDb.start()) {
-            db.exec("CREATE TABLE diff_types (id int PRIMARY KEY, n numeric(30,10), nf numeric, i2 smallint, i8 bigint,"
+            db.exec("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+                    "CREATE TABLE diff_types (id int PRIMARY KEY, n numeric(30,10), nf numeric, i2 smallint, i8 bigint,"
                             + " f4 real, f8 double precision, b boolean, t text, vc varchar(20), ts timestamp, tstz timestamptz,"
-                            + " d date, u uuid, j json, jb jsonb, by bytea, ai int[], at text[], big text)",
+                            + " d date, u uuid, j json, jb jsonb, by bytea, ai int[], at text[], big text, m mood, ch char(4))",
                     "ALTER TABLE diff_types ALTER COLUMN big SET STORAGE EXTERNAL",
                     "CREATE TABLE diff_full (id int PRIMARY KEY, name text, amount numeric(12,2), updated timestamptz, meta jsonb)",
                     "ALTER TABLE diff_full REPLICA IDENTITY FULL");
@@ -97,8 +99,8 @@ class DebeziumDifferentialIT {
                 db.exec("INSERT INTO diff_full (id, name) VALUES (999999, 'end of workload')");
                 List<JsonNode> dbz = awaitEnd(() -> parseAll(debezium), "Debezium");
                 List<JsonNode> tributary = awaitEnd(() -> ourEvents(store), "Tributary");
-                // 57 row changes: a comparison of two empty lists proves nothing.
-                assertThat(tributary).hasSize(57);
+                // 58 row changes and a truncate: a comparison of two empty lists proves nothing.
+                assertThat(tributary).hasSize(59);
                 compare(tributary, dbz);
                 System.out.println("DebeziumDifferentialIT: " + tributary.size() + " events compared, op/before/after agree");
                 assertThat(ours.status().status()).isEqualTo(CdcStatus.State.STREAMING);
@@ -112,11 +114,11 @@ class DebeziumDifferentialIT {
                 + " 1.5, 3.141592653589793, true, 'plain ascii', 'varchar', '2024-02-29 13:14:15.123456',"
                 + " '2024-02-29 13:14:15.5+05:30', '2024-02-29', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
                 + " '{\"k\": [1, 2.5, \"x\"], \"n\": null}', '{\"b\": {\"c\": true}, \"a\": 1}', '\\x00ff10',"
-                + " '{1,2,NULL,4}', '{\"a b\",c,NULL}', 'short')");
+                + " '{1,2,NULL,4}', '{\"a b\",c,NULL}', 'short', 'happy', 'ab')");
         db.exec("INSERT INTO diff_types (id) VALUES (2)");   // every other column NULL
         db.tx("INSERT INTO diff_types VALUES (3, -0.0000000001, 'NaN', 0, -1, -0.25, 1e-300, false, 'ünïcødé ✓ \"quoted\"',"
                         + " '', '1999-12-31 23:59:59', '1970-01-01 00:00:00+00', '0001-01-01', '00000000-0000-0000-0000-000000000000',"
-                        + " '[]', '[1, \"two\", {\"three\": 3}]', '\\x', '{}', '{}', repeat('toast ', 2000))",
+                        + " '[]', '[1, \"two\", {\"three\": 3}]', '\\x', '{}', '{}', repeat('toast ', 2000), 'sad', 'abcd')",
                 "INSERT INTO diff_full VALUES (10, 'Ada', 100.00, '2024-01-01 00:00:00+00', '{\"tier\": \"gold\"}')",
                 "INSERT INTO diff_full VALUES (11, 'Bob', -5.50, NULL, NULL)");
         db.exec("UPDATE diff_types SET n = n + 1, t = 'changed', jb = jsonb_set(jb, '{a}', '2') WHERE id = 1");
@@ -132,6 +134,8 @@ class DebeziumDifferentialIT {
         db.tx("INSERT INTO diff_types (id, t) SELECT g, 'bulk ' || g FROM generate_series(100, 119) g",
                 "UPDATE diff_types SET vc = 'b' WHERE id BETWEEN 100 AND 109",
                 "DELETE FROM diff_types WHERE id BETWEEN 105 AND 114");
+        db.exec("UPDATE diff_types SET m = 'ok' WHERE id = 3");
+        db.exec("TRUNCATE diff_full");
     }
 
     // ---- comparison ----
@@ -303,6 +307,7 @@ class DebeziumDifferentialIT {
             p.setProperty("publication.autocreate.mode", "filtered");
             p.setProperty("table.include.list", "public.diff_types,public.diff_full");
             p.setProperty("snapshot.mode", "no_data");
+            p.setProperty("skipped.operations", "none");   // Debezium skips truncates by default; we capture them
             // Our capture's heartbeats are logical decoding messages; Debezium would emit them as op "m" events.
             p.setProperty("message.prefix.exclude.list", "tributary\\.heartbeat");
             // As close to our representation as Debezium can be configured:
