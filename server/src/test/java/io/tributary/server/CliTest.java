@@ -43,6 +43,17 @@ class CliTest {
         }
 
         @Test
+        void cdcExampleRefusesADataDirectoryThatIsNotEmpty(@TempDir Path dir) throws Exception {
+            Files.writeString(dir.resolve("keep.txt"), "mine");
+            Result r = run("cdc-example", "--data", dir.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("is not empty");
+            try (var files = Files.list(dir)) {
+                assertThat(files).containsExactly(dir.resolve("keep.txt"));
+            }
+        }
+
+        @Test
         void noCommandIsAUsageError() {
             Result r = run();
             assertThat(r.code()).isEqualTo(2);
