@@ -78,20 +78,25 @@ public final class SearchIndexSync implements AutoCloseable {
         this.analyzer = analyzer();
         this.directory = FSDirectory.open(indexDirectory);
         IndexWriter opened = null;
+        SearcherManager manager = null;
         try {
             opened = new IndexWriter(directory, new IndexWriterConfig(analyzer)
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+            manager = new SearcherManager(opened, null);
             this.writer = opened;
-            this.committed = positionOf(writer);
-            this.searchers = new SearcherManager(writer, null);
+            this.searchers = manager;
+            this.committed = positionOf(opened);
+            this.follower = ChangeFollower.start(store, CATEGORY, committed, maxBatchEvents, "search-index-sync", this::apply);
         } catch (IOException | RuntimeException e) {
+            if (manager != null) {
+                manager.close();
+            }
             if (opened != null) {
-                opened.close();
+                opened.rollback();   // closes it; nothing was applied
             }
             directory.close();
             throw e;
         }
-        this.follower = ChangeFollower.start(store, CATEGORY, committed, maxBatchEvents, "search-index-sync", this::apply);
     }
 
     /**
