@@ -3,6 +3,7 @@ package io.tributary.server;
 import io.tributary.server.internal.BankCommand;
 import io.tributary.server.internal.BenchCommand;
 import io.tributary.server.internal.CdcCommand;
+import io.tributary.server.internal.CdcExampleCommand;
 import io.tributary.server.internal.ClientCommands;
 import io.tributary.server.internal.DemoCommand;
 import io.tributary.server.internal.ExampleCommand;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "tributary 0.1.0-SNAPSHOT",
         description = "One durable event log with event sourcing, CDC, CQRS and stream processing.",
-        subcommands = {ServeCommand.class, DemoCommand.class, TourCommand.class, BankCommand.class, ExampleCommand.class, VerifyCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, TourCommand.class, BankCommand.class, ExampleCommand.class,
+                CdcExampleCommand.class, VerifyCommand.class,
                 ClientCommands.Append.class, ClientCommands.Read.class, ClientCommands.Tail.class,
                 ClientCommands.Streams.class, ClientCommands.Projections.class, ClientCommands.Processors.class,
                 CdcCommand.class, BenchCommand.class,

@@ -28,12 +28,12 @@ class CliTest {
         void helpListsTheCommandsAndExitsZero() {
             Result r = run("--help");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
+            assertThat(r.out()).contains("serve", "demo", "tour", "bank", "example", "cdc-example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench");
         }
 
         @Test
         void everyCommandHasHelp() {
-            for (String command : new String[] {"serve", "demo", "tour", "bank", "example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
+            for (String command : new String[] {"serve", "demo", "tour", "bank", "example", "cdc-example", "verify", "append", "read", "tail", "streams", "projections", "processors", "cdc", "bench"}) {
                 Result r = run(command, "--help");
                 assertThat(r.code()).as(command).isZero();
                 assertThat(r.out()).as(command).contains("Usage: tributary " + command);
@@ -50,6 +50,17 @@ class CliTest {
             assertThat(unknown.code()).isEqualTo(2);
             assertThat(unknown.err()).contains("weather", "activity", "iot", "personalization");
             assertThat(run("example").code()).isEqualTo(2);
+        }
+
+        @Test
+        void cdcExampleRefusesADataDirectoryThatIsNotEmpty(@TempDir Path dir) throws Exception {
+            Files.writeString(dir.resolve("keep.txt"), "mine");
+            Result r = run("cdc-example", "--data", dir.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("is not empty");
+            try (var files = Files.list(dir)) {
+                assertThat(files).containsExactly(dir.resolve("keep.txt"));
+            }
         }
 
         @Test
