@@ -117,10 +117,20 @@ public final class SinkApplier implements AutoCloseable {
 
     private void upsert(Target t, JsonNode after, JsonNode unavailable) throws SQLException {
         Map<String, JsonNode> cols = new LinkedHashMap<>();
+        boolean partial = false;
         for (Map.Entry<String, JsonNode> c : after.properties()) {
-            if (t.types().containsKey(c.getKey()) && !contains(unavailable, c.getKey())) {
-                cols.put(c.getKey(), c.getValue());
+            if (t.types().containsKey(c.getKey())) {
+                if (contains(unavailable, c.getKey())) {
+                    partial = true;
+                } else {
+                    cols.put(c.getKey(), c.getValue());
+                }
             }
+        }
+        if (partial && update(t, cols) > 0) {
+            // An unchanged TOASTed value means the row existed before this change: update what changed
+            // and keep the rest (an INSERT without the column would trip a NOT NULL on the target).
+            return;
         }
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
         StringBuilder values = new StringBuilder();
@@ -146,6 +156,39 @@ public final class SinkApplier implements AutoCloseable {
                 s.setString(p++, text(c.getValue(), t.types().get(c.getKey())));
             }
             s.executeUpdate();
+        }
+    }
+
+    /** Updates the target row with these columns by key; the number of rows changed (0: no such row). */
+    private int update(Target t, Map<String, JsonNode> cols) throws SQLException {
+        List<String> set = new ArrayList<>();
+        for (String c : cols.keySet()) {
+            if (!t.keys().contains(c)) {
+                set.add(c);
+            }
+        }
+        StringBuilder sql = new StringBuilder("UPDATE ").append(t.quotedName()).append(" SET ");
+        if (set.isEmpty()) {
+            // Nothing but the key is known: touch the key itself, to learn whether the row exists.
+            set.add(t.keys().get(0));
+        }
+        for (int i = 0; i < set.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(TableSelection.quote(set.get(i))).append(" = ").append(cast(t, set.get(i)));
+        }
+        sql.append(" WHERE ");
+        for (int k = 0; k < t.keys().size(); k++) {
+            String c = t.keys().get(k);
+            sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
+        }
+        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (String c : set) {
+                s.setString(p++, text(cols.get(c), t.types().get(c)));
+            }
+            for (String c : t.keys()) {
+                s.setString(p++, text(cols.get(c), t.types().get(c)));
+            }
+            return s.executeUpdate();
         }
     }
 
