@@ -205,6 +205,36 @@ class MySqlCaptureIT {
         }
     }
 
+    @Test
+    void recordsThePositionOfTransactionsOnOtherTablesAtTheHeartbeatInterval() throws Exception {
+        db.exec("CREATE TABLE watched (id int PRIMARY KEY)", "CREATE TABLE busy (id int PRIMARY KEY)");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("busy", "watched").build())) {
+            awaitPosition(capture);
+            long target = 0;
+            // A source busy only with tables we do not capture: the position still moves (a restart need not re-read it).
+            for (int i = 0; i < 50; i++) {
+                db.exec("INSERT INTO busy VALUES (" + i + ")");
+            }
+            try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                target = rs.getLong(2);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (Long.parseLong(capture.status().sourcePosition().split(" ")[0].split(":")[1]) < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("position did not reach " + target + ": " + capture.status());
+                }
+                sleep(50);
+            }
+            assertThat(category(store, "watched")).isEmpty();
+            assertThat(category(store, "busy")).isEmpty();
+        } finally {
+            db.exec("DROP TABLE watched", "DROP TABLE busy");
+        }
+    }
+
     static void awaitPosition(MySqlCapture capture) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (capture.status().status() != CdcStatus.State.STREAMING) {

@@ -439,7 +439,9 @@ public final class MySqlEngine implements Runnable {
         }
         BinlogPosition end = new BinlogPosition(file, cursor, gtids());
         lastSeen = end;
-        if (tx.index > 0) {
+        boolean captured = tx.index > 0;
+        tx = null;
+        if (captured) {
             long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
             lagMs = lag;
             log.endTx(log.state().at(end, lag));
@@ -450,7 +452,6 @@ public final class MySqlEngine implements Runnable {
         if (gate != null && !gate.activeAt(end)) {
             gate = null;
         }
-        tx = null;
     }
 
     /** Records the position of transactions that changed nothing captured, at most once per heartbeat interval. */
