@@ -206,6 +206,24 @@ class MySqlCaptureIT {
     }
 
     @Test
+    void aKeyChangeEndsTheOldRowsStreamAndStartsTheNewOne() {
+        db.exec("CREATE TABLE keyed (id int PRIMARY KEY, v int)");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("keyed", "keyed").build())) {
+            db.exec("INSERT INTO keyed VALUES (1, 10)");
+            db.exec("UPDATE keyed SET id = 2 WHERE id = 1");
+            db.exec("TRUNCATE TABLE shop.keyed");
+            List<RecordedEvent> events = awaitCount(store, "keyed", 4, capture);
+            assertThat(events).extracting(e -> e.stream().value() + " " + e.type())
+                    .containsExactly("keyed-1 cdc.create", "keyed-1 cdc.delete", "keyed-2 cdc.create", "keyed cdc.truncate");
+            assertThat(data(events.get(1)).get("before").toString()).isEqualTo("{\"id\":1,\"v\":10}");
+            assertThat(data(events.get(2)).get("after").toString()).isEqualTo("{\"id\":2,\"v\":10}");
+        } finally {
+            db.exec("DROP TABLE keyed");
+        }
+    }
+
+    @Test
     void recordsThePositionOfTransactionsOnOtherTablesAtTheHeartbeatInterval() throws Exception {
         db.exec("CREATE TABLE watched (id int PRIMARY KEY)", "CREATE TABLE busy (id int PRIMARY KEY)");
         try (EmbeddedEventStore store = Tributary.open(dir);
