@@ -25,7 +25,7 @@ class ArchitectureTest {
     @Test
     void theApiExposesNoInternalTypesExceptThroughTheCaptureFacade() {
         classes().that().resideInAPackage("io.tributary.cdc").and().arePublic()
-                .and().doNotHaveSimpleName("PostgresCapture").and().doNotHaveSimpleName("JdbcSink")
+                .and().doNotHaveSimpleName("PostgresCapture").and().doNotHaveSimpleName("MySqlCapture").and().doNotHaveSimpleName("JdbcSink")
                 .should().onlyDependOnClassesThat().resideOutsideOfPackage("io.tributary.cdc.internal..")
                 .check(CLASSES);
     }

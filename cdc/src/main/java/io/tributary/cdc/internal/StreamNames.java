@@ -26,6 +26,11 @@ public final class StreamNames {
         return encode(raw, "-");
     }
 
+    /** The category of a table named {@code qualified} ({@code table} or {@code db.table}), encoded like {@link #category}. */
+    public static String categoryOf(String qualified) {
+        return encode(qualified, "-");
+    }
+
     /** The stream of a row with the given key values (text forms, in key order). */
     public static StreamName row(String category, List<String> key) {
         StringBuilder b = new StringBuilder(category).append('-');

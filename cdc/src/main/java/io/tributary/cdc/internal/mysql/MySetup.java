@@ -1,0 +1,197 @@
+package io.tributary.cdc.internal.mysql;
+
+import io.tributary.cdc.MySqlSource;
+import io.tributary.cdc.SourceConfigurationException;
+import io.tributary.cdc.TableSelection;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** Connects to the source and checks that it is set up for binlog capture. */
+final class MySetup {
+    private final MySqlSource source;
+    private boolean mariaDb;
+
+    MySetup(MySqlSource source) {
+        this.source = source;
+    }
+
+    /** A JDBC connection with the session time zone at UTC (snapshot values of TIMESTAMP columns). */
+    Connection connect() {
+        try {
+            Connection c = DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
+            try (Statement s = c.createStatement()) {
+                s.execute("SET time_zone = '+00:00'");
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new SourceConfigurationException("cannot connect to " + source.jdbcUrl() + " as '" + source.user() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the server is MariaDB (known after {@link #check}). */
+    boolean mariaDb() {
+        return mariaDb;
+    }
+
+    /**
+     * Checks the binlog settings, the account's privileges and the tables; throws
+     * {@link SourceConfigurationException} naming the setting or grant to change.
+     */
+    void check(Connection c) throws SQLException {
+        mariaDb = scalar(c, "SELECT VERSION()").toLowerCase(Locale.ROOT).contains("mariadb");
+        String logBin = scalar(c, "SELECT @@GLOBAL.log_bin");
+        if (!"1".equals(logBin) && !"ON".equalsIgnoreCase(logBin)) {
+            throw new SourceConfigurationException("the binary log is off (log_bin = OFF): add 'log_bin = mysql-bin' and"
+                    + " 'server_id = 1' under [mysqld] in the server's my.cnf (or start it with --log-bin=mysql-bin) and restart it");
+        }
+        require(c, "binlog_format", "ROW", "the binlog must log rows");
+        require(c, "binlog_row_image", "FULL", "the binlog must carry whole rows (before and after images)");
+        String metadata;
+        try {
+            metadata = scalar(c, "SELECT @@GLOBAL.binlog_row_metadata");
+        } catch (SQLException e) {
+            throw new SourceConfigurationException("the server has no binlog_row_metadata setting (it needs MariaDB 10.5 or"
+                    + " later, or MySQL 8.0.1 or later): the binlog must name the columns", e);
+        }
+        if (!"FULL".equalsIgnoreCase(metadata)) {
+            throw new SourceConfigurationException("binlog_row_metadata = '" + metadata + "', capture needs FULL (column"
+                    + " names and types in the binlog): run SET GLOBAL binlog_row_metadata = 'FULL' and add"
+                    + " 'binlog_row_metadata = FULL' under [mysqld] in my.cnf");
+        }
+        String account = accountName(c);
+        Set<String> privileges = new HashSet<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES"
+                     + " WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',"
+                     + " SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')")) {
+            while (rs.next()) {
+                privileges.add(rs.getString(1).toUpperCase(Locale.ROOT));
+            }
+        }
+        // A server started with --skip-grant-tables has no current account and checks no privilege.
+        boolean grantsOff = scalar(c, "SELECT CURRENT_USER()").isBlank() || scalar(c, "SELECT CURRENT_USER()").equals("@");
+        if (!grantsOff && !privileges.contains("REPLICATION SLAVE")) {
+            throw new SourceConfigurationException("the account " + account + " lacks the REPLICATION SLAVE privilege"
+                    + " (needed to read the binlog): run GRANT REPLICATION SLAVE ON *.* TO " + account);
+        }
+        if (!grantsOff && !privileges.contains("REPLICATION CLIENT") && !privileges.contains("BINLOG MONITOR")) {
+            throw new SourceConfigurationException("the account " + account + " lacks the REPLICATION CLIENT privilege"
+                    + " (BINLOG MONITOR on MariaDB; needed to read the binlog position): run GRANT REPLICATION CLIENT ON *.* TO "
+                    + account);
+        }
+        for (TableSelection t : source.tables()) {
+            String name = quote(t.schema()) + "." + quote(t.table());
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1 FROM " + name + " LIMIT 0").close();
+            } catch (SQLException e) {
+                if (e.getErrorCode() == 1146) {
+                    throw new SourceConfigurationException("table " + t.schema() + "." + t.table() + " does not exist", e);
+                }
+                if (e.getErrorCode() == 1142 || e.getErrorCode() == 1044) {
+                    throw new SourceConfigurationException("the account " + account + " may not read table " + t.schema() + "."
+                            + t.table() + ": run GRANT SELECT ON " + name + " TO " + account, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static void require(Connection c, String variable, String wanted, String why) throws SQLException {
+        String v = scalar(c, "SELECT @@GLOBAL." + variable);
+        if (!wanted.equalsIgnoreCase(v)) {
+            throw new SourceConfigurationException(variable + " = '" + v + "', capture needs " + wanted + " (" + why + "): run"
+                    + " SET GLOBAL " + variable + " = '" + wanted + "' and add '" + variable + " = " + wanted
+                    + "' under [mysqld] in my.cnf (sessions opened before keep the old value)");
+        }
+    }
+
+    /** The current binlog end (file, position, GTID state). */
+    BinlogPosition current(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            if (!rs.next()) {
+                throw new SourceConfigurationException("SHOW MASTER STATUS returned nothing: is log_bin on?");
+            }
+            String file = rs.getString(1);
+            long pos = rs.getLong(2);
+            return new BinlogPosition(file, pos, gtidAt(c, file, pos));
+        }
+    }
+
+    /**
+     * Opens a consistent snapshot on {@code c} (which must stay open for the snapshot's reads) and
+     * returns the binlog position it is consistent with. MariaDB reports it without any lock.
+     */
+    BinlogPosition startSnapshot(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            String file = null;
+            long pos = -1;
+            try (ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+                while (rs.next()) {
+                    if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
+                        file = rs.getString(2);
+                    } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
+                        pos = Long.parseLong(rs.getString(2));
+                    }
+                }
+            }
+            if (file == null || file.isEmpty() || pos < 0) {
+                throw new SourceConfigurationException("the server does not report the binlog position of a consistent"
+                        + " snapshot (binlog_snapshot_file/position are MariaDB status variables; MySQL has none): an initial"
+                        + " snapshot without global locks needs MariaDB. Use snapshotMode(NEVER) and copy the rows yourself");
+            }
+            return new BinlogPosition(file, pos, mariaDb ? gtidAt(c, file, pos) : "");
+        }
+    }
+
+    /** Whether the server still has binlog file {@code file}. */
+    boolean hasBinlog(Connection c, String file) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                if (rs.getString(1).equals(file)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private String gtidAt(Connection c, String file, long pos) throws SQLException {
+        if (!mariaDb) {
+            return "";
+        }
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            s.setString(1, file);
+            s.setLong(2, pos);
+            try (ResultSet rs = s.executeQuery()) {
+                String g = rs.next() ? rs.getString(1) : null;
+                return g == null ? "" : g;
+            }
+        }
+    }
+
+    private static String accountName(Connection c) throws SQLException {
+        String cu = scalar(c, "SELECT CURRENT_USER()");
+        int at = cu.lastIndexOf('@');
+        return at < 0 ? "'" + cu + "'" : "'" + cu.substring(0, at) + "'@'" + cu.substring(at + 1) + "'";
+    }
+
+    static String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    private static String scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,542 @@
+package io.tributary.cdc.internal.mysql;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.GtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.network.SSLMode;
+import io.tributary.cdc.CdcException;
+import io.tributary.cdc.CdcStatus;
+import io.tributary.cdc.MySqlSource;
+import io.tributary.cdc.SnapshotMode;
+import io.tributary.cdc.SourceConfigurationException;
+import io.tributary.cdc.TableSelection;
+import io.tributary.core.EventStore;
+import java.io.IOException;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MySQL/MariaDB capture: {@link #prepare()} checks the source and fixes the starting point
+ * (on the caller's thread, so configuration errors surface at once); {@link #run()} takes or
+ * resumes the snapshot, then reads the binlog from the last durable position, one atomic append
+ * per committed transaction together with the binlog position after it.
+ */
+public final class MySqlEngine implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlEngine.class);
+    private static final int INBOX_EVENTS = 8_192;
+    private static final Pattern TRUNCATE = Pattern.compile(
+            "^\\s*TRUNCATE\\s+(?:TABLE\\s+)?(?:`((?:[^`]|``)+)`|([\\w$]+))(?:\\.(?:`((?:[^`]|``)+)`|([\\w$]+)))?\\s*;?\\s*$",
+            Pattern.CASE_INSENSITIVE);
+
+    private final EventStore store;
+    private final MySqlSource source;
+    private final ObjectMapper json = new ObjectMapper();
+    private final MySetup setup;
+    private final MySqlLog log;
+    private final MyMapper mapper;
+    private Connection catalog;
+    private Connection snapshotConnection;
+    private BinlogPosition snapshotPoint;
+    private MySchemas schemas;
+    private MyGate gate;
+    private volatile BinaryLogClient client;
+    private volatile boolean stopping;
+    private volatile CdcStatus.State state = CdcStatus.State.STARTING;
+    private volatile MySqlOffset durable;
+    private volatile String lastError;
+    private volatile long lagMs;
+
+    // Streaming state, owned by the capture thread.
+    private String file;
+    private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+    private final Map<Long, String> gtidState = new LinkedHashMap<>();
+    private MyMapper.Tx tx;
+    private boolean txStandalone;
+    private long lastRecordNanos = System.nanoTime();
+    private BinlogPosition lastSeen;
+    private long eventPos;
+    private long cursor;
+
+    /** An engine appending {@code source}'s changes to {@code store}. */
+    public MySqlEngine(EventStore store, MySqlSource source) {
+        this.store = store;
+        this.source = source;
+        this.setup = new MySetup(source);
+        this.log = new MySqlLog(store, source.offsetStream(), json, source.maxAppendBytes(), source.name());
+        this.mapper = new MyMapper(source.name(), json, source.clock());
+    }
+
+    /** Checks the source and fixes the starting point; throws {@link SourceConfigurationException}. */
+    public void prepare() {
+        try {
+            catalog = setup.connect();
+            setup.check(catalog);
+            schemas = new MySchemas(catalog, source);
+            MySqlOffset st = log.load();
+            if (st == null) {
+                if (source.snapshotMode() == SnapshotMode.INITIAL) {
+                    snapshotConnection = setup.connect();
+                    snapshotConnection.setAutoCommit(false);
+                    snapshotPoint = setup.startSnapshot(snapshotConnection);
+                    List<MySqlOffset.TableProgress> tables = new ArrayList<>();
+                    List<MySqlOffset.Segment> segments = new ArrayList<>();
+                    for (TableSelection t : source.tables()) {
+                        String q = t.schema() + "." + t.table();
+                        tables.add(new MySqlOffset.TableProgress(q, List.of(), false, 0));
+                        segments.add(new MySqlOffset.Segment(q, List.of(), snapshotPoint));
+                    }
+                    log.commit(new MySqlOffset(snapshotPoint, null,
+                            new MySqlOffset.Snapshot(snapshotPoint, tables, segments, false), 0));
+                } else {
+                    log.commit(new MySqlOffset(setup.current(catalog), null, null, 0));
+                }
+            } else {
+                if (!setup.hasBinlog(catalog, st.position().file())) {
+                    throw new SourceConfigurationException("binlog file " + st.position().file() + " holding the position of"
+                            + " connector '" + source.name() + "' (" + st.position() + ") is no longer on the server (purged):"
+                            + " changes after it are lost. Keep binlogs longer (binlog_expire_logs_seconds), and delete the"
+                            + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
+                }
+                if (!st.snapshotDone()) {
+                    // The consistent snapshot died with the crashed capture: the rest is read in a new one, at a later
+                    // binlog position; MyGate drops streamed changes that the new one already contains.
+                    snapshotConnection = setup.connect();
+                    snapshotConnection.setAutoCommit(false);
+                    snapshotPoint = setup.startSnapshot(snapshotConnection);
+                    List<MySqlOffset.Segment> segments = new ArrayList<>(st.snapshot().segments());
+                    for (MySqlOffset.TableProgress t : st.snapshot().tables()) {
+                        if (!t.done()) {
+                            segments.add(new MySqlOffset.Segment(t.table(), t.lastKey(), snapshotPoint));
+                        }
+                    }
+                    log.commit(new MySqlOffset(st.position(), st.partial(), new MySqlOffset.Snapshot(st.snapshot().point(),
+                            st.snapshot().tables(), segments, false), st.lagMs()));
+                }
+            }
+            durable = log.durable(true);
+        } catch (SQLException e) {
+            closeQuietly();
+            throw new SourceConfigurationException("cannot prepare the capture of " + source.jdbcUrl() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (!log.state().snapshotDone()) {
+                state = CdcStatus.State.SNAPSHOTTING;
+                new MySnapshotter(source, schemas, mapper, log, 0, s -> durable = log.durable(false))
+                        .run(snapshotConnection, snapshotPoint, () -> stopping);
+                snapshotConnection.close();
+                snapshotConnection = null;
+                if (stopping) {
+                    return;
+                }
+            }
+            durable = log.durable(true);
+            if (log.state().snapshot() != null) {
+                MyGate g = new MyGate(log.state().snapshot(), catalog);
+                if (g.activeAt(log.state().position())) {
+                    gate = g;
+                }
+            }
+            state = CdcStatus.State.STREAMING;
+            stream();
+        } catch (Throwable e) {
+            if (!stopping) {
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                state = CdcStatus.State.FAILED;
+                LOG.error("capture '{}' failed", source.name(), e);
+            }
+        } finally {
+            try {
+                durable = log.durable(true);
+            } catch (RuntimeException e) {
+                if (lastError == null && !stopping) {
+                    lastError = e.getMessage();
+                    state = CdcStatus.State.FAILED;
+                }
+            }
+            if (state != CdcStatus.State.FAILED) {
+                state = CdcStatus.State.STOPPED;
+            }
+            closeQuietly();
+        }
+    }
+
+    private void stream() throws IOException, InterruptedException {
+        BinlogPosition start = log.state().position();
+        file = start.file();
+        lastSeen = start;
+        parseGtids(start.gtid());
+        BinaryLogClient c = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
+        c.setServerId(source.serverId());
+        c.setBinlogFilename(start.file());
+        c.setBinlogPosition(start.pos());
+        // A reconnect inside the client could resume in the middle of a transaction: on any
+        // disconnect the capture fails instead, and a restart resumes from the durable position.
+        c.setKeepAlive(false);
+        c.setSSLMode(SSLMode.DISABLED);
+        if (source.heartbeatIntervalMs() > 0) {
+            c.setHeartbeatInterval(source.heartbeatIntervalMs());
+        }
+        EventDeserializer d = new EventDeserializer();
+        d.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
+                EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
+                EventDeserializer.CompatibilityMode.INVALID_DATE_AND_TIME_AS_MIN_VALUE);
+        c.setEventDeserializer(d);
+        BlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_EVENTS);
+        AtomicReference<Exception> readError = new AtomicReference<>();
+        c.registerEventListener(e -> {
+            try {
+                // Back-pressure: the reader waits while the capture is behind.
+                while (!stopping && !inbox.offer(e, 100, TimeUnit.MILLISECONDS)) {
+                    // waiting for room
+                }
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onCommunicationFailure(BinaryLogClient cl, Exception ex) {
+                readError.compareAndSet(null, ex);
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient cl, Exception ex) {
+                readError.compareAndSet(null, ex);
+                try {
+                    cl.disconnect();
+                } catch (IOException ignored) {
+                    // failing anyway
+                }
+            }
+
+            @Override
+            public void onDisconnect(BinaryLogClient cl) {
+                readError.compareAndSet(null, new IOException("the server closed the binlog connection"));
+            }
+        });
+        client = c;
+        try {
+            c.connect(source.connectTimeoutMs());
+        } catch (TimeoutException e) {
+            throw new CdcException("no binlog connection to " + source.host() + ":" + source.port() + " within "
+                    + source.connectTimeoutMs() + " ms" + (readError.get() == null ? "" : ": " + readError.get().getMessage()), e);
+        }
+        while (!stopping) {
+            Event e = inbox.poll();
+            if (e == null) {
+                durable = log.durable(false);
+                recordIdlePosition();
+                e = inbox.poll(5, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    Exception failed = readError.get();
+                    if (failed != null && !stopping && inbox.isEmpty()) {
+                        throw new CdcException("reading the binlog failed: " + failed.getMessage(), failed);
+                    }
+                    continue;
+                }
+            }
+            handle(e);
+            if (log.pendingEvents() == 0) {
+                durable = log.durable(false);
+            }
+        }
+    }
+
+    private void handle(Event e) {
+        EventHeaderV4 h = e.getHeader();
+        EventType type = h.getEventType();
+        // MariaDB 11 leaves end_log_pos 0 in events inside a transaction (binlog_legacy_event_pos = OFF):
+        // their positions follow from the last event that has one, plus the lengths in between.
+        if (h.getNextPosition() != 0) {
+            eventPos = h.getNextPosition() - h.getEventLength();
+            cursor = h.getNextPosition();
+        } else if (tx != null) {
+            eventPos = cursor;
+            cursor += h.getEventLength();
+        }
+        switch (type) {
+            case ROTATE -> {
+                RotateEventData r = e.getData();
+                file = r.getBinlogFilename();
+                cursor = r.getBinlogPosition();
+                tableMaps.clear();
+            }
+            case MARIADB_GTID -> {
+                MariadbGtidEventData g = e.getData();
+                begin(h, g.getDomainId() + "-" + h.getServerId() + "-" + g.getSequence(), g.getDomainId());
+                txStandalone = (g.getFlags() & MariadbGtidEventData.FL_STANDALONE) != 0;
+            }
+            case GTID -> {
+                GtidEventData g = e.getData();
+                begin(h, g.getMySqlGtid().toString(), -1);
+            }
+            case QUERY -> query(h, e.getData());
+            case TABLE_MAP -> {
+                TableMapEventData m = e.getData();
+                tableMaps.put(m.getTableId(), m);
+            }
+            case WRITE_ROWS, EXT_WRITE_ROWS -> {
+                WriteRowsEventData w = e.getData();
+                MyTable t = table(w.getTableId());
+                if (t != null) {
+                    int[] types = types(w.getTableId());
+                    for (int i = 0; i < w.getRows().size(); i++) {
+                        change(t, "c", null, mapper.binlogRow(t, types, w.getIncludedColumns(), w.getRows().get(i)), h, i);
+                    }
+                }
+            }
+            case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
+                UpdateRowsEventData u = e.getData();
+                MyTable t = table(u.getTableId());
+                if (t != null) {
+                    int[] types = types(u.getTableId());
+                    int i = 0;
+                    for (Map.Entry<Serializable[], Serializable[]> r : u.getRows()) {
+                        change(t, "u", mapper.binlogRow(t, types, u.getIncludedColumnsBeforeUpdate(), r.getKey()),
+                                mapper.binlogRow(t, types, u.getIncludedColumns(), r.getValue()), h, i++);
+                    }
+                }
+            }
+            case DELETE_ROWS, EXT_DELETE_ROWS -> {
+                DeleteRowsEventData dl = e.getData();
+                MyTable t = table(dl.getTableId());
+                if (t != null) {
+                    int[] types = types(dl.getTableId());
+                    for (int i = 0; i < dl.getRows().size(); i++) {
+                        change(t, "d", mapper.binlogRow(t, types, dl.getIncludedColumns(), dl.getRows().get(i)), null, h, i);
+                    }
+                }
+            }
+            case XID -> commit(h);
+            default -> {
+                // FORMAT_DESCRIPTION, GTID_LIST, BINLOG_CHECKPOINT, ANNOTATE_ROWS, HEARTBEAT...: nothing to capture.
+            }
+        }
+    }
+
+    private void begin(EventHeaderV4 h, String gtid, long domain) {
+        BinlogPosition at = new BinlogPosition(file, eventPos, "");
+        MySqlOffset st = log.state();
+        long skip = 0;
+        if (st.partial() != null && st.partial().begin().file().equals(at.file()) && st.partial().begin().pos() == at.pos()) {
+            skip = st.partial().eventsDone();
+        }
+        tx = new MyMapper.Tx(at, gtid, h.getTimestamp(), h.getServerId(), skip);
+        txStandalone = false;
+        log.beginTx(at, skip);
+        if (domain >= 0) {
+            pendingGtid = new long[] {domain};
+            pendingGtidText = gtid;
+        }
+    }
+
+    private long[] pendingGtid;
+    private String pendingGtidText;
+
+    private void query(EventHeaderV4 h, QueryEventData q) {
+        String sql = q.getSql().trim();
+        if (sql.equalsIgnoreCase("BEGIN")) {
+            if (tx == null) {
+                begin(h, "", -1);
+            }
+            return;
+        }
+        if (sql.equalsIgnoreCase("COMMIT")) {
+            commit(h);
+            return;
+        }
+        if (tx == null) {
+            begin(h, "", -1);
+        }
+        // DDL: a transaction of its own. Table maps and information_schema are read afresh after it.
+        schemas.invalidateAll();
+        Matcher m = TRUNCATE.matcher(sql);
+        if (m.matches()) {
+            String first = m.group(1) != null ? m.group(1).replace("``", "`") : m.group(2);
+            String second = m.group(3) != null ? m.group(3).replace("``", "`") : m.group(4);
+            String db = second == null ? q.getDatabase() : first;
+            String name = second == null ? first : second;
+            if (db != null && schemas.selection(db, name).isPresent()) {
+                MyTable t = schemas.fromCatalog(db, name);
+                mapper.truncate(t, tx, new BinlogPosition(file, eventPos, ""), log::add);
+            }
+        }
+        commit(h);
+    }
+
+    private MyTable table(long tableId) {
+        TableMapEventData m = tableMaps.get(tableId);
+        if (m == null) {
+            throw new CdcException("a row event for table id " + tableId + " arrived without its table map at " + file);
+        }
+        if (schemas.selection(m.getDatabase(), m.getTable()).isEmpty()) {
+            return null;
+        }
+        if (tx == null) {
+            throw new CdcException("a row event outside a transaction at " + file + ":" + m.getTableId());
+        }
+        return schemas.fromTableMap(m);
+    }
+
+    private int[] types(long tableId) {
+        TableMapEventData m = tableMaps.get(tableId);
+        int[] out = new int[m.getColumnTypes().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = MySchemas.realType(m.getColumnTypes()[i] & 0xFF, m.getColumnMetadata()[i]);
+        }
+        return out;
+    }
+
+    private void change(MyTable t, String op, ObjectNode before, ObjectNode after, EventHeaderV4 h, int row) {
+        if (gate != null && gate.skip(t, MyMapper.key(t, after != null ? after : before), tx.begin)) {
+            return;
+        }
+        mapper.change(t, op, before, after, tx, new BinlogPosition(file, eventPos, ""), row, log::add);
+    }
+
+    private void commit(EventHeaderV4 h) {
+        if (tx == null) {
+            return;
+        }
+        if (pendingGtid != null) {
+            gtidState.put(pendingGtid[0], pendingGtidText);
+            pendingGtid = null;
+        }
+        BinlogPosition end = new BinlogPosition(file, cursor, gtids());
+        lastSeen = end;
+        boolean captured = tx.index > 0;
+        tx = null;
+        if (captured) {
+            long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
+            lagMs = lag;
+            log.endTx(log.state().at(end, lag));
+            lastRecordNanos = System.nanoTime();
+        } else {
+            recordIdlePosition();
+        }
+        if (gate != null && !gate.activeAt(end)) {
+            gate = null;
+        }
+    }
+
+    /** Records the position of transactions that changed nothing captured, at most once per heartbeat interval. */
+    private void recordIdlePosition() {
+        if (tx != null || lastSeen == null || source.heartbeatIntervalMs() <= 0
+                || System.nanoTime() - lastRecordNanos < TimeUnit.MILLISECONDS.toNanos(source.heartbeatIntervalMs())) {
+            return;
+        }
+        lastRecordNanos = System.nanoTime();
+        if (lastSeen.compareTo(log.state().position()) > 0) {
+            lagMs = 0;
+            log.commit(log.state().at(lastSeen, 0));
+        }
+    }
+
+    private void parseGtids(String gtid) {
+        gtidState.clear();
+        if (gtid.isEmpty()) {
+            return;
+        }
+        for (String g : gtid.split(",")) {
+            String t = g.trim();
+            int dash = t.indexOf('-');
+            if (dash > 0) {
+                try {
+                    gtidState.put(Long.parseLong(t.substring(0, dash)), t);
+                } catch (NumberFormatException ex) {
+                    // a MySQL GTID set: not tracked
+                }
+            }
+        }
+    }
+
+    private String gtids() {
+        return String.join(",", gtidState.values());
+    }
+
+    /** The capture's current status. */
+    public CdcStatus status() {
+        MySqlOffset d = durable;
+        MySqlOffset.Snapshot s = d == null ? null : d.snapshot();
+        CdcStatus.SnapshotStatus snap = s == null
+                ? new CdcStatus.SnapshotStatus(0, 0, true)
+                : new CdcStatus.SnapshotStatus(s.tables().size(), s.rowsDone(), s.done());
+        return new CdcStatus(source.name(), "mysql", state, d == null ? "" : d.position().toString(), lagMs, snap,
+                Optional.ofNullable(lastError));
+    }
+
+    /** How many appends carried part of a transaction larger than {@code maxAppendBytes}. */
+    public long chunkedAppends() {
+        return log.chunkedAppends();
+    }
+
+    /** Asks the capture to stop. */
+    public void stop() {
+        stopping = true;
+        BinaryLogClient c = client;
+        if (c != null) {
+            try {
+                c.disconnect();
+            } catch (IOException e) {
+                LOG.debug("disconnecting the binlog client of '{}'", source.name(), e);
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        BinaryLogClient c = client;
+        if (c != null) {
+            try {
+                c.disconnect();
+            } catch (IOException e) {
+                LOG.debug("disconnect", e);
+            }
+        }
+        for (Connection conn : new Connection[] {snapshotConnection, catalog}) {
+            if (conn != null) {
+                try {
+                    conn.close();
+                } catch (SQLException e) {
+                    LOG.debug("close", e);
+                }
+            }
+        }
+        snapshotConnection = null;
+        catalog = null;
+    }
+}

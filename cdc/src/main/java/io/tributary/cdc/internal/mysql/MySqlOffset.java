@@ -1,0 +1,172 @@
+package io.tributary.cdc.internal.mysql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.cdc.CdcException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A MySQL/MariaDB connector's durable position, the data of each {@code CdcPosition} event in its
+ * offset stream, appended atomically with the changes it covers.
+ *
+ * @param position where streaming resumes: the end of the last transaction in the log (its commit event)
+ * @param partial  a large transaction appended in chunks, not yet complete; null when none
+ * @param snapshot the initial snapshot's progress; null when no snapshot was taken
+ * @param lagMs    commit-to-append time of the newest transaction (for status)
+ */
+public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot snapshot, long lagMs) {
+
+    /**
+     * A transaction appended in chunks.
+     *
+     * @param begin      where the transaction starts in the binlog (its GTID or BEGIN event)
+     * @param eventsDone how many of its events are in the log
+     */
+    public record Partial(BinlogPosition begin, long eventsDone) {
+    }
+
+    /**
+     * Snapshot progress.
+     *
+     * @param point    the binlog position consistent with the snapshot: streaming starts here
+     * @param tables   per table, how far it has been copied
+     * @param segments which key ranges were read at which binlog position (more than one after a crash)
+     * @param done     whether every table is copied
+     */
+    public record Snapshot(BinlogPosition point, List<TableProgress> tables, List<Segment> segments, boolean done) {
+        /** Copies. */
+        public Snapshot {
+            tables = List.copyOf(tables);
+            segments = List.copyOf(segments);
+        }
+
+        /** Rows copied so far. */
+        public long rowsDone() {
+            return tables.stream().mapToLong(TableProgress::rows).sum();
+        }
+    }
+
+    /**
+     * A table's snapshot progress.
+     *
+     * @param table   {@code db.table}
+     * @param lastKey the key values (text forms) of the last copied row, empty before the first chunk
+     * @param done    whether it is copied
+     * @param rows    rows copied
+     */
+    public record TableProgress(String table, List<String> lastKey, boolean done, long rows) {
+        /** Copies. */
+        public TableProgress {
+            lastKey = List.copyOf(lastKey);
+        }
+    }
+
+    /**
+     * Rows of {@code table} with a key after {@code afterKey} (all rows when empty) were read in a
+     * snapshot consistent with binlog position {@code point}, up to the next segment of the table.
+     *
+     * @param table    {@code db.table}
+     * @param afterKey exclusive lower bound, key text forms
+     * @param point    transactions ending at or before it are in the rows read
+     */
+    public record Segment(String table, List<String> afterKey, BinlogPosition point) {
+        /** Copies. */
+        public Segment {
+            afterKey = List.copyOf(afterKey);
+        }
+    }
+
+    /** This state at a new position, with no partial transaction. */
+    public MySqlOffset at(BinlogPosition newPosition, long newLagMs) {
+        return new MySqlOffset(newPosition, null, snapshot, newLagMs);
+    }
+
+    /** Whether streaming may run (no snapshot, or a finished one). */
+    public boolean snapshotDone() {
+        return snapshot == null || snapshot.done();
+    }
+
+    /** Encodes as JSON. */
+    public byte[] toJson(ObjectMapper mapper) {
+        ObjectNode o = mapper.createObjectNode();
+        put(o.putObject("binlog"), position);
+        o.put("lagMs", lagMs);
+        if (partial != null) {
+            ObjectNode p = o.putObject("partial");
+            put(p.putObject("begin"), partial.begin());
+            p.put("eventsDone", partial.eventsDone());
+        }
+        if (snapshot != null) {
+            ObjectNode s = o.putObject("snapshot");
+            put(s.putObject("point"), snapshot.point());
+            s.put("done", snapshot.done());
+            ArrayNode tables = s.putArray("tables");
+            for (TableProgress t : snapshot.tables()) {
+                ObjectNode n = tables.addObject().put("table", t.table()).put("done", t.done()).put("rows", t.rows());
+                t.lastKey().forEach(n.putArray("lastKey")::add);
+            }
+            ArrayNode segments = s.putArray("segments");
+            for (Segment g : snapshot.segments()) {
+                ObjectNode n = segments.addObject().put("table", g.table());
+                put(n.putObject("point"), g.point());
+                g.afterKey().forEach(n.putArray("afterKey")::add);
+            }
+        }
+        try {
+            return mapper.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new CdcException("cannot encode position", e);
+        }
+    }
+
+    private static void put(ObjectNode o, BinlogPosition p) {
+        o.put("file", p.file()).put("pos", p.pos());
+        if (!p.gtid().isEmpty()) {
+            o.put("gtid", p.gtid());
+        }
+    }
+
+    private static BinlogPosition position(JsonNode o) {
+        return new BinlogPosition(o.get("file").asText(), o.get("pos").asLong(), o.path("gtid").asText(""));
+    }
+
+    /** Decodes the JSON of a {@code CdcPosition} event. */
+    public static MySqlOffset fromJson(ObjectMapper mapper, byte[] json) {
+        try {
+            JsonNode o = mapper.readTree(json);
+            Partial partial = null;
+            if (o.hasNonNull("partial")) {
+                partial = new Partial(position(o.get("partial").get("begin")), o.get("partial").get("eventsDone").asLong());
+            }
+            Snapshot snapshot = null;
+            if (o.hasNonNull("snapshot")) {
+                JsonNode s = o.get("snapshot");
+                List<TableProgress> tables = new ArrayList<>();
+                for (JsonNode t : s.get("tables")) {
+                    tables.add(new TableProgress(t.get("table").asText(), strings(t.get("lastKey")), t.get("done").asBoolean(),
+                            t.get("rows").asLong()));
+                }
+                List<Segment> segments = new ArrayList<>();
+                for (JsonNode g : s.get("segments")) {
+                    segments.add(new Segment(g.get("table").asText(), strings(g.get("afterKey")), position(g.get("point"))));
+                }
+                snapshot = new Snapshot(position(s.get("point")), tables, segments, s.get("done").asBoolean());
+            }
+            return new MySqlOffset(position(o.get("binlog")), partial, snapshot, o.path("lagMs").asLong());
+        } catch (IOException | RuntimeException e) {
+            throw new CdcException("the connector's offset stream holds an unreadable MySQL position: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(n -> out.add(n.isNull() ? null : n.asText()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,152 @@
+package io.tributary.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.RecordedEvent;
+import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.Tributary;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The initial snapshot on a real MariaDB (consistent snapshot, no locks) and the value mapping of every type. */
+class MySqlSnapshotIT {
+    static MariaDb db;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startMariaDb() {
+        db = MariaDb.start();
+    }
+
+    @AfterAll
+    static void stopMariaDb() {
+        db.close();
+    }
+
+    @Test
+    void snapshotsUnderConcurrentWritesWithNoGapAndNoOverlap() throws Exception {
+        db.exec("CREATE TABLE counters (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO counters SELECT seq, 0 FROM seq_1_to_3000");
+        AtomicBoolean stop = new AtomicBoolean();
+        Random random = new Random(42);
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("snap", "counters").snapshotChunkRows(50).build())) {
+            // Every update adds 1, so a row's change events must count up by one from its snapshot value.
+            Thread writer = new Thread(() -> {
+                try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                    int next = 3001;
+                    while (!stop.get()) {
+                        int id = 1 + random.nextInt(next - 1);
+                        switch (random.nextInt(4)) {
+                            case 0 -> s.execute("INSERT INTO counters VALUES (" + next++ + ", 0)");
+                            case 1 -> s.execute("DELETE FROM counters WHERE id = " + id);
+                            default -> s.execute("UPDATE counters SET v = v + 1 WHERE id = " + id);
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            MySqlCaptureIT.await(store, "counters", e -> capture.status().snapshot().done(), capture);
+            Thread.sleep(300);
+            stop.set(true);
+            writer.join();
+            Map<Integer, Integer> expected = table();
+            try {
+                MySqlCaptureIT.await(store, "counters", e -> new RowHistory(e).state().equals(expected), capture);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "counters")).diff(expected), e);
+            }
+            RowHistory history = new RowHistory(SourceDb.category(store, "counters"));
+            assertThat(history.repeatedReads()).isEmpty();
+            assertThat(capture.status().snapshot().rowsDone()).isGreaterThan(2000);
+            history.byRow.forEach((id, events) -> checkCountsUp(id, events));
+            assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
+        }
+    }
+
+    @Test
+    void mapsEveryTypeTheSameInTheSnapshotAndInTheBinlog() {
+        db.exec("CREATE TABLE typed (id int PRIMARY KEY, ti tinyint, tu tinyint unsigned, b boolean, si smallint,"
+                + " su smallint unsigned, mi mediumint unsigned, i int, iu int unsigned, bi bigint, bu bigint unsigned,"
+                + " f float, d double, dec1 decimal(30,10), vc varchar(20), ch char(5), lat varchar(10) CHARACTER SET latin1,"
+                + " tx text, j json, bl blob, bn binary(4), vb varbinary(8), dt date, dtm datetime(6), ts timestamp(3) NULL,"
+                + " tm time(6), y year, e enum('small','medium','large'), st set('a','b','c'), bt bit(1), b8 bit(8), n int)");
+        String values = "127, 255, true, -32768, 65535, 16777215, -2147483648, 4294967295, -9223372036854775808,"
+                + " 18446744073709551615, 1.5, 2.25, '12345678901234567890.0123456789', 'héllo €', 'ab', 'café',"
+                + " 'long text', '{\"a\": [1, 2]}', X'00FF10', X'0102', X'DEADBEEF', '2024-02-29', '2024-02-29 13:14:15.123456',"
+                + " '2024-02-29 07:44:15.500', '13:14:15.5', 2024, 'medium', 'a,c', b'1', b'10100101', NULL";
+        db.exec("SET time_zone = '+00:00'", "INSERT INTO typed VALUES (1, " + values + ")");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("typed", "typed").build())) {
+            MySqlCaptureIT.awaitCount(store, "typed", 1, capture);
+            db.exec("SET time_zone = '+00:00'", "INSERT INTO typed VALUES (2, " + values + ")");
+            List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "typed", 2, capture);
+            JsonNode read = SourceDb.data(events.get(0)).get("after");
+            JsonNode streamed = SourceDb.data(events.get(1)).get("after");
+            assertThat(SourceDb.data(events.get(0)).get("op").asText()).isEqualTo("r");
+            assertThat(SourceDb.data(events.get(1)).get("op").asText()).isEqualTo("c");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) read).remove("id");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) streamed).remove("id");
+            assertThat(streamed.toString()).as("binlog and snapshot agree").isEqualTo(read.toString());
+            assertThat(streamed.toString()).isEqualTo("{\"ti\":127,\"tu\":255,\"b\":true,\"si\":-32768,\"su\":65535,"
+                    + "\"mi\":16777215,\"i\":-2147483648,\"iu\":4294967295,\"bi\":-9223372036854775808,"
+                    + "\"bu\":18446744073709551615,\"f\":1.5,\"d\":2.25,\"dec1\":\"12345678901234567890.0123456789\","
+                    + "\"vc\":\"héllo €\",\"ch\":\"ab\",\"lat\":\"café\",\"tx\":\"long text\",\"j\":{\"a\":[1,2]},"
+                    + "\"bl\":\"AP8Q\",\"bn\":\"AQIAAA==\",\"vb\":\"3q2+7w==\",\"dt\":\"2024-02-29\","
+                    + "\"dtm\":\"2024-02-29T13:14:15.123456\",\"ts\":\"2024-02-29T07:44:15.500Z\",\"tm\":\"13:14:15.5\","
+                    + "\"y\":2024,\"e\":\"medium\",\"st\":\"a,c\",\"bt\":true,\"b8\":165,\"n\":null}");
+        } finally {
+            db.exec("DROP TABLE typed");
+        }
+    }
+
+    static void checkCountsUp(int id, List<JsonNode> events) {
+        Integer v = null;
+        for (JsonNode d : events) {
+            String op = d.get("op").asText();
+            switch (op) {
+                case "r", "c" -> {
+                    assertThat(v).as("row %d: %s of a row that exists (%s)", id, op, events).isNull();
+                    v = d.get("after").get("v").asInt();
+                }
+                case "u" -> {
+                    assertThat(v).as("row %d: update of a missing row (%s)", id, events).isNotNull();
+                    assertThat(d.get("after").get("v").asInt()).as("row %d: no gap and no overlap (%s)", id, events).isEqualTo(v + 1);
+                    v = v + 1;
+                }
+                case "d" -> {
+                    assertThat(v).as("row %d: delete of a missing row (%s)", id, events).isNotNull();
+                    v = null;
+                }
+                default -> throw new AssertionError(op);
+            }
+        }
+    }
+
+    private static Map<Integer, Integer> table() throws Exception {
+        Map<Integer, Integer> out = new TreeMap<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, v FROM counters")) {
+            while (rs.next()) {
+                out.put(rs.getInt(1), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+}
