@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Run one capture per connector name at a time; a second one fails when it first appends.
  */
-public final class MySqlCapture implements AutoCloseable {
+public final class MySqlCapture implements CdcCapture {
     private final MySqlEngine engine;
     private final Thread thread;
 
@@ -50,16 +50,19 @@ public final class MySqlCapture implements AutoCloseable {
     }
 
     /** The capture's current status ({@code kind} is {@code mysql}, the position {@code file:pos [gtid ...]}); cheap, any thread. */
+    @Override
     public CdcStatus status() {
         return engine.status();
     }
 
     /** How many appends carried part of a transaction larger than {@code maxAppendBytes} (see the README). */
+    @Override
     public long chunkedAppends() {
         return engine.chunkedAppends();
     }
 
     /** Stops capturing and waits for the capture thread (at most {@code timeout}); a later start resumes. */
+    @Override
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         engine.stop();

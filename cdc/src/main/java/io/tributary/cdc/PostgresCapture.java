@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <p>Run one capture per connector name at a time; a second one fails when it first appends.
  */
-public final class PostgresCapture implements AutoCloseable {
+public final class PostgresCapture implements CdcCapture {
     private final CaptureEngine engine;
     private final Thread thread;
 
@@ -52,11 +52,13 @@ public final class PostgresCapture implements AutoCloseable {
     }
 
     /** The capture's current status; cheap, callable from any thread. */
+    @Override
     public CdcStatus status() {
         return engine.status();
     }
 
     /** How many appends carried part of a transaction larger than {@code maxAppendBytes} (see the README). */
+    @Override
     public long chunkedAppends() {
         return engine.chunkedAppends();
     }
@@ -65,6 +67,7 @@ public final class PostgresCapture implements AutoCloseable {
      * Stops capturing and waits for the capture thread (at most {@code timeout}). The slot and the
      * publication stay, so a later start resumes; see {@link #dropSlotAndPublication}.
      */
+    @Override
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         engine.stop();

@@ -1,6 +1,6 @@
 package io.tributary.server;
 
-import io.tributary.cdc.PostgresCapture;
+import io.tributary.cdc.CdcCapture;
 import io.tributary.server.internal.HttpApi;
 import io.tributary.server.internal.ProcessorRegistry;
 import io.tributary.server.internal.ProjectionRegistry;
@@ -111,7 +111,7 @@ public final class TributaryServer implements AutoCloseable {
      * @throws IllegalArgumentException when a capture of that name is already served
      * @throws IllegalStateException    when the server is closed
      */
-    public synchronized TributaryServer serve(PostgresCapture capture) {
+    public synchronized TributaryServer serve(CdcCapture capture) {
         if (closed) {
             throw new IllegalStateException("the server is closed");
         }

@@ -168,11 +168,49 @@ class CdcIT {
         Path badUrl = config("""
                 cdc:
                   - name: inventory
-                    jdbcUrl: jdbc:mysql://localhost/shop
+                    jdbcUrl: jdbc:oracle:thin:@localhost:1521/shop
                 """);
         r = CliTest.run("serve", "--config", badUrl.toString(), "--data", dir.resolve("b").toString(), "--port", "0");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]", "jdbcUrl must start with jdbc:postgresql:");
+        assertThat(r.err()).contains("cdc[0]", "jdbcUrl must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
+
+        Path slotOnMySql = config("""
+                cdc:
+                  - name: shopdb
+                    jdbcUrl: jdbc:mariadb://localhost:1/shop
+                    slot: s
+                """);
+        r = CliTest.run("serve", "--config", slotOnMySql.toString(), "--data", dir.resolve("b2").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.slot applies to PostgreSQL sources only");
+        Path serverIdOnPostgres = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    serverId: 7
+                """);
+        r = CliTest.run("serve", "--config", serverIdOnPostgres.toString(), "--data", dir.resolve("b3").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.serverId applies to MySQL/MariaDB sources only");
+        Path noTables = config("""
+                cdc:
+                  - name: shopdb
+                    jdbcUrl: jdbc:mariadb://localhost:1/shop
+                """);
+        r = CliTest.run("serve", "--config", noTables.toString(), "--data", dir.resolve("b4").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.tables is missing: a MySQL/MariaDB source names the tables it captures");
+        // A MySQL/MariaDB source is started like a PostgreSQL one: unreachable, the server does not start.
+        Path unreachableMySql = config("""
+                cdc:
+                  - name: shopdb
+                    jdbcUrl: jdbc:mariadb://localhost:1/shop
+                    tables: [orders]
+                    serverId: 7
+                """);
+        r = CliTest.run("serve", "--config", unreachableMySql.toString(), "--data", dir.resolve("b4").toString(), "--port", "0");
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot start CDC source 'shopdb'");
 
         Path noEnv = config("""
                 cdc:

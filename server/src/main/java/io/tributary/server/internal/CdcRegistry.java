@@ -3,7 +3,7 @@ package io.tributary.server.internal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.tributary.cdc.CdcStatus;
-import io.tributary.cdc.PostgresCapture;
+import io.tributary.cdc.CdcCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code GET /cdc/{name}}. Thread-safe: captures may be added while requests are served.
  */
 public final class CdcRegistry implements AutoCloseable {
-    private final ServedByName<PostgresCapture> served = new ServedByName<>("CDC source");
+    private final ServedByName<CdcCapture> served = new ServedByName<>("CDC source");
     private final ServerMetrics metrics;
 
     /** Creates an empty registry whose captures are reported through {@code metrics}. */
@@ -27,7 +27,7 @@ public final class CdcRegistry implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a capture of that name is already there
      */
-    public void add(PostgresCapture capture) {
+    public void add(CdcCapture capture) {
         served.add(capture.status().name(), capture);
         metrics.cdc(capture);
     }
@@ -39,21 +39,21 @@ public final class CdcRegistry implements AutoCloseable {
 
     private void one(Context ctx) {
         String name = ctx.pathParam("name");
-        PostgresCapture capture = served.find(name)
+        CdcCapture capture = served.find(name)
                 .orElseThrow(() -> ApiException.notFound("no CDC source named '" + name + "'; GET /cdc lists them"));
         HttpApi.json(ctx, 200, view(capture.status()));
     }
 
     List<Map<String, Object>> views() {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (PostgresCapture c : served.all()) {
+        for (CdcCapture c : served.all()) {
             list.add(view(c.status()));
         }
         return list;
     }
 
     /**
-     * A capture as {@code GET /cdc} shows it: {@code name}, {@code kind} ({@code postgres}),
+     * A capture as {@code GET /cdc} shows it: {@code name}, {@code kind} ({@code postgres} or {@code mysql}),
      * {@code status} (starting, snapshotting, streaming, stopped, failed), {@code sourcePosition}
      * (the LSN up to which every change is durable in the log), {@code lagMs}, {@code snapshot}
      * ({@code tables}, {@code rowsDone}, {@code done}) and {@code error} when it failed.
@@ -70,7 +70,7 @@ public final class CdcRegistry implements AutoCloseable {
     /** Stops every capture (what is appended stays; each resumes from its recorded position when restarted). */
     @Override
     public void close() {
-        served.closeAll(PostgresCapture::close);
+        served.closeAll(CdcCapture::close);
     }
 
 }

@@ -3,15 +3,26 @@ package io.tributary.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tributary.cdc.CdcCapture;
+import io.tributary.cdc.MySqlCapture;
+import io.tributary.cdc.MySqlSource;
+import io.tributary.cdc.PostgresCapture;
 import io.tributary.cdc.PostgresSource;
 import io.tributary.cdc.SnapshotMode;
+import io.tributary.core.EventStore;
 import io.tributary.server.ServerConfig;
 import io.tributary.store.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The server's YAML configuration file. Keys (all optional): {@code data}, {@code bind},
@@ -35,19 +46,22 @@ final class ConfigFile {
             Map.entry("shutdownTimeoutMs", "how long shutdown waits for appends in flight (default 10000)"),
             Map.entry("projections", "projections to run: a list of {plugin: <a ProjectionPlugin's name>, settings: {...}}"),
             Map.entry("processors", "stream processors to run: a list of {plugin: <a ProcessorPlugin's name>, settings: {...}}"),
-            Map.entry("cdc", "PostgreSQL sources to capture into the log: a list of {name, jdbcUrl, user, password or passwordEnv, "
-                    + "tables, slot, publication, snapshot: initial|never, heartbeatIntervalMs}"));
-    static final Map<String, String> CDC_KEYS = Map.of(
-            "name", "the connector name (letters, digits, '_'); names the offset stream tributary.cdc-<name>",
-            "jdbcUrl", "jdbc:postgresql://host:port/database",
-            "user", "a role with REPLICATION and SELECT on the tables (default postgres)",
-            "password", "its password",
-            "passwordEnv", "the environment variable holding its password",
-            "tables", "a list of tables (table or schema.table); omitted: all tables",
-            "slot", "the replication slot (default tributary_<name>)",
-            "publication", "the publication (default tributary_<name>)",
-            "snapshot", "initial (default: copy the current rows first) or never",
-            "heartbeatIntervalMs", "logical-message heartbeat interval; 0 disables (default 10000)");
+            Map.entry("cdc", "PostgreSQL and MySQL/MariaDB sources to capture into the log: a list of {name, jdbcUrl, user, "
+                    + "password or passwordEnv, tables, snapshot: initial|never, heartbeatIntervalMs; PostgreSQL: slot, publication; "
+                    + "MySQL/MariaDB: serverId}"));
+    static final Map<String, String> CDC_KEYS = Map.ofEntries(
+            Map.entry("name", "the connector name (letters, digits, '_'); names the offset stream tributary.cdc-<name>"),
+            Map.entry("jdbcUrl", "jdbc:postgresql://host:port/database, or jdbc:mariadb://host:port/database (or jdbc:mysql:) for a binlog capture"),
+            Map.entry("user", "PostgreSQL: a role with REPLICATION and SELECT on the tables (default postgres); MySQL/MariaDB: a user with "
+                    + "REPLICATION SLAVE, REPLICATION CLIENT and SELECT (default root)"),
+            Map.entry("password", "its password"),
+            Map.entry("passwordEnv", "the environment variable holding its password"),
+            Map.entry("tables", "a list of tables (table or schema.table, database.table on MySQL/MariaDB); omitted on PostgreSQL: all tables"),
+            Map.entry("slot", "PostgreSQL only: the replication slot (default tributary_<name>)"),
+            Map.entry("publication", "PostgreSQL only: the publication (default tributary_<name>)"),
+            Map.entry("serverId", "MySQL/MariaDB only: the replica server id the capture connects with (unique among the source's replicas)"),
+            Map.entry("snapshot", "initial (default: copy the current rows first) or never"),
+            Map.entry("heartbeatIntervalMs", "logical-message heartbeat interval; 0 disables (default 10000)"));
 
     private ConfigFile() {
     }
@@ -123,8 +137,16 @@ final class ConfigFile {
         }
     }
 
+    /** A CDC source the file configures: its name, kind ({@code postgres} or {@code mysql}) and how to start it. */
+    record CdcSourceConfig(String name, String kind, Function<EventStore, CdcCapture> starter) {
+        /** Starts capturing into {@code store}; fails if the source is unreachable or not set up for capture. */
+        CdcCapture start(EventStore store) {
+            return starter.apply(store);
+        }
+    }
+
     /** The CDC sources the file configures under {@code cdc}, validated; empty when there are none. */
-    static List<PostgresSource> cdcSources(Path file, java.util.function.Function<String, String> env) {
+    static List<CdcSourceConfig> cdcSources(Path file, Function<String, String> env) {
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
@@ -137,12 +159,12 @@ final class ConfigFile {
         return cdcSources(file, root.get("cdc"), env);
     }
 
-    private static List<PostgresSource> cdcSources(Path file, JsonNode list, java.util.function.Function<String, String> env) {
+    private static List<CdcSourceConfig> cdcSources(Path file, JsonNode list, Function<String, String> env) {
         if (!list.isArray()) {
             throw new InvalidConfigException("configuration file " + file + ", key 'cdc' must be a list of sources");
         }
-        List<PostgresSource> sources = new java.util.ArrayList<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        List<CdcSourceConfig> sources = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String where = "configuration file " + file + ", key 'cdc[" + i + "]'";
             JsonNode entry = list.get(i);
@@ -152,7 +174,7 @@ final class ConfigFile {
             for (String key : (Iterable<String>) entry::fieldNames) {
                 if (!CDC_KEYS.containsKey(key)) {
                     throw new InvalidConfigException(where + "." + key + " is not a known key; known keys: "
-                            + new java.util.TreeSet<>(CDC_KEYS.keySet()));
+                            + new TreeSet<>(CDC_KEYS.keySet()));
                 }
             }
             for (String required : List.of("name", "jdbcUrl")) {
@@ -164,53 +186,16 @@ final class ConfigFile {
             if (!names.add(name)) {
                 throw new InvalidConfigException(where + ".name: '" + name + "' is used by another source");
             }
+            String url = text(entry.get("jdbcUrl"), where + ".jdbcUrl");
             try {
-                PostgresSource.Builder b = PostgresSource.builder(name, text(entry.get("jdbcUrl"), where + ".jdbcUrl"));
-                String user = entry.has("user") ? text(entry.get("user"), where + ".user") : "postgres";
-                String password = "";
-                if (entry.has("password") && entry.has("passwordEnv")) {
-                    throw new InvalidConfigException(where + ": give password or passwordEnv, not both");
-                } else if (entry.has("password")) {
-                    password = entry.get("password").asText();
-                } else if (entry.has("passwordEnv")) {
-                    String variable = text(entry.get("passwordEnv"), where + ".passwordEnv");
-                    password = env.apply(variable);
-                    if (password == null) {
-                        throw new InvalidConfigException(where + ".passwordEnv: the environment variable " + variable
-                                + " is not set");
-                    }
+                if (url.startsWith("jdbc:postgresql:")) {
+                    sources.add(postgresSource(entry, where, name, url, env));
+                } else if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+                    sources.add(mySqlSource(entry, where, name, url, env));
+                } else {
+                    throw new InvalidConfigException(where + ".jdbcUrl must start with jdbc:postgresql:, jdbc:mariadb: or "
+                            + "jdbc:mysql:, got '" + url + "'");
                 }
-                b.credentials(user, password);
-                if (entry.has("tables")) {
-                    JsonNode tables = entry.get("tables");
-                    if (!tables.isArray() || tables.isEmpty()) {
-                        throw new InvalidConfigException(where + ".tables must be a non-empty list of table names "
-                                + "(omit it to capture every table)");
-                    }
-                    for (int t = 0; t < tables.size(); t++) {
-                        b.tables(text(tables.get(t), where + ".tables[" + t + "]"));
-                    }
-                }
-                if (entry.has("slot")) {
-                    b.slotName(text(entry.get("slot"), where + ".slot"));
-                }
-                if (entry.has("publication")) {
-                    b.publicationName(text(entry.get("publication"), where + ".publication"));
-                }
-                if (entry.has("snapshot")) {
-                    String mode = text(entry.get("snapshot"), where + ".snapshot");
-                    switch (mode) {
-                        case "initial" -> b.snapshotMode(SnapshotMode.INITIAL);
-                        case "never" -> b.snapshotMode(SnapshotMode.NEVER);
-                        default -> throw new InvalidConfigException(where + ".snapshot must be initial or never, got '"
-                                + mode + "'");
-                    }
-                }
-                if (entry.has("heartbeatIntervalMs")) {
-                    b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0,
-                            Long.MAX_VALUE));
-                }
-                sources.add(b.build());
             } catch (InvalidConfigException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -218,6 +203,97 @@ final class ConfigFile {
             }
         }
         return sources;
+    }
+
+    private static CdcSourceConfig postgresSource(JsonNode entry, String where, String name, String url, Function<String, String> env) {
+        onlyFor(entry, where, "MySQL/MariaDB", "serverId");
+        PostgresSource.Builder b = PostgresSource.builder(name, url);
+        b.credentials(user(entry, where, "postgres"), password(entry, where, env));
+        tables(entry, where, b::tables);
+        if (entry.has("slot")) {
+            b.slotName(text(entry.get("slot"), where + ".slot"));
+        }
+        if (entry.has("publication")) {
+            b.publicationName(text(entry.get("publication"), where + ".publication"));
+        }
+        snapshot(entry, where, b::snapshotMode);
+        if (entry.has("heartbeatIntervalMs")) {
+            b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0, Long.MAX_VALUE));
+        }
+        PostgresSource source = b.build();
+        return new CdcSourceConfig(name, "postgres", store -> PostgresCapture.start(store, source));
+    }
+
+    private static CdcSourceConfig mySqlSource(JsonNode entry, String where, String name, String url, Function<String, String> env) {
+        onlyFor(entry, where, "PostgreSQL", "slot", "publication");
+        if (!entry.has("tables")) {
+            throw new InvalidConfigException(where + ".tables is missing: a MySQL/MariaDB source names the tables it captures");
+        }
+        MySqlSource.Builder b = MySqlSource.builder(name, url);
+        b.credentials(user(entry, where, "root"), password(entry, where, env));
+        tables(entry, where, b::tables);
+        snapshot(entry, where, b::snapshotMode);
+        if (entry.has("heartbeatIntervalMs")) {
+            b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0, Long.MAX_VALUE));
+        }
+        if (entry.has("serverId")) {
+            b.serverId(number(entry.get("serverId"), where + ".serverId", 1, 4_294_967_295L));
+        }
+        MySqlSource source = b.build();
+        return new CdcSourceConfig(name, "mysql", store -> MySqlCapture.start(store, source));
+    }
+
+    private static void onlyFor(JsonNode entry, String where, String database, String... keys) {
+        for (String key : keys) {
+            if (entry.has(key)) {
+                throw new InvalidConfigException(where + "." + key + " applies to " + database + " sources only (this jdbcUrl is "
+                        + (database.equals("PostgreSQL") ? "MySQL/MariaDB" : "PostgreSQL") + ")");
+            }
+        }
+    }
+
+    private static String user(JsonNode entry, String where, String fallback) {
+        return entry.has("user") ? text(entry.get("user"), where + ".user") : fallback;
+    }
+
+    private static String password(JsonNode entry, String where, Function<String, String> env) {
+        if (entry.has("password") && entry.has("passwordEnv")) {
+            throw new InvalidConfigException(where + ": give password or passwordEnv, not both");
+        } else if (entry.has("password")) {
+            return entry.get("password").asText();
+        } else if (entry.has("passwordEnv")) {
+            String variable = text(entry.get("passwordEnv"), where + ".passwordEnv");
+            String password = env.apply(variable);
+            if (password == null) {
+                throw new InvalidConfigException(where + ".passwordEnv: the environment variable " + variable + " is not set");
+            }
+            return password;
+        }
+        return "";
+    }
+
+    private static void tables(JsonNode entry, String where, Consumer<String> table) {
+        if (entry.has("tables")) {
+            JsonNode tables = entry.get("tables");
+            if (!tables.isArray() || tables.isEmpty()) {
+                throw new InvalidConfigException(where + ".tables must be a non-empty list of table names "
+                        + "(omit it to capture every table)");
+            }
+            for (int t = 0; t < tables.size(); t++) {
+                table.accept(text(tables.get(t), where + ".tables[" + t + "]"));
+            }
+        }
+    }
+
+    private static void snapshot(JsonNode entry, String where, Consumer<SnapshotMode> mode) {
+        if (entry.has("snapshot")) {
+            String value = text(entry.get("snapshot"), where + ".snapshot");
+            switch (value) {
+                case "initial" -> mode.accept(SnapshotMode.INITIAL);
+                case "never" -> mode.accept(SnapshotMode.NEVER);
+                default -> throw new InvalidConfigException(where + ".snapshot must be initial or never, got '" + value + "'");
+            }
+        }
     }
 
     private static String text(JsonNode value, String where) {

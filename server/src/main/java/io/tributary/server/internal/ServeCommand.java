@@ -1,7 +1,5 @@
 package io.tributary.server.internal;
 
-import io.tributary.cdc.PostgresCapture;
-import io.tributary.cdc.PostgresSource;
 import io.tributary.server.ServerConfig;
 import io.tributary.server.TributaryServer;
 import io.tributary.store.Durability;
@@ -53,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig serverConfig = configuration();
-        List<PostgresSource> sources = cdcSources();
+        List<ConfigFile.CdcSourceConfig> sources = cdcSources();
         Plugins plugins = plugins();
         TributaryServer server = TributaryServer.start(serverConfig);
         try {
@@ -68,9 +66,9 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        for (PostgresSource source : sources) {
+        for (ConfigFile.CdcSourceConfig source : sources) {
             try {
-                server.serve(PostgresCapture.start(server.store(), source));
+                server.serve(source.start(server.store()));
             } catch (RuntimeException e) {
                 stop(server, plugins);
                 PrintWriter err = spec.commandLine().getErr();
@@ -118,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private List<PostgresSource> cdcSources() {
+    private List<ConfigFile.CdcSourceConfig> cdcSources() {
         try {
             return config == null ? List.of() : ConfigFile.cdcSources(config, System::getenv);
         } catch (ConfigFile.InvalidConfigException e) {

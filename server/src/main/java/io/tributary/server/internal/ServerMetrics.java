@@ -15,7 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.tributary.cdc.CdcStatus;
-import io.tributary.cdc.PostgresCapture;
+import io.tributary.cdc.CdcCapture;
 import io.tributary.cqrs.ProjectionStatus;
 import io.tributary.server.ServedProcessor;
 import io.tributary.server.ServedProjection;
@@ -116,7 +116,7 @@ public final class ServerMetrics implements AutoCloseable {
                 .description(description).tags(tags).strongReference(true).register(registry);
     }
 
-    void cdc(PostgresCapture capture) {
+    void cdc(CdcCapture capture) {
         Tags tags = Tags.of("source", capture.status().name());
         Gauge.builder("tributary.cdc.lag.ms", capture, c -> c.status().lagMs())
                 .description("time from a source transaction's commit to its append, of the newest appended transaction")
