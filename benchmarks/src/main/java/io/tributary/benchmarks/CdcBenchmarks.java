@@ -48,7 +48,7 @@ import org.HdrHistogram.Histogram;
  * Figures are medians of {@code --runs} runs, each on a fresh database, slot and log. Flags
  * (defaults in brackets): {@code --runs N} [3], {@code --txs N} [50], {@code --huge-rows N}
  * [100000], {@code --rate N} [1000], {@code --latency-seconds S} [10], {@code --warmup N} [1]
- * (unreported rounds of every measurement at a fifth of the size, per side, before the runs),
+ * (unreported rounds of every measurement at half the size, per side, before the runs),
  * {@code --work-dir DIR} [benchmarks/target/cdc-bench-work]. The Markdown report goes to
  * standard output; progress to standard error, with per measurement the CPU time of this JVM's
  * threads and of the server's processes ({@link CpuTicks}), our store's group commits and fsyncs,
@@ -64,6 +64,8 @@ import org.HdrHistogram.Histogram;
 public final class CdcBenchmarks {
     private final Map<String, String> flags;
     private final Path work;
+    /** One JVM per Debezium side for the whole run (warmed up with the side's warm-up round, as ours in this JVM). */
+    private final Map<String, DebeziumSide.Jvm> debeziumJvms = new HashMap<>();
 
     private CdcBenchmarks(Map<String, String> flags) {
         this.flags = flags;
@@ -83,7 +85,7 @@ public final class CdcBenchmarks {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help")) {
                 System.out.println("CdcBenchmarks flags: --runs N --txs N --huge-rows N --rate N --latency-seconds S --work-dir DIR"
-                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at a fifth of the size, per side)");
+                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at half the size, per side)");
                 return;
             }
             if (!args[i].startsWith("--") || i + 1 >= args.length || !flags.containsKey(args[i].substring(2))) {
@@ -115,25 +117,11 @@ public final class CdcBenchmarks {
                 // PostgreSQL's default (the embedded server's is off): with it off, the WAL writer flushes commits
                 // only every wal_writer_delay (200 ms), and a walsender sends only flushed WAL.
                 .setServerConfig("synchronous_commit", "on").start()) {
-            String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-            // Warm-up rounds (JIT, connections, class loading) at a fifth of the size, for every side, not reported.
-            for (int w = 0; w < Integer.parseInt(flags.get("warmup")); w++) {
-                for (String side : sides) {
-                    System.err.println("warm-up " + w + " " + side);
-                    throughput(pg.getPort(), url, 100 + w, side, "batches", Math.max(1, Integer.parseInt(flags.get("txs")) / 5), 1000);
-                    throughput(pg.getPort(), url, 100 + w, side, "huge", 1, Math.max(1, Integer.parseInt(flags.get("huge-rows")) / 5));
-                    latency(pg.getPort(), url, 100 + w, side, 2);
-                }
-            }
-            for (int r = 0; r < runs; r++) {
-                for (String side : sides) {
-                    results.computeIfAbsent(side + " batches", k -> new ArrayList<>())
-                            .add(throughput(pg.getPort(), url, r, side, "batches", Integer.parseInt(flags.get("txs")), 1000));
-                    results.computeIfAbsent(side + " huge", k -> new ArrayList<>())
-                            .add(throughput(pg.getPort(), url, r, side, "huge", 1, Integer.parseInt(flags.get("huge-rows"))));
-                    double[] lat = latency(pg.getPort(), url, r, side, Integer.parseInt(flags.get("latency-seconds")));
-                    results.computeIfAbsent(side + " p50", k -> new ArrayList<>()).add(lat[0]);
-                    results.computeIfAbsent(side + " p99", k -> new ArrayList<>()).add(lat[1]);
+            try {
+                measure(pg, sides, runs, results);
+            } finally {
+                for (DebeziumSide.Jvm jvm : debeziumJvms.values()) {
+                    jvm.close();
                 }
             }
         }
@@ -149,6 +137,31 @@ public final class CdcBenchmarks {
         row("commit-to-visible p99 ms at " + flags.get("rate") + " commits/s", "p99", sides, results, false);
         System.out.println();
         results.forEach((k, v) -> System.out.println("- " + k + ": " + v));
+    }
+
+    /** Warm-up rounds, then the measured runs, into {@code results}. */
+    private void measure(EmbeddedPostgres pg, List<String> sides, int runs, Map<String, List<Double>> results) throws Exception {
+        String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+        // Warm-up rounds (JIT, connections, class loading) at half the size, for every side, not reported.
+        for (int w = 0; w < Integer.parseInt(flags.get("warmup")); w++) {
+            for (String side : sides) {
+                System.err.println("warm-up " + w + " " + side);
+                throughput(pg.getPort(), url, 100 + w, side, "batches", Math.max(1, Integer.parseInt(flags.get("txs")) / 2), 1000);
+                throughput(pg.getPort(), url, 100 + w, side, "huge", 1, Math.max(1, Integer.parseInt(flags.get("huge-rows")) / 2));
+                latency(pg.getPort(), url, 100 + w, side, 3);
+            }
+        }
+        for (int r = 0; r < runs; r++) {
+            for (String side : sides) {
+                results.computeIfAbsent(side + " batches", k -> new ArrayList<>())
+                        .add(throughput(pg.getPort(), url, r, side, "batches", Integer.parseInt(flags.get("txs")), 1000));
+                results.computeIfAbsent(side + " huge", k -> new ArrayList<>())
+                        .add(throughput(pg.getPort(), url, r, side, "huge", 1, Integer.parseInt(flags.get("huge-rows"))));
+                double[] lat = latency(pg.getPort(), url, r, side, Integer.parseInt(flags.get("latency-seconds")));
+                results.computeIfAbsent(side + " p50", k -> new ArrayList<>()).add(lat[0]);
+                results.computeIfAbsent(side + " p99", k -> new ArrayList<>()).add(lat[1]);
+            }
+        }
     }
 
     private static void row(String label, String key, List<String> sides, Map<String, List<Double>> results, boolean higherBetter) {
@@ -187,9 +200,15 @@ public final class CdcBenchmarks {
 
     /** Starts capturing {@code table} with one side, expecting {@code expected} events (latency mode: keeps per-event records). */
     private Capture start(String side, int port, String url, String table, boolean latency, long expected) throws Exception {
-        return side.equals("ours") ? ours(url, table, latency, expected)
-                : DebeziumSide.start(port, table, DebeziumSide.pollIntervalMsOf(side), latency, expected,
-                        Path.of(flags.get("debezium-kafka-clients")), work.resolve("logs"));
+        if (side.equals("ours")) {
+            return ours(url, table, latency, expected);
+        }
+        DebeziumSide.Jvm jvm = debeziumJvms.get(side);
+        if (jvm == null) {
+            jvm = new DebeziumSide.Jvm(port, side, Path.of(flags.get("debezium-kafka-clients")), work.resolve("logs"));
+            debeziumJvms.put(side, jvm);
+        }
+        return DebeziumSide.start(jvm, table, DebeziumSide.pollIntervalMsOf(side), latency, expected);
     }
 
     /** Latency mode: the record of one delivered event, from the envelope's fields (see {@link Capture#records}). */
@@ -205,8 +224,9 @@ public final class CdcBenchmarks {
     private Capture ours(String url, String table, boolean latency, long expected) {
         Path dir = work.resolve(table + "-" + System.nanoTime());
         EmbeddedEventStore store = Tributary.open(StoreConfig.builder(dir).build());
-        PostgresCapture capture = PostgresCapture.start(store, PostgresSource.builder(table, url).tables(table)
-                .snapshotMode(SnapshotMode.NEVER).spillDirectory(dir.resolve("spill")).build());
+        PostgresSource source = PostgresSource.builder(table, url).tables(table)
+                .snapshotMode(SnapshotMode.NEVER).spillDirectory(dir.resolve("spill")).build();
+        PostgresCapture capture = PostgresCapture.start(store, source);
         Subscription sub = store.subscribeToCategory(table, 0);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
@@ -252,6 +272,8 @@ public final class CdcBenchmarks {
                 sub.close();
                 reader.join(10_000);
                 capture.close();
+                // As the Debezium side does: an inactive slot would keep WAL on the server for the rest of the run.
+                PostgresCapture.dropSlotAndPublication(source, true);
                 StoreStats st = store.stats();
                 System.err.printf("  store: %d appends in %d groups, %d fsyncs, mean %.2f ms, max %.1f ms%n",
                         st.appendsCompleted(), st.groupCommits(), st.fsyncs(), st.fsyncs() == 0 ? 0 : st.fsyncNanos() / 1e6 / st.fsyncs(),

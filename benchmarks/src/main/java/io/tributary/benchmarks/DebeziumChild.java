@@ -26,25 +26,37 @@ import java.util.concurrent.atomic.AtomicLong;
  * offsets in memory, JSON without schemas, every other setting at its default, or
  * {@code poll.interval.ms} set).
  *
- * <p>Arguments: {@code port table pollIntervalMs|default count|latency expectedEvents}. Prints
- * {@code ready} once its slot streams; in {@code count} mode {@code done <nanoTime>} when the
- * expected event was handed to the consumer callback; in {@code latency} mode one line per event,
- * {@code l <sent nanoTime> <source ts_ms> <envelope ts_ms> <delivered nanoTime>} ({@code sent} is the
- * row's column; {@code System.nanoTime} is the machine's monotonic clock, the same in every JVM on
- * Linux), then {@code done}. On {@code stop} from standard input it stops the engine and drops its slot.
+ * <p>Argument: the server's port. One JVM serves every capture of a side, one after the other, so
+ * its JIT is as warm as ours in the parent. Standard input:
+ * {@code start <table> <pollIntervalMs|default> <count|latency> <expectedEvents>} starts a capture and
+ * prints {@code ready} once its slot streams; in {@code count} mode it prints {@code done <nanoTime>}
+ * when the expected event was handed to the consumer callback; in {@code latency} mode one line per
+ * event, {@code l <sent nanoTime> <source ts_ms> <envelope ts_ms> <delivered nanoTime>} ({@code sent}
+ * is the row's column; {@code System.nanoTime} is the machine's monotonic clock, the same in every JVM
+ * on Linux), then {@code done}; {@code stop} stops the engine, drops its slot and prints {@code closed};
+ * end of input ends the JVM.
  */
 final class DebeziumChild {
     private DebeziumChild() {
     }
 
-    /** Runs one capture; see the class description. */
+    /** Serves captures one after the other; see the class description. */
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        String table = args[1];
-        String poll = args[2];
-        boolean latency = args[3].equals("latency");
-        long expected = Long.parseLong(args[4]);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null && line.startsWith("start ")) {
+                String[] f = line.split(" ");
+                capture(port, f[1], f[2], f[3].equals("latency"), Long.parseLong(f[4]), in, out);
+            }
+        }
+        System.exit(0);
+    }
+
+    /** One capture of {@code table}, until {@code stop}. */
+    private static void capture(int port, String table, String poll, boolean latency, long expected, BufferedReader in,
+                                PrintStream out) throws Exception {
         String slot = "dbz_" + table;
         Properties p = new Properties();
         p.setProperty("name", "bench-" + table);
@@ -78,20 +90,16 @@ final class DebeziumChild {
             }
             long now = System.nanoTime();
             if (latency) {
-                String json = record.value();
-                long sent = CdcBenchmarks.number(json, json.indexOf("\"sent\":") + 7);
-                int src = json.indexOf("\"ts_ms\":", json.indexOf("\"source\":"));
-                long commitMs = CdcBenchmarks.number(json, src + 8);
-                long builtMs = CdcBenchmarks.number(json, json.indexOf("\"ts_ms\":", src + 8) + 8);
+                long[] r = CdcBenchmarks.record(record.value(), -1, now);
                 synchronized (records) {
-                    records.add(new long[] {sent, commitMs, builtMs, now});
+                    records.add(r);
                 }
             }
             if (seen.incrementAndGet() == expected) {
                 if (latency) {
                     synchronized (records) {
                         for (long[] r : records) {
-                            out.println("l " + r[0] + " " + r[1] + " " + r[2] + " " + r[3]);
+                            out.println("l " + r[0] + " " + r[1] + " " + r[2] + " " + r[4]);
                         }
                     }
                     out.println("done");
@@ -111,11 +119,9 @@ final class DebeziumChild {
             Thread.sleep(50);
         }
         out.println("ready");
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null && !line.equals("stop")) {
-                // wait
-            }
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("stop")) {
+            // wait
         }
         engine.close();
         executor.shutdown();
@@ -128,7 +134,6 @@ final class DebeziumChild {
             s.execute();
         }
         out.println("closed");
-        System.exit(0);
     }
 
     private static boolean slotActive(int port, String slot) throws Exception {

@@ -16,35 +16,81 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Debezium side of {@link CdcBenchmarks}: a {@link DebeziumChild} JVM capturing one table.
- * Debezium 3.6.1 runs on the kafka-clients of its Kafka Connect (4.3); this module's class path
- * has Kafka Streams' 4.4, which lacks classes Debezium uses, so the child's class path is this
- * JVM's with {@code kafka-clients} replaced by the 4.3 jar the build copies to
- * {@code benchmarks/target/debezium-lib}. The child's standard error goes to {@code logs/}.
+ * The Debezium side of {@link CdcBenchmarks}: one capture in a {@link DebeziumChild} JVM (one JVM per
+ * side for the whole run, see {@link Jvm}). Debezium 3.6.1 runs on the kafka-clients of its Kafka
+ * Connect (4.3); this module's class path has Kafka Streams' 4.4, which lacks classes Debezium uses,
+ * so the child's class path is this JVM's with {@code kafka-clients} replaced by the 4.3 jar the build
+ * copies to {@code benchmarks/target/debezium-lib}.
  */
 @SuppressWarnings("try")
 final class DebeziumSide implements CdcBenchmarks.Capture {
-    private final Process process;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final Path log;
+    private final Jvm jvm;
     private final List<long[]> records = new ArrayList<>();
 
-    private DebeziumSide(Process process, Path log) {
-        this.process = process;
-        this.log = log;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child ended
+    private DebeziumSide(Jvm jvm) {
+        this.jvm = jvm;
+    }
+
+    /** A {@link DebeziumChild} JVM serving one side's captures; its standard error goes to a log file. */
+    static final class Jvm implements AutoCloseable {
+        private final Process process;
+        private final OutputStream stdin;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Path log;
+
+        /** Starts the JVM for the server at {@code port}. */
+        Jvm(int port, String side, Path kafkaClients43, Path logDir) throws IOException {
+            if (!Files.isRegularFile(kafkaClients43)) {
+                throw new IllegalStateException(kafkaClients43 + " is missing: build the benchmarks module (mvn package copies it)");
             }
-            lines.add("eof");
-        }, "debezium-child-out");
-        reader.setDaemon(true);
-        reader.start();
+            List<String> classpath = new ArrayList<>();
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                classpath.add(Path.of(entry).getFileName().toString().startsWith("kafka-clients-")
+                        ? kafkaClients43.toAbsolutePath().toString() : entry);
+            }
+            Files.createDirectories(logDir);
+            this.log = logDir.resolve(side + "-" + System.currentTimeMillis() + ".log");
+            this.process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-cp", String.join(File.pathSeparator, classpath), DebeziumChild.class.getName(), Integer.toString(port))
+                    .redirectError(log.toFile()).start();
+            this.stdin = process.getOutputStream();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the child ended
+                }
+                lines.add("eof");
+            }, "debezium-child-out");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void send(String command) throws IOException {
+            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        private String next(long deadlineNanos) throws InterruptedException {
+            String line = lines.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null || line.equals("eof")) {
+                throw new IllegalStateException("the Debezium child " + (line == null ? "did not answer in time" : "ended")
+                        + "; see " + log);
+            }
+            return line;
+        }
+
+        /** Ends the JVM (end of its input). */
+        @Override
+        public void close() throws Exception {
+            stdin.close();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     /**
@@ -62,39 +108,22 @@ final class DebeziumSide implements CdcBenchmarks.Capture {
                 + " (poll.interval.ms=N)");
     }
 
-    /** Starts the child and waits until its slot streams. */
-    static DebeziumSide start(int port, String table, Optional<Integer> pollIntervalMs, boolean latency, long expected,
-                              Path kafkaClients43, Path logDir) throws Exception {
-        if (!Files.isRegularFile(kafkaClients43)) {
-            throw new IllegalStateException(kafkaClients43 + " is missing: build the benchmarks module (mvn package copies it)");
-        }
-        List<String> classpath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            classpath.add(Path.of(entry).getFileName().toString().startsWith("kafka-clients-")
-                    ? kafkaClients43.toAbsolutePath().toString() : entry);
-        }
-        Files.createDirectories(logDir);
-        Path log = logDir.resolve("debezium-" + table + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", String.join(File.pathSeparator, classpath), DebeziumChild.class.getName(), Integer.toString(port), table,
-                pollIntervalMs.map(String::valueOf).orElse("default"), latency ? "latency" : "count", Long.toString(expected)));
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        DebeziumSide side = new DebeziumSide(process, log);
-        String first = side.lines.poll(90, TimeUnit.SECONDS);
+    /** Starts a capture of {@code table} in {@code jvm} and waits until its slot streams. */
+    static DebeziumSide start(Jvm jvm, String table, Optional<Integer> pollIntervalMs, boolean latency, long expected)
+            throws Exception {
+        jvm.send("start " + table + " " + pollIntervalMs.map(String::valueOf).orElse("default") + " "
+                + (latency ? "latency" : "count") + " " + expected);
+        String first = jvm.next(System.nanoTime() + TimeUnit.SECONDS.toNanos(90));
         if (!"ready".equals(first)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the Debezium child did not start (" + first + "); see " + log);
+            throw new IllegalStateException("the Debezium child did not start capturing (" + first + "); see " + jvm.log);
         }
-        return side;
+        return new DebeziumSide(jvm);
     }
 
     @Override
     public long awaitAll(long deadlineNanos) throws InterruptedException {
         while (true) {
-            String line = lines.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals("eof")) {
-                throw new IllegalStateException("the Debezium child did not deliver every event in time; see " + log);
-            }
+            String line = jvm.next(deadlineNanos);
             if (line.startsWith("l ")) {
                 String[] f = line.split(" ");
                 records.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), -1, Long.parseLong(f[4])});
@@ -109,17 +138,13 @@ final class DebeziumSide implements CdcBenchmarks.Capture {
         return records;
     }
 
-    /** Stops the engine (the child drops its slot) and waits for the child to end. */
+    /** Stops the engine; the child drops its slot. */
     @Override
     public void close() throws Exception {
-        try (OutputStream in = process.getOutputStream()) {
-            in.write("stop\n".getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // already gone
-        }
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the Debezium child did not stop; see " + log);
-        }
+        jvm.send("stop");
+        String line;
+        do {
+            line = jvm.next(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+        } while (!line.equals("closed"));
     }
 }
