@@ -1,5 +1,6 @@
 package io.tributary.benchmarks;
 
+import io.tributary.cdc.CdcException;
 import io.tributary.cdc.PostgresCapture;
 import io.tributary.cdc.PostgresSource;
 import io.tributary.cdc.SnapshotMode;
@@ -272,8 +273,19 @@ public final class CdcBenchmarks {
                 sub.close();
                 reader.join(10_000);
                 capture.close();
-                // As the Debezium side does: an inactive slot would keep WAL on the server for the rest of the run.
-                PostgresCapture.dropSlotAndPublication(source, true);
+                // As the Debezium side does: an inactive slot would keep WAL on the server for the rest of the run. The
+                // server may still count the closed replication connection's walsender as the slot's user for a moment.
+                for (int attempt = 0; ; attempt++) {
+                    try {
+                        PostgresCapture.dropSlotAndPublication(source, true);
+                        break;
+                    } catch (CdcException e) {
+                        if (attempt >= 100) {
+                            throw e;
+                        }
+                        Thread.sleep(100);
+                    }
+                }
                 StoreStats st = store.stats();
                 System.err.printf("  store: %d appends in %d groups, %d fsyncs, mean %.2f ms, max %.1f ms%n",
                         st.appendsCompleted(), st.groupCommits(), st.fsyncs(), st.fsyncs() == 0 ? 0 : st.fsyncNanos() / 1e6 / st.fsyncs(),
