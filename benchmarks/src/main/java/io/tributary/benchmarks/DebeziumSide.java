@@ -1,104 +1,150 @@
 package io.tributary.benchmarks;
 
-import io.debezium.engine.ChangeEvent;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.Json;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * The peer in {@link CdcBenchmarks}: Debezium's embedded engine with its PostgreSQL connector
- * (pgoutput, its own slot and publication, no snapshot, offsets in memory, JSON without schemas,
- * every other setting at its default). Each change event's JSON value goes to the consumer.
+ * The Debezium side of {@link CdcBenchmarks}: one capture in a {@link DebeziumChild} JVM (one JVM per
+ * side for the whole run, see {@link Jvm}). Debezium 3.6.1 runs on the kafka-clients of its Kafka
+ * Connect (4.3); this module's class path has Kafka Streams' 4.4, which lacks classes Debezium uses,
+ * so the child's class path is this JVM's with {@code kafka-clients} replaced by the 4.3 jar the build
+ * copies to {@code benchmarks/target/debezium-lib}.
  */
 @SuppressWarnings("try")
-final class DebeziumSide implements AutoCloseable {
-    private final DebeziumEngine<ChangeEvent<String, String>> engine;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private final int port;
-    private final String slot;
+final class DebeziumSide implements CdcBenchmarks.Capture {
+    private final Jvm jvm;
+    private final List<long[]> records = new ArrayList<>();
 
-    private DebeziumSide(int port, String table, Path work, Consumer<String> onEvent) {
-        this.port = port;
-        this.slot = "dbz_" + table;
-        Properties p = new Properties();
-        p.setProperty("name", "bench-" + table);
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        p.setProperty("offset.flush.interval.ms", "10000");
-        p.setProperty("database.hostname", "localhost");
-        p.setProperty("database.port", Integer.toString(port));
-        p.setProperty("database.user", "postgres");
-        p.setProperty("database.password", "");
-        p.setProperty("database.dbname", "postgres");
-        p.setProperty("topic.prefix", "bench");
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", slot);
-        p.setProperty("publication.name", slot);
-        p.setProperty("publication.autocreate.mode", "filtered");
-        p.setProperty("table.include.list", "public." + table);
-        p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("key.converter.schemas.enable", "false");
-        p.setProperty("value.converter.schemas.enable", "false");
-        p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
-        this.engine = DebeziumEngine.create(Json.class).using(p).notifying(record -> {
-            if (record.value() != null) {
-                onEvent.accept(record.value());
-            }
-        }).build();
+    private DebeziumSide(Jvm jvm) {
+        this.jvm = jvm;
     }
 
-    /** Starts the engine and waits until its slot streams. */
-    static DebeziumSide start(int port, String table, Path work, Consumer<String> onEvent) throws Exception {
-        DebeziumSide side = new DebeziumSide(port, table, work, onEvent);
-        side.executor.execute(side.engine);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!side.slotActive()) {
-            if (System.nanoTime() > deadline) {
-                side.engine.close();
-                side.executor.shutdownNow();
-                throw new IllegalStateException("Debezium did not start streaming from slot " + side.slot);
+    /** A {@link DebeziumChild} JVM serving one side's captures; its standard error goes to a log file. */
+    static final class Jvm implements AutoCloseable {
+        private final Process process;
+        private final OutputStream stdin;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Path log;
+
+        /** Starts the JVM for the server at {@code port}. */
+        Jvm(int port, String side, Path kafkaClients43, Path logDir) throws IOException {
+            if (!Files.isRegularFile(kafkaClients43)) {
+                throw new IllegalStateException(kafkaClients43 + " is missing: build the benchmarks module (mvn package copies it)");
             }
-            Thread.sleep(50);
+            List<String> classpath = new ArrayList<>();
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                classpath.add(Path.of(entry).getFileName().toString().startsWith("kafka-clients-")
+                        ? kafkaClients43.toAbsolutePath().toString() : entry);
+            }
+            Files.createDirectories(logDir);
+            this.log = logDir.resolve(side + "-" + System.currentTimeMillis() + ".log");
+            this.process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-cp", String.join(File.pathSeparator, classpath), DebeziumChild.class.getName(), Integer.toString(port))
+                    .redirectError(log.toFile()).start();
+            this.stdin = process.getOutputStream();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the child ended
+                }
+                lines.add("eof");
+            }, "debezium-child-out");
+            reader.setDaemon(true);
+            reader.start();
         }
-        return side;
-    }
 
-    private boolean slotActive() throws Exception {
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slot);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
+        private void send(String command) throws IOException {
+            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        private String next(long deadlineNanos) throws InterruptedException {
+            String line = lines.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null || line.equals("eof")) {
+                throw new IllegalStateException("the Debezium child " + (line == null ? "did not answer in time" : "ended")
+                        + "; see " + log);
+            }
+            return line;
+        }
+
+        /** Ends the JVM (end of its input). */
+        @Override
+        public void close() throws Exception {
+            stdin.close();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }
 
-    private Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+    /**
+     * The {@code poll.interval.ms} of a side: {@code debezium} is Debezium's default (empty: not set, 500 ms),
+     * {@code debezium_pollN} sets N; any other name is an {@link IllegalArgumentException}.
+     */
+    static Optional<Integer> pollIntervalMsOf(String side) {
+        if (side.equals("debezium")) {
+            return Optional.empty();
+        }
+        if (side.matches("debezium_poll[0-9]{1,5}")) {
+            return Optional.of(Integer.parseInt(side.substring("debezium_poll".length())));
+        }
+        throw new IllegalArgumentException("unknown side " + side + ": ours, debezium (its defaults) or debezium_pollN"
+                + " (poll.interval.ms=N)");
     }
 
-    /** Stops the engine and drops its slot so the server keeps no WAL for it. */
+    /** Starts a capture of {@code table} in {@code jvm} and waits until its slot streams. */
+    static DebeziumSide start(Jvm jvm, String table, Optional<Integer> pollIntervalMs, boolean latency, long expected)
+            throws Exception {
+        jvm.send("start " + table + " " + pollIntervalMs.map(String::valueOf).orElse("default") + " "
+                + (latency ? "latency" : "count") + " " + expected);
+        String first = jvm.next(System.nanoTime() + TimeUnit.SECONDS.toNanos(90));
+        if (!"ready".equals(first)) {
+            throw new IllegalStateException("the Debezium child did not start capturing (" + first + "); see " + jvm.log);
+        }
+        return new DebeziumSide(jvm);
+    }
+
+    @Override
+    public long awaitAll(long deadlineNanos) throws InterruptedException {
+        while (true) {
+            String line = jvm.next(deadlineNanos);
+            if (line.startsWith("l ")) {
+                String[] f = line.split(" ");
+                records.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), -1, Long.parseLong(f[4])});
+            } else if (line.startsWith("done")) {
+                return line.length() > 5 ? Long.parseLong(line.substring(5)) : records.get(records.size() - 1)[4];
+            }
+        }
+    }
+
+    @Override
+    public List<long[]> records() {
+        return records;
+    }
+
+    /** Stops the engine; the child drops its slot. */
     @Override
     public void close() throws Exception {
-        engine.close();
-        executor.shutdown();
-        executor.awaitTermination(60, TimeUnit.SECONDS);
-        for (int i = 0; i < 100 && slotActive(); i++) {
-            Thread.sleep(100);
-        }
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-            s.setString(1, slot);
-            s.execute();
-        }
+        jvm.send("stop");
+        String line;
+        do {
+            line = jvm.next(System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+        } while (!line.equals("closed"));
     }
 }

@@ -205,8 +205,9 @@ public final class CaptureEngine implements Runnable {
                 // SlotAcknowledgementIT). Only ack() moves the flushed LSN, to what is durable in the log.
                 .withAutomaticFlush(false)
                 .start();
-        TxBuffer current = null;
-        PgMessage.Begin begin = null;
+        // A transaction outside streamed chunks arrives only once committed (pgoutput sends it at its commit, its
+        // Begin names the commit LSN): it is mapped and appended as its messages arrive, no buffering.
+        Live live = null;
         Map<Integer, TxBuffer> streamed = new HashMap<>();
         Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
         int streamingXid = 0;
@@ -258,14 +259,14 @@ public final class CaptureEngine implements Runnable {
                 }
                 PgMessage m = decoder.decode(buf);
                 if (m instanceof PgMessage.Begin b) {
-                    begin = b;
-                    current = new TxBuffer(source.maxTransactionMemoryBytes(), source.spillDirectory());
+                    live = begin(b.xid(), b.finalLsn(), b.commitTimeMicros());
                 } else if (m instanceof PgMessage.Commit c) {
-                    try (TxBuffer tx = current) {
-                        apply(tx, false, begin.xid(), c.commitLsn(), c.endLsn(), c.commitTimeMicros(), Set.of());
+                    if (live == null || live.tx.commitLsn != c.commitLsn()) {
+                        throw new CdcException("the replication stream sent a Commit at " + Lsn.format(c.commitLsn())
+                                + " without its Begin");
                     }
-                    current = null;
-                    begin = null;
+                    end(live, c.endLsn());
+                    live = null;
                 } else if (m instanceof PgMessage.StreamStart s) {
                     streamingXid = s.xid();
                 } else if (m instanceof PgMessage.StreamStop) {
@@ -289,7 +290,7 @@ public final class CaptureEngine implements Runnable {
                     } else {
                         abortedSubtransactions.computeIfAbsent(a.xid(), x -> new HashSet<>()).add(a.subxid());
                     }
-                } else if (m instanceof PgMessage.Message msg && !msg.transactional() && streamingXid == 0 && current == null) {
+                } else if (m instanceof PgMessage.Message msg && !msg.transactional() && streamingXid == 0 && live == null) {
                     standaloneMessage(msg);
                 } else if (m instanceof PgMessage.Origin) {
                     continue;
@@ -300,8 +301,8 @@ public final class CaptureEngine implements Runnable {
                     if (streamingXid != 0) {
                         streamed.computeIfAbsent(streamingXid,
                                 x -> new TxBuffer(source.maxTransactionMemoryBytes(), source.spillDirectory())).add(buf);
-                    } else if (current != null) {
-                        current.add(buf);
+                    } else if (live != null) {
+                        add(live, m);
                     }
                 }
                 ack(stream);
@@ -310,9 +311,6 @@ public final class CaptureEngine implements Runnable {
             if (!stopping) {
                 // keep what is in flight: the next start resumes after the durable position anyway
                 LOG.debug("stream loop ended");
-            }
-            if (current != null) {
-                current.close();
             }
             streamed.values().forEach(TxBuffer::close);
             // Closing the connection ends the reader's blocking read.
@@ -329,26 +327,63 @@ public final class CaptureEngine implements Runnable {
         }
     }
 
-    private void apply(TxBuffer tx, boolean streamedTx, int xid, long commitLsn, long endLsn, long commitMicros,
-                       Set<Integer> abortedSubxids) {
+    /**
+     * A committed transaction being mapped and appended: {@code skip} events of it are already in the log
+     * (an interrupted chunked append); {@code done} when the log already holds all of it.
+     */
+    private record Live(ChangeMapper.Tx tx, long skip, boolean done) {
+    }
+
+    /** Starts a committed transaction whose commit record starts at {@code commitLsn}. */
+    private Live begin(int xid, long commitLsn, long commitMicros) {
         OffsetState st = writer.state();
-        if (endLsn <= st.lsn()) {
-            return;
+        ChangeMapper.Tx t = new ChangeMapper.Tx(xid, commitLsn, commitMicros, false);
+        // Positions are end LSNs of commit records, heartbeat and consistent-point LSNs: none lies inside a commit
+        // record, so the transaction is in the log exactly when its commit record starts before the position.
+        if (commitLsn < st.lsn()) {
+            return new Live(t, 0, true);
         }
         long skip = st.partial() != null && st.partial().commitLsn() == commitLsn ? st.partial().eventsDone() : 0;
-        ChangeMapper.Tx t = new ChangeMapper.Tx(xid, commitLsn, commitMicros, false);
         writer.beginTx(commitLsn, skip);
+        return new Live(t, skip, false);
+    }
+
+    /** Maps one message of the transaction; events beyond {@code skip} go to the writer (in chunks when large). */
+    private void add(Live live, PgMessage m) {
+        if (live.done) {
+            return;
+        }
+        ChangeMapper.Tx t = live.tx;
+        mapper.map(m, t, cap -> {
+            if (t.index() > live.skip) {
+                writer.add(cap.stream(), cap.event());
+            }
+        });
+    }
+
+    private void apply(TxBuffer tx, boolean streamedTx, int xid, long commitLsn, long endLsn, long commitMicros,
+                       Set<Integer> abortedSubxids) {
+        if (endLsn <= writer.state().lsn()) {
+            return;
+        }
+        Live live = begin(xid, commitLsn, commitMicros);
         tx.replay(b -> {
             PgMessage m = replayDecoder.decode(b, streamedTx);
             if (!abortedSubxids.isEmpty() && abortedSubxids.contains(xidOf(m))) {
                 return;
             }
-            mapper.map(m, t, cap -> {
-                if (t.index() > skip) {
-                    writer.add(cap.stream(), cap.event());
-                }
-            });
+            add(live, m);
         });
+        end(live, endLsn);
+    }
+
+    /** Appends the rest of the transaction with its final position {@code endLsn}. */
+    private void end(Live live, long endLsn) {
+        if (live.done) {
+            return;
+        }
+        OffsetState st = writer.state();
+        ChangeMapper.Tx t = live.tx;
         long now = source.clock().millis();
         long lag = Math.max(0, now - t.commitMillis);
         if (writer.pendingEvents() == 0 && t.index() == 0) {

@@ -1,5 +1,7 @@
 package io.tributary.cdc.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +12,8 @@ import io.tributary.core.EventData;
 import io.tributary.core.StreamName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,6 +80,9 @@ public final class ChangeMapper {
     private final Clock clock;
     private final String outboxTable;
     private RowGate gate;
+    // Reused per event: a mapper is used by one thread at a time (the capture's).
+    private final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
+    private final MessageDigest md5;
 
     /** A mapper for {@code source}, reading database {@code database}. */
     public ChangeMapper(PostgresSource source, ObjectMapper mapper, ValueConverter values, RelationCache relations,
@@ -88,6 +95,11 @@ public final class ChangeMapper {
         this.clock = source.clock();
         String ob = source.outboxTable().orElse(null);
         this.outboxTable = ob == null ? null : (ob.indexOf('.') < 0 ? "public." + ob : ob);
+        try {
+            this.md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
     }
 
     /** Sets the gate for streamed row changes; null for none. */
@@ -199,14 +211,15 @@ public final class ChangeMapper {
         if (gate != null && gate.skip(t, key, tx.commitLsn)) {
             return;
         }
-        ObjectNode env = envelope(t, op, before, after, tx);
         StreamName stream = t.keyIndexes().length == 0 ? StreamName.of(t.category()) : StreamNames.row(t.category(), key);
         String type = switch (op) {
             case "c" -> "cdc.create";
             case "u" -> "cdc.update";
             default -> "cdc.delete";
         };
-        out.accept(new Captured(stream, event(tx, type, env)));
+        byte[] data = envelopeBytes(t, op, before, after, tx);
+        long index = tx.index++;
+        out.accept(new Captured(stream, new EventData(eventId(tx, index), type, data, new byte[0])));
     }
 
     /** The key's text values; unchanged TOAST in a key cannot happen (keys are sent), fall back to the old tuple. */
@@ -227,8 +240,128 @@ public final class ChangeMapper {
         return new EventData(eventId(tx, index), type, bytes(env), new byte[0]);
     }
 
+    /** {@code UUID.nameUUIDFromBytes} of {@code <connector>/<commit LSN>/<index>} (a version 3 UUID), with one reused digest. */
     private UUID eventId(Tx tx, long index) {
-        return UUID.nameUUIDFromBytes((source.name() + "/" + tx.commitLsn + "/" + index).getBytes(StandardCharsets.UTF_8));
+        md5.reset();
+        byte[] hash = md5.digest((source.name() + "/" + tx.commitLsn + "/" + index).getBytes(StandardCharsets.UTF_8));
+        hash[6] = (byte) ((hash[6] & 0x0f) | 0x30);
+        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (hash[i] & 0xff);
+            lsb = (lsb << 8) | (hash[i + 8] & 0xff);
+        }
+        return new UUID(msb, lsb);
+    }
+
+    /**
+     * The envelope of a streamed row change, written straight to bytes (no tree): the same JSON as
+     * {@link #envelopeWith} over {@link #rowJson(RelationCache.Table, PgMessage.Tuple, boolean)} gives.
+     */
+    private byte[] envelopeBytes(RelationCache.Table t, String op, PgMessage.Tuple before, PgMessage.Tuple after, Tx tx) {
+        try {
+            buffer.reset();
+            try (JsonGenerator g = mapper.getFactory().createGenerator(buffer)) {
+                g.writeStartObject();
+                g.writeFieldName("before");
+                if (before == null) {
+                    g.writeNull();
+                } else {
+                    writeRow(g, t, before, true, null);
+                }
+                g.writeFieldName("after");
+                List<String> unavailable = after == null ? List.of() : writeRow(g, t, after, false, before);
+                if (after == null) {
+                    g.writeNull();
+                }
+                g.writeStringField("op", op);
+                writeSourceAndTransaction(g, t, tx);
+                if (!unavailable.isEmpty()) {
+                    g.writeArrayFieldStart("unavailable");
+                    for (String u : unavailable) {
+                        g.writeString(u);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            return buffer.toByteArray();
+        } catch (IOException e) {
+            throw new CdcException("cannot encode change event", e);
+        }
+    }
+
+    private void writeSourceAndTransaction(JsonGenerator g, RelationCache.Table t, Tx tx) throws IOException {
+        g.writeObjectFieldStart("source");
+        g.writeStringField("version", "tributary-0.1");
+        g.writeStringField("connector", "postgresql");
+        g.writeStringField("name", source.name());
+        g.writeStringField("db", database);
+        g.writeStringField("schema", t.message().namespace());
+        g.writeStringField("table", t.message().name());
+        g.writeNumberField("lsn", tx.commitLsn);
+        g.writeNumberField("txId", tx.xid);
+        g.writeStringField("snapshot", tx.snapshot ? "true" : "false");
+        g.writeNumberField("ts_ms", tx.commitMillis);
+        g.writeEndObject();
+        g.writeNumberField("ts_ms", clock.millis());
+        if (!tx.snapshot) {
+            g.writeObjectFieldStart("transaction");
+            g.writeStringField("id", tx.xid + ":" + tx.commitLsn);
+            g.writeNumberField("total_order", tx.index + 1);
+            g.writeNumberField("data_collection_order", (long) tx.perTable.merge(t.qualifiedName(), 1L, Long::sum));
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * Writes a row object: selected columns only; for an old key-only tuple, only the columns sent. For a
+     * new row with the old one ({@code fillFrom}, REPLICA IDENTITY FULL), an unchanged TOASTed value is
+     * the old row's value when the old row has it. Returns the columns left unavailable.
+     */
+    private List<String> writeRow(JsonGenerator g, RelationCache.Table t, PgMessage.Tuple row, boolean old,
+                                  PgMessage.Tuple fillFrom) throws IOException {
+        List<String> unavailable = List.of();
+        List<PgMessage.Column> cols = t.message().columns();
+        g.writeStartObject();
+        for (int c = 0; c < cols.size() && c < row.size(); c++) {
+            if (!t.selected()[c] || (old && omittedFromOld(t, row, c))) {
+                continue;
+            }
+            PgMessage.Column col = cols.get(c);
+            g.writeFieldName(col.name());
+            PgMessage.Tuple from = row;
+            if (fillFrom != null && unavailable(row, c, col) && c < fillFrom.size() && !omittedFromOld(t, fillFrom, c)
+                    && !unavailable(fillFrom, c, col)) {
+                from = fillFrom;
+            }
+            switch (from.kinds()[c]) {
+                case PgMessage.Tuple.NULL -> g.writeNull();
+                case PgMessage.Tuple.UNCHANGED_TOAST -> g.writeString(UNAVAILABLE);
+                default -> values.write(g, col.typeOid(), from.values()[c]);
+            }
+            if (!old && unavailable(from, c, col)) {
+                if (unavailable.isEmpty()) {
+                    unavailable = new ArrayList<>(2);
+                }
+                unavailable.add(col.name());
+            }
+        }
+        g.writeEndObject();
+        return unavailable;
+    }
+
+    /** Whether an old tuple leaves column {@code c} out: a key-only old row (not REPLICA IDENTITY FULL) sends non-key columns as NULL. */
+    private static boolean omittedFromOld(RelationCache.Table t, PgMessage.Tuple row, int c) {
+        return t.message().replicaIdentity() != 'f' && row.kinds()[c] == PgMessage.Tuple.NULL && !t.message().columns().get(c).key();
+    }
+
+    /** Whether the column's JSON value is the unavailable marker (an unchanged TOASTed value, or text equal to it). */
+    private boolean unavailable(PgMessage.Tuple row, int c, PgMessage.Column col) {
+        byte kind = row.kinds()[c];
+        return kind == PgMessage.Tuple.UNCHANGED_TOAST
+                || (kind == PgMessage.Tuple.TEXT && UNAVAILABLE.equals(row.values()[c]) && values.verbatimText(col.typeOid()));
     }
 
     private byte[] bytes(ObjectNode env) {

@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tributary.cdc.CdcException;
+import java.io.IOException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -52,6 +54,46 @@ public final class ValueConverter {
         }
     }
 
+    /**
+     * Writes {@code text}, the value of a column of type {@code oid}, straight to {@code g}: the same
+     * JSON as {@link #convert} gives, without building a tree for scalar values.
+     */
+    public void write(JsonGenerator g, int oid, String text) throws IOException {
+        TypeCatalog.TypeInfo type = types.type(oid);
+        try {
+            switch (type.kind()) {
+                case BOOL -> g.writeBoolean("t".equals(text) || "true".equals(text));
+                case INT -> g.writeNumber(Long.parseLong(text));
+                case FLOAT -> {
+                    double d = Double.parseDouble(text);
+                    if (Double.isFinite(d)) {
+                        g.writeNumber(d);
+                    } else {
+                        g.writeString(text);
+                    }
+                }
+                case NUMERIC, TEXT, UUID, DATE -> g.writeString(text);
+                case BYTEA -> g.writeString(Base64.getEncoder().encodeToString(bytea(text)));
+                case TIMESTAMP -> g.writeString(timestamp(text));
+                case TIMESTAMPTZ -> g.writeString(timestamptz(text));
+                case JSON, ARRAY -> g.writeTree(convert(oid, text));
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof CdcException c) {
+                throw c;
+            }
+            throw new CdcException("cannot convert value of type oid " + oid + " (" + type.kind() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@link #convert} gives {@code text} itself as a JSON string for this type. */
+    public boolean verbatimText(int oid) {
+        return switch (types.type(oid).kind()) {
+            case NUMERIC, TEXT, UUID, DATE, TIMESTAMP, TIMESTAMPTZ -> true;
+            default -> false;
+        };
+    }
+
     private static JsonNode floating(String text) {
         double d = Double.parseDouble(text.replace("Infinity", "Infinity"));
         return Double.isFinite(d) ? NODES.numberNode(d) : TextNode.valueOf(text);
@@ -80,6 +122,10 @@ public final class ValueConverter {
         int sign = Math.max(text.lastIndexOf('+'), text.lastIndexOf('-'));
         if (sign < 19) {
             return text;
+        }
+        String fast = Timestamps.utcInstant(text);
+        if (fast != null) {
+            return fast;
         }
         LocalDateTime local = LocalDateTime.parse(text.substring(0, sign).replace(' ', 'T'));
         ZoneOffset offset = ZoneOffset.of(text.substring(sign));

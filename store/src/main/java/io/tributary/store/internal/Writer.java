@@ -317,7 +317,10 @@ final class Writer implements Runnable {
             throw new StreamDeletedException(stream);
         }
         List<EventData> events = p.events();
-        List<Index.EventIdEntry> seen = recordedIds(stream.value(), events);
+        // A stream that never had an event (lastVersion is of the last event ever appended, in flight included:
+        // the overlay and the cache hold streams of groups the index does not have yet) has recorded no event id,
+        // so the look-ups (in flight, then RocksDB) can only miss: a new stream's first append skips them.
+        List<Index.EventIdEntry> seen = st.lastVersion() < 0 ? null : recordedIds(stream.value(), events);
         long cur = st.currentVersion();
         ExpectedVersion ev = p.expected();
         if (seen != null) {
