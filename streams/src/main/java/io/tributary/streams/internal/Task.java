@@ -191,6 +191,9 @@ public final class Task {
 
     /** The outputs queued since the last call, in order. */
     public List<OutputEvent> drainOutputs() {
+        if (outputs.isEmpty()) {
+            return List.of(); // the common case per event: no copy
+        }
         List<OutputEvent> out = List.copyOf(outputs);
         outputs.clear();
         return out;
