@@ -113,8 +113,8 @@ public final class Task {
         position = event.position();
         outputIndex = 0;
         long candidate = Long.MIN_VALUE;
-        for (SourceRunner<?, ?> s : sources) {
-            candidate = Math.max(candidate, s.process(event));
+        for (int i = 0, n = sources.size(); i < n; i++) { // indexed: no iterator per event
+            candidate = Math.max(candidate, sources.get(i).process(event));
         }
         if (candidate > watermark) {
             advanceWatermark(candidate);
