@@ -12,11 +12,16 @@ cd "$root"
 classpath_file="$root/benchmarks/target/classpath-$main.txt"
 if [[ "${1:-}" == "--no-build" ]]; then
   shift
-  [[ -f "$classpath_file" ]] || { echo "no $classpath_file: run once without --no-build" >&2; exit 2; }
+  if [[ ! -f "$classpath_file" ]]; then
+    echo "harness: $classpath_file is missing; run once without --no-build" >&2
+    exit 1
+  fi
 else
+  # Built and resolved inside the reactor (no install): the project's own modules are this
+  # checkout's target/ jars — the shared ~/.m2 neither receives this checkout's snapshots nor
+  # lends someone else's. Every module writes the file in turn; benchmarks, the last, wins.
   rm -f "$classpath_file"
-  # In the reactor (-am) the project's own modules resolve to their target/*.jar of this build.
-  mvn -B -q -Dstyle.color=never -pl benchmarks -am package -DskipTests dependency:build-classpath \
+  mvn -B -q -Dstyle.color=never -pl benchmarks -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime >&2
 fi
 # Run from a private copy of the project's own classes and jars: a build started elsewhere
@@ -26,9 +31,11 @@ trap 'rm -rf "$snapshot"' EXIT
 cp -r "$root/benchmarks/target/classes" "$snapshot/classes"
 classpath="$snapshot/classes"
 IFS=':' read -ra entries < "$classpath_file" || true  # no final newline: read returns 1
+n=0
 for entry in "${entries[@]}"; do
+  n=$((n + 1))
   case "$entry" in
-    "$root"/*) cp "$entry" "$snapshot/" && classpath="$classpath:$snapshot/$(basename "$entry")" ;;
+    "$root"/*) cp -r "$entry" "$snapshot/$n-$(basename "$entry")" && classpath="$classpath:$snapshot/$n-$(basename "$entry")" ;;
     *) classpath="$classpath:$entry" ;;
   esac
 done

@@ -7,7 +7,7 @@
 #   benchmarks/run-nexmark.sh --events 100000 --runs 1                  # quick check (~2-3 min)
 #   benchmarks/run-nexmark.sh                                           # full run: 1M events, 3 runs
 #   benchmarks/run-nexmark.sh --no-build --queries q5,q7 --engines tributary,flink
-# --no-build (first argument only) skips the Maven install and uses what is built.
+# --no-build (first argument only) skips the Maven build and uses what is built.
 # The report is printed to stdout and saved under the work directory
 # (default benchmarks/target/nexmark-work/results-<time>.md); progress goes to stderr.
 set -euo pipefail

@@ -1,17 +1,21 @@
 package io.tributary.benchmarks;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Starts {@link BenchChild} in a new JVM with this JVM's class path and collects its result
@@ -62,16 +66,25 @@ final class ChildJvm {
 
     /** Runs {@code task} with {@code args} ({@code --key=value}) to completion. */
     Result run(String task, List<String> args) throws IOException, InterruptedException {
-        return run(task, args, line -> { }, null);
+        return run(task, args, entry -> true, line -> { }, null);
+    }
+
+    /**
+     * Runs {@code task} to completion with only the class-path entries that {@code keep} accepts
+     * (two jars with the same packages, such as RocksDB's and Flink's fork of it, cannot share one
+     * class path).
+     */
+    Result run(String task, List<String> args, Predicate<String> keep) throws IOException, InterruptedException {
+        return run(task, args, keep, line -> { }, null);
     }
 
     /**
      * Runs {@code task}, handing every other output line to {@code onLine}; the consumer may kill
      * the process (see {@link #runUntilKilled}).
      */
-    private Result run(String task, List<String> args, Consumer<String> onLine, Process[] handle)
+    private Result run(String task, List<String> args, Predicate<String> keep, Consumer<String> onLine, Process[] handle)
             throws IOException, InterruptedException {
-        Process process = start(task, args);
+        Process process = start(task, args, keep);
         if (handle != null) {
             handle[0] = process;
         }
@@ -114,7 +127,7 @@ final class ChildJvm {
     Result runUntilKilled(String task, List<String> args, String armedPrefix) throws IOException, InterruptedException {
         Process[] handle = new Process[1];
         Map<String, String> seen = new HashMap<>();
-        Result exit = run(task, args, line -> {
+        Result exit = run(task, args, entry -> true, line -> {
             if (line.startsWith(armedPrefix) && !seen.containsKey("armed")) {
                 seen.put("armed", line.substring(armedPrefix.length()).trim());
                 seen.put("rssPeakBytes", Long.toString(ProcMemory.peakRssBytes(handle[0].pid())));
@@ -129,13 +142,14 @@ final class ChildJvm {
         return new Result(seen);
     }
 
-    private Process start(String task, List<String> args) throws IOException {
+    private Process start(String task, List<String> args, Predicate<String> keep) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).filter(keep)
+                .collect(Collectors.joining(File.pathSeparator)));
         command.add(BenchChild.class.getName());
         command.add(task);
         command.add("--seed=" + (seed + started));

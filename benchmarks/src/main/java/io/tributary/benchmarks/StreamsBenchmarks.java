@@ -21,10 +21,12 @@ import java.util.Map;
  * ratios; each engine must report the same results as the loop.
  *
  * <p>Flags (defaults in brackets): {@code --events N} [10000000], {@code --keys N} [10000],
- * Kafka Streams ({@code kstreams-heap}, {@code kstreams-rocksdb}: its {@code TopologyTestDriver},
- * no broker) runs the same count when asked for in {@code --engines}.
+ * Flink ({@code flink-heap}, {@code flink-rocksdb}: {@link FlinkCount}, a local mini-cluster) runs
+ * by default; Kafka Streams ({@code kstreams-heap}, {@code kstreams-rocksdb}: its
+ * {@code TopologyTestDriver}, no broker) runs the same count when asked for in {@code --engines};
+ * {@code input} measures building and handing over the input alone.
  * {@code --runs N} [3], {@code --commit-every N} (events between state commits, as a processor's
- * {@code maxBatchEvents}) [1000], {@code --engines loop,heap,rocksdb} [all three], {@code --jvm-opts "..."}
+ * {@code maxBatchEvents}) [1000], {@code --engines ...} [loop,input,heap,flink-heap,rocksdb,flink-rocksdb], {@code --jvm-opts "..."}
  * [-Xmx2g], {@code --seed N} [42], {@code --work-dir DIR} [benchmarks/target/streams-bench-work].
  * The Markdown report goes to standard output and to {@code results-<time>.md} in the work
  * directory. {@code benchmarks/run-streams.sh} builds and runs it.
@@ -32,12 +34,43 @@ import java.util.Map;
 public final class StreamsBenchmarks {
     private static final Map<String, String> NAMES = Map.of(
             "loop", "Hand-written HashMap loop (1 thread)",
+            "input", "Input alone (the RecordedEvents fed to Tributary, no topology)",
             "heap", "Tributary, heap state",
             "rocksdb", "Tributary, RocksDB state",
+            "flink-heap", "Flink 2.3 mini-cluster, HashMapStateBackend",
+            "flink-rocksdb", "Flink 2.3 mini-cluster, EmbeddedRocksDBStateBackend",
             "kstreams-heap", "Kafka Streams 4.4 TopologyTestDriver, in-memory store",
             "kstreams-rocksdb", "Kafka Streams 4.4 TopologyTestDriver, RocksDB store");
 
+    /** The same-run ratios reported: Tributary against each peer, and against the loop's bound. */
+    private static final List<String[]> PEERS = List.of(
+            new String[] {"heap", "flink-heap"},
+            new String[] {"rocksdb", "flink-rocksdb"},
+            new String[] {"heap", "kstreams-heap"},
+            new String[] {"rocksdb", "kstreams-rocksdb"},
+            new String[] {"loop", "heap"},
+            new String[] {"input", "heap"});
+
     private StreamsBenchmarks() {
+    }
+
+    /**
+     * The class-path entries an engine's child gets: Flink's RocksDB backend needs its own fork of
+     * RocksDB ({@code frocksdbjni}, the same {@code org.rocksdb} packages), so its child gets that
+     * and not Tributary's {@code rocksdbjni}; every other child gets {@code rocksdbjni} only.
+     */
+    private static java.util.function.Predicate<String> onClasspathOf(String engine) {
+        boolean flinkRocks = engine.equals("flink-rocksdb");
+        return entry -> {
+            String file = Path.of(entry).getFileName().toString();
+            if (file.startsWith("frocksdbjni-")) {
+                return flinkRocks;
+            }
+            if (file.startsWith("rocksdbjni-")) {
+                return !flinkRocks;
+            }
+            return true;
+        };
     }
 
     /**
@@ -51,7 +84,7 @@ public final class StreamsBenchmarks {
         flags.put("keys", "10000");
         flags.put("runs", "3");
         flags.put("commit-every", "1000");
-        flags.put("engines", "loop,heap,rocksdb");
+        flags.put("engines", "loop,input,heap,flink-heap,rocksdb,flink-rocksdb");
         flags.put("jvm-opts", "-Xmx2g");
         flags.put("seed", "42");
         flags.put("work-dir", "benchmarks/target/streams-bench-work");
@@ -76,6 +109,7 @@ public final class StreamsBenchmarks {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> rss = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        Map<String, List<Double>> peerRatios = new LinkedHashMap<>();
         String check = null;
         for (int run = 1; run <= runs; run++) {
             Map<String, Double> thisRun = new LinkedHashMap<>();
@@ -84,7 +118,7 @@ public final class StreamsBenchmarks {
                 Files2.deleteRecursively(dir);
                 ChildJvm.Result r = jvm.run("streams-count", List.of("--engine=" + engine, "--events=" + flags.get("events"),
                         "--keys=" + flags.get("keys"), "--seed=" + flags.get("seed"), "--dir=" + dir,
-                        "--commitEvery=" + flags.get("commit-every")));
+                        "--commitEvery=" + flags.get("commit-every")), onClasspathOf(engine));
                 Files2.deleteRecursively(dir);
                 String results = r.text("results", "?") + " results, " + r.text("counted", "?") + " counted";
                 if (check == null) {
@@ -104,6 +138,12 @@ public final class StreamsBenchmarks {
                     ratios.computeIfAbsent(engine, e -> new ArrayList<>()).add(thisRun.get(engine) / loop);
                 }
             }
+            for (String[] pair : PEERS) {
+                if (thisRun.containsKey(pair[0]) && thisRun.containsKey(pair[1])) {
+                    peerRatios.computeIfAbsent(pair[0] + " / " + pair[1], e -> new ArrayList<>())
+                            .add(thisRun.get(pair[0]) / thisRun.get(pair[1]));
+                }
+            }
         }
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         StringBuilder md = new StringBuilder();
@@ -116,6 +156,13 @@ public final class StreamsBenchmarks {
                     .append(" | ").append(Stats.runs(rates.get(engine), 0)).append(" | ")
                     .append(ratios.containsKey(engine) ? Stats.fixed(Stats.median(ratios.get(engine)), 3) + "×" : "n/a")
                     .append(" | ").append(Stats.mib(Stats.median(rss.get(engine)))).append(" |\n");
+        }
+        if (!peerRatios.isEmpty()) {
+            md.append("\nSame-run ratios (median of per-run ratios; per run in brackets):\n\n");
+            peerRatios.forEach((pair, values) -> md.append("- ").append(pair).append(": **")
+                    .append(Stats.fixed(Stats.median(values), 2)).append("×** (")
+                    .append(values.stream().map(v -> Stats.fixed(v, 2)).collect(java.util.stream.Collectors.joining(", ")))
+                    .append(")\n"));
         }
         System.out.println(md);
         Path saved = work.resolve("results-" + stamp + ".md");

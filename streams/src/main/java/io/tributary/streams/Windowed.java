@@ -16,6 +16,17 @@ public record Windowed<K>(K key, Window window) {
         Objects.requireNonNull(window, "window");
     }
 
+    // Written out rather than generated (see Window): hashed on every event of a windowed operator.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Windowed<?> w && w.window.equals(window) && w.key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode() * 31 + window.hashCode();
+    }
+
     @Override
     public String toString() {
         return key + "@[" + window.startMs() + "," + window.endMs() + ")";

@@ -53,10 +53,13 @@ public final class RocksState implements StateFactory {
     public RocksState(Path directory) {
         try {
             Files.createDirectories(directory);
-            // State is small, hot and rewritten often: no compression (CPU), larger memtables (fewer flushes).
+            // State is small, hot and rewritten often: no compression (CPU), and small memtables:
+            // every put is a skip-list insert, and a 4 MiB skip list stays in the CPU cache where a
+            // 128 MiB one does not — the windowed-count benchmark ran 2-3x faster with 4 MiB than
+            // with 128 MiB (16 MiB in between), the extra flushes and compactions notwithstanding.
             options = new Options().setCreateIfMissing(true)
                     .setCompressionType(CompressionType.NO_COMPRESSION)
-                    .setWriteBufferSize(128L * 1024 * 1024)
+                    .setWriteBufferSize(4L * 1024 * 1024)
                     .setMaxWriteBufferNumber(3)
                     .setLevel0SlowdownWritesTrigger(40)
                     .setLevel0StopWritesTrigger(60)

@@ -4,6 +4,8 @@ import io.tributary.core.EventData;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
 import io.tributary.streams.OutputEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -24,6 +26,15 @@ import java.util.function.Supplier;
  */
 public final class Task {
     private static final byte[] NO_METADATA = new byte[0];
+    private static final VarHandle POSITION;
+
+    static {
+        try {
+            POSITION = MethodHandles.lookup().findVarHandle(Task.class, "position", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final StateFactory state;
@@ -110,11 +121,13 @@ public final class Task {
 
     /** Processes one input event: every matching source, then the watermark. */
     public void process(RecordedEvent event) {
-        position = event.position();
+        // A release store, not a volatile one: readers on other threads (status) need a recent
+        // value, not a fence on every event (a volatile store is a full fence on x86).
+        POSITION.setRelease(this, event.position());
         outputIndex = 0;
         long candidate = Long.MIN_VALUE;
-        for (SourceRunner<?, ?> s : sources) {
-            candidate = Math.max(candidate, s.process(event));
+        for (int i = 0, n = sources.size(); i < n; i++) { // indexed: no iterator per event
+            candidate = Math.max(candidate, sources.get(i).process(event));
         }
         if (candidate > watermark) {
             advanceWatermark(candidate);
@@ -127,7 +140,7 @@ public final class Task {
      * {@code sourceWatermarkMs} is the processor-wide watermark, kept for the checkpoint.
      */
     public void processDecoded(long position, java.util.List<Decoded> records, long watermarkMs, long sourceWatermarkMs) {
-        this.position = position;
+        POSITION.setRelease(this, position);
         this.sourceWatermark = sourceWatermarkMs;
         outputIndex = 0;
         for (Decoded d : records) {
@@ -191,6 +204,9 @@ public final class Task {
 
     /** The outputs queued since the last call, in order. */
     public List<OutputEvent> drainOutputs() {
+        if (outputs.isEmpty()) {
+            return List.of(); // the common case per event: no copy
+        }
         List<OutputEvent> out = List.copyOf(outputs);
         outputs.clear();
         return out;

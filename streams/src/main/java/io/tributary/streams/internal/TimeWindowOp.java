@@ -15,7 +15,10 @@ final class TimeWindowOp<K, V, A, R> implements Processor<K, V>, WatermarkListen
     private final long grace;
     private final Emit emit;
     private final AggSpec<K, V, A, R> spec;
+    /** Durable state: aggregates in the store, windows indexed in memory (null on heap state). */
     private final WindowState<K, A, R> state;
+    /** Heap state: the window-major layout (null on durable state). */
+    private final HeapWindows<K, A> heap;
     private final Task task;
     private final Processor<Windowed<K>, R> down;
     private final Processor<K, V> late;
@@ -30,8 +33,14 @@ final class TimeWindowOp<K, V, A, R> implements Processor<K, V>, WatermarkListen
         this.spec = spec;
         this.down = down;
         this.late = late;
-        this.state = new WindowState<>(task, name, spec.keySerde(), spec.aggregateSerde(),
-                w -> w.endMs() + this.grace, spec.result());
+        if (task.state().durable()) {
+            this.state = new WindowState<>(task, name, spec.keySerde(), spec.aggregateSerde(),
+                    w -> w.endMs() + this.grace, spec.result());
+            this.heap = null;
+        } else {
+            this.state = null;
+            this.heap = new HeapWindows<>(task, name, size, grace, spec.result());
+        }
     }
 
     @Override
@@ -40,6 +49,10 @@ final class TimeWindowOp<K, V, A, R> implements Processor<K, V>, WatermarkListen
         long first = last;
         while (first - advance > ts - size) {
             first -= advance;
+        }
+        if (heap != null) {
+            processOnHeap(key, value, ts, first, last);
+            return;
         }
         boolean accepted = false;
         for (long start = first; start <= last; start += advance) {
@@ -62,8 +75,38 @@ final class TimeWindowOp<K, V, A, R> implements Processor<K, V>, WatermarkListen
         }
     }
 
+    private void processOnHeap(K key, V value, long ts, long first, long last) {
+        long watermark = task.watermark();
+        boolean accepted = false;
+        for (long start = first; start <= last; start += advance) {
+            if (watermark >= heap.closeAt(start)) {
+                continue;
+            }
+            accepted = true;
+            HeapWindows.Open<K> w = heap.window(start);
+            HeapWindows.Cell<K> cell = w.cell(key);
+            A agg = spec.add(key, value, cell.aggregate());
+            cell.set(agg);
+            if (emit == Emit.ON_EVERY_UPDATE) {
+                down.process(new Windowed<>(key, w.window), spec.result().apply(agg), start + size - 1);
+            }
+        }
+        if (!accepted) {
+            task.countLate();
+            late.process(key, value, ts);
+        }
+    }
+
     @Override
     public void onWatermark(long watermark) {
+        if (heap != null) {
+            heap.closeUpTo(watermark, (w, agg) -> {
+                if (emit == Emit.ON_WINDOW_CLOSE) {
+                    down.process(w, spec.result().apply(agg), w.window().endMs() - 1);
+                }
+            });
+            return;
+        }
         state.closeUpTo(watermark, (w, agg) -> {
             if (emit == Emit.ON_WINDOW_CLOSE) {
                 down.process(w, spec.result().apply(agg), w.window().endMs() - 1);
