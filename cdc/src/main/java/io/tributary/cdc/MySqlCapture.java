@@ -1,10 +1,10 @@
 package io.tributary.cdc;
 
+import io.tributary.cdc.internal.CaptureThread;
 import io.tributary.cdc.internal.mysql.MySqlEngine;
 import io.tributary.core.EventStore;
 import io.tributary.core.InvalidRequestException;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Captures a MySQL or MariaDB database's committed changes into the log, by reading its binlog
@@ -23,13 +23,10 @@ import java.util.Objects;
  * <p>Run one capture per connector name at a time; a second one fails when it first appends.
  */
 public final class MySqlCapture implements CdcCapture {
-    private final MySqlEngine engine;
-    private final Thread thread;
+    private final CaptureThread thread;
 
-    private MySqlCapture(MySqlEngine engine, String name) {
-        this.engine = engine;
-        this.thread = new Thread(engine, "tributary-cdc-" + name);
-        this.thread.setDaemon(true);
+    private MySqlCapture(CaptureThread thread) {
+        this.thread = thread;
     }
 
     /**
@@ -42,35 +39,25 @@ public final class MySqlCapture implements CdcCapture {
         if (store == null || source == null) {
             throw new InvalidRequestException("MySqlCapture.start needs a store and a source, got " + store + ", " + source);
         }
-        MySqlEngine engine = new MySqlEngine(store, source);
-        engine.prepare();
-        MySqlCapture capture = new MySqlCapture(engine, source.name());
-        capture.thread.start();
-        return capture;
+        return new MySqlCapture(CaptureThread.start(new MySqlEngine(store, source), source.name()));
     }
 
     /** The capture's current status ({@code kind} is {@code mysql}, the position {@code file:pos [gtid ...]}); cheap, any thread. */
     @Override
     public CdcStatus status() {
-        return engine.status();
+        return thread.status();
     }
 
     /** How many appends carried part of a transaction larger than {@code maxAppendBytes} (see the README). */
     @Override
     public long chunkedAppends() {
-        return engine.chunkedAppends();
+        return thread.chunkedAppends();
     }
 
     /** Stops capturing and waits for the capture thread (at most {@code timeout}); a later start resumes. */
     @Override
     public void close(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        engine.stop();
-        try {
-            thread.join(Math.max(1, timeout.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close(timeout);
     }
 
     /** Stops capturing, waiting up to 30 seconds; see {@link #close(Duration)}. */

@@ -1,6 +1,7 @@
 package io.tributary.cdc;
 
 import io.tributary.cdc.internal.CaptureEngine;
+import io.tributary.cdc.internal.CaptureThread;
 import io.tributary.cdc.internal.SourceSetup;
 import io.tributary.core.EventStore;
 import io.tributary.core.InvalidRequestException;
@@ -25,13 +26,10 @@ import java.util.Objects;
  * <p>Run one capture per connector name at a time; a second one fails when it first appends.
  */
 public final class PostgresCapture implements CdcCapture {
-    private final CaptureEngine engine;
-    private final Thread thread;
+    private final CaptureThread thread;
 
-    private PostgresCapture(CaptureEngine engine, String name) {
-        this.engine = engine;
-        this.thread = new Thread(engine, "tributary-cdc-" + name);
-        this.thread.setDaemon(true);
+    private PostgresCapture(CaptureThread thread) {
+        this.thread = thread;
     }
 
     /**
@@ -44,23 +42,19 @@ public final class PostgresCapture implements CdcCapture {
         if (store == null || source == null) {
             throw new InvalidRequestException("PostgresCapture.start needs a store and a source, got " + store + ", " + source);
         }
-        CaptureEngine engine = new CaptureEngine(store, source);
-        engine.prepare();
-        PostgresCapture capture = new PostgresCapture(engine, source.name());
-        capture.thread.start();
-        return capture;
+        return new PostgresCapture(CaptureThread.start(new CaptureEngine(store, source), source.name()));
     }
 
     /** The capture's current status; cheap, callable from any thread. */
     @Override
     public CdcStatus status() {
-        return engine.status();
+        return thread.status();
     }
 
     /** How many appends carried part of a transaction larger than {@code maxAppendBytes} (see the README). */
     @Override
     public long chunkedAppends() {
-        return engine.chunkedAppends();
+        return thread.chunkedAppends();
     }
 
     /**
@@ -69,13 +63,7 @@ public final class PostgresCapture implements CdcCapture {
      */
     @Override
     public void close(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        engine.stop();
-        try {
-            thread.join(Math.max(1, timeout.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close(timeout);
     }
 
     /** Stops capturing, waiting up to 30 seconds; see {@link #close(Duration)}. */

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * resumes the snapshot, then streams committed transactions from the slot into the log, one
  * atomic append per transaction, acknowledging the slot only up to what is durable.
  */
-public final class CaptureEngine implements Runnable {
+public final class CaptureEngine implements CaptureThread.Engine {
     /** The prefix of heartbeat messages. */
     public static final String HEARTBEAT_PREFIX = "tributary.heartbeat";
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
@@ -71,6 +71,7 @@ public final class CaptureEngine implements Runnable {
     }
 
     /** Checks the source, creates publication and slot as needed; throws {@link SourceConfigurationException}. */
+    @Override
     public void prepare() {
         try {
             catalog = setup.connect();
@@ -458,6 +459,7 @@ public final class CaptureEngine implements Runnable {
     }
 
     /** The capture's status. */
+    @Override
     public CdcStatus status() {
         OffsetState d = durable;
         OffsetState.Snapshot snap = d.snapshot();
@@ -467,11 +469,13 @@ public final class CaptureEngine implements Runnable {
     }
 
     /** How many appends carried part of a transaction too large for one. */
+    @Override
     public long chunkedAppends() {
         return writer.chunkedAppends();
     }
 
     /** Asks the loop to stop; {@link #run()} returns soon after. */
+    @Override
     public void stop() {
         stopping = true;
     }

@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal.mysql;
 
+import io.tributary.cdc.internal.CaptureThread;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * resumes the snapshot, then reads the binlog from the last durable position, one atomic append
  * per committed transaction together with the binlog position after it.
  */
-public final class MySqlEngine implements Runnable {
+public final class MySqlEngine implements CaptureThread.Engine {
     private static final Logger LOG = LoggerFactory.getLogger(MySqlEngine.class);
     private static final int INBOX_EVENTS = 8_192;
     private static final Pattern TRUNCATE = Pattern.compile(
@@ -95,6 +96,7 @@ public final class MySqlEngine implements Runnable {
     }
 
     /** Checks the source and fixes the starting point; throws {@link SourceConfigurationException}. */
+    @Override
     public void prepare() {
         try {
             catalog = setup.connect();
@@ -490,6 +492,7 @@ public final class MySqlEngine implements Runnable {
     }
 
     /** The capture's current status. */
+    @Override
     public CdcStatus status() {
         MySqlOffset d = durable;
         MySqlOffset.Snapshot s = d == null ? null : d.snapshot();
@@ -501,11 +504,13 @@ public final class MySqlEngine implements Runnable {
     }
 
     /** How many appends carried part of a transaction larger than {@code maxAppendBytes}. */
+    @Override
     public long chunkedAppends() {
         return log.chunkedAppends();
     }
 
     /** Asks the capture to stop. */
+    @Override
     public void stop() {
         stopping = true;
         BinaryLogClient c = client;
