@@ -35,7 +35,7 @@ class MisconfigurationIT {
 
     @Test
     void namesWalLevelWhenTheServerIsNotLogical() throws Exception {
-        try (EmbeddedPostgres replicaLevel = EmbeddedPostgres.builder().start();
+        try (EmbeddedPostgres replicaLevel = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
              EmbeddedEventStore store = Tributary.open(dir)) {
             PostgresSource source = PostgresSource.builder("wal", replicaLevel.getJdbcUrl("postgres", "postgres")).build();
             assertThatThrownBy(() -> PostgresCapture.start(store, source))

@@ -32,6 +32,7 @@ final class SourceDb implements AutoCloseable {
     static SourceDb start() {
         try {
             return new SourceDb(EmbeddedPostgres.builder()
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60)) // the default 10 s is tight on a loaded 2-core machine
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")

@@ -42,7 +42,7 @@ class JdbcReadModelStoreIT {
 
     @BeforeAll
     static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.start();
+        postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
         dataSource = postgres.getPostgresDatabase();
     }
 

@@ -50,7 +50,7 @@ class ProjectionCrashIT {
             expectedSales.put("c" + c, totals[c][0] + "/" + totals[c][1]);
         }
         long head = EVENTS - 1;
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start()) {
             DataSource ds = postgres.getPostgresDatabase();
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 s.execute(OrderProjections.CREATE_SALES);

@@ -43,6 +43,7 @@ class CdcIT {
     @BeforeAll
     static void startPostgres() throws IOException {
         postgres = EmbeddedPostgres.builder()
+                .setPGStartupWait(java.time.Duration.ofSeconds(60)) // the default 10 s is tight on a loaded machine
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "4")
                 .setServerConfig("max_wal_senders", "4")

@@ -50,6 +50,7 @@ final class UsersDatabase implements AutoCloseable {
         try {
             ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(serverLog.toFile());
             postgres = EmbeddedPostgres.builder()
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60)) // the default 10 s is tight on a loaded machine
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "4")
                     .setServerConfig("max_wal_senders", "4")

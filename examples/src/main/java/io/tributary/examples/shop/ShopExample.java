@@ -52,7 +52,7 @@ public final class ShopExample {
     public static void main(String[] args) throws IOException, SQLException {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("tributary-shop");
         System.out.println("Shop data (log and RocksDB read models) in " + dir + "; PostgreSQL is started embedded.");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start()) {
             run(dir, postgres.getPostgresDatabase(), System.out);
         }
     }

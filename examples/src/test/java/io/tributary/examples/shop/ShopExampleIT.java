@@ -20,7 +20,7 @@ class ShopExampleIT {
     void runsTheTourWithSalesInPostgres() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Map<String, String> sales;
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.start();
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
              PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             sales = ShopExample.run(dir, postgres.getPostgresDatabase(), out);
         }

@@ -82,6 +82,7 @@ public final class ShopInventory implements AutoCloseable {
             Files.createDirectories(directory);
             ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(directory.resolveSibling("inventory-postgres.log").toFile());
             postgres = EmbeddedPostgres.builder()
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60)) // the default 10 s is tight on a loaded machine
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("wal_level", "logical")
