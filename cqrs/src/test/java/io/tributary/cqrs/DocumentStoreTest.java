@@ -21,6 +21,10 @@ class DocumentStoreTest {
     record Order(String customer, int total) {
     }
 
+    /** A record with a part that can change after it is put (a list). */
+    record Basket(String customer, List<String> items) {
+    }
+
     abstract static class Contract {
         @TempDir
         Path dir;
@@ -147,6 +151,35 @@ class DocumentStoreTest {
             assertThatThrownBy(() -> docs.commit("p", 1, w -> w.put("orders", "1", List.of(1))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
         }
+
+        @Test
+        void aRecordReadsTheSameAsItsJsonTree() {
+            docs.commit("p", 1, w -> {
+                w.put("orders", "1", new Order("ada", 10));
+                ObjectNode tree = w.get("orders", "1").orElseThrow();
+                assertThat(tree.toString()).isEqualTo("{\"customer\":\"ada\",\"total\":10}");
+                tree.put("total", 11); // a tree handed out is the caller's: the staged record is unchanged
+                assertThat(w.get("orders", "1", Order.class)).contains(new Order("ada", 10));
+                w.put("orders", "2", tree);
+            });
+            assertThat(docs.get("p", "orders", "1").orElseThrow().toString()).isEqualTo("{\"customer\":\"ada\",\"total\":10}");
+            assertThat(docs.get("p", "orders", "2", Order.class)).contains(new Order("ada", 11));
+            assertThat(docs.findBy("p", "orders", "customer", "ada")).hasSize(2);
+            assertThat(docs.all("p", "orders")).extracting(ObjectNode::toString)
+                    .containsExactly("{\"customer\":\"ada\",\"total\":10}", "{\"customer\":\"ada\",\"total\":11}");
+        }
+
+        @Test
+        void aRecordWithAPartThatCanChangeIsCopiedWhenPut() {
+            java.util.List<String> items = new java.util.ArrayList<>(List.of("tent"));
+            docs.commit("p", 1, w -> {
+                w.put("baskets", "ada", new Basket("ada", items));
+                items.add("stove");
+                assertThat(w.get("baskets", "ada", Basket.class).orElseThrow().items()).containsExactly("tent");
+            });
+            items.add("lamp");
+            assertThat(docs.get("p", "baskets", "ada", Basket.class).orElseThrow().items()).containsExactly("tent");
+        }
     }
 
     @Nested
@@ -154,6 +187,17 @@ class DocumentStoreTest {
         @Override
         DocumentStore open() {
             return DocumentStore.inMemory(BY_CUSTOMER);
+        }
+
+        @Test
+        void keepsImmutableRecordsAsTheyWerePut() {
+            Order ada = new Order("ada", 10);
+            docs.commit("p", 1, w -> {
+                w.put("orders", "1", ada);
+                assertThat(w.get("orders", "1", Order.class)).containsSame(ada);
+            });
+            assertThat(docs.get("p", "orders", "1", Order.class)).containsSame(ada);
+            docs.commit("p", 2, w -> assertThat(w.get("orders", "1", Order.class)).containsSame(ada));
         }
     }
 

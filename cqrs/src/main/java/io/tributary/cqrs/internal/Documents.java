@@ -50,6 +50,56 @@ public final class Documents {
         return o;
     }
 
+    /** The types whose values cannot change once built (so a document made only of them needs no copy). */
+    private static final java.util.Set<Class<?>> IMMUTABLE_LEAVES = java.util.Set.of(String.class, Boolean.class,
+            Character.class, Byte.class, Short.class, Integer.class, Long.class, Float.class, Double.class,
+            java.math.BigDecimal.class, java.math.BigInteger.class, java.util.UUID.class, java.time.Instant.class,
+            java.time.LocalDate.class, java.time.LocalTime.class, java.time.LocalDateTime.class,
+            java.time.OffsetDateTime.class, java.time.OffsetTime.class, java.time.ZonedDateTime.class,
+            java.time.Duration.class, java.time.Period.class, java.time.Year.class, java.time.YearMonth.class,
+            java.time.MonthDay.class, java.time.ZoneOffset.class);
+
+    private static final ClassValue<Boolean> IMMUTABLE_RECORD = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return type.isRecord() && immutableComponents(type, new java.util.HashSet<>());
+        }
+    };
+
+    private static boolean immutableComponents(Class<?> record, java.util.Set<Class<?>> seen) {
+        if (!seen.add(record)) {
+            return true;
+        }
+        for (java.lang.reflect.RecordComponent c : record.getRecordComponents()) {
+            Class<?> t = c.getType();
+            boolean ok = t.isPrimitive() || IMMUTABLE_LEAVES.contains(t) || t.isEnum()
+                    || (t.isRecord() && immutableComponents(t, seen));
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True for a record whose components are all immutable (primitives, strings, boxed numbers,
+     * {@code BigDecimal}, {@code UUID}, {@code java.time} values, enums, or such records): such a
+     * document can be kept as it is, with no JSON tree and no copy.
+     */
+    static boolean isImmutableRecord(Object document) {
+        return document != null && IMMUTABLE_RECORD.get(document.getClass());
+    }
+
+    /** A staged or stored document as a JSON tree: the node itself, or a new tree of an immutable record. */
+    static ObjectNode node(Object document) {
+        return document instanceof ObjectNode n ? n : toObject(document);
+    }
+
+    /** A stored document as a tree its caller may change: a copy of a node, or a new tree of a record. */
+    static ObjectNode copyOf(Object document) {
+        return document instanceof ObjectNode n ? n.deepCopy() : toObject(document);
+    }
+
     static <T> T convert(ObjectNode node, Class<T> type) {
         try {
             return MAPPER.treeToValue(node, type);

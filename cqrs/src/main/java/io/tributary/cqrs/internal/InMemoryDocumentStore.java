@@ -30,16 +30,19 @@ public final class InMemoryDocumentStore implements DocumentStore {
     private final Map<String, Long> checkpoints = new HashMap<>();
     private final Map<String, String> aliases = new HashMap<>();
 
-    /** A collection's documents: hashed for point reads and writes, with the keys kept sorted for scans. */
+    /**
+     * A collection's documents — JSON trees, or immutable records kept as they were put — hashed
+     * for point reads and writes, with the keys kept sorted for scans.
+     */
     private static final class Docs {
-        private final Map<String, ObjectNode> byKey = new HashMap<>();
+        private final Map<String, Object> byKey = new HashMap<>();
         private final TreeSet<String> keys = new TreeSet<>();
 
-        ObjectNode get(String key) {
+        Object get(String key) {
             return byKey.get(key);
         }
 
-        void put(String key, ObjectNode doc) {
+        void put(String key, Object doc) {
             if (byKey.put(key, doc) == null) {
                 keys.add(key);
             }
@@ -52,7 +55,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
         }
 
         /** The documents in key order. */
-        void forEach(BiConsumer<String, ObjectNode> action) {
+        void forEach(BiConsumer<String, Object> action) {
             for (String key : keys) {
                 action.accept(key, byKey.get(key));
             }
@@ -120,7 +123,8 @@ public final class InMemoryDocumentStore implements DocumentStore {
         try {
             Map<String, Docs> data = slots.get(slot);
             Docs coll = data == null ? null : data.get(collection);
-            return Optional.ofNullable(coll == null ? null : coll.get(key)).map(ObjectNode::deepCopy);
+            Object doc = coll == null ? null : coll.get(key);
+            return doc == null ? Optional.empty() : Optional.of(Documents.copyOf(doc));
         } finally {
             lock.readLock().unlock();
         }
@@ -168,7 +172,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
         try {
             SortedMap<String, String> out = new TreeMap<>();
             slots.getOrDefault(slot, Map.of()).forEach((coll, docs) ->
-                    docs.forEach((key, doc) -> out.put(coll + "/" + key, Documents.canonical(doc))));
+                    docs.forEach((key, doc) -> out.put(coll + "/" + key, Documents.canonical(Documents.node(doc)))));
             return out;
         } finally {
             lock.readLock().unlock();
@@ -182,7 +186,22 @@ public final class InMemoryDocumentStore implements DocumentStore {
 
     @Override
     public <T> Optional<T> get(String projection, String collection, String key, Class<T> type) {
-        return get(projection, collection, key).map(d -> Documents.convert(d, type));
+        Object doc;
+        lock.readLock().lock();
+        try {
+            Map<String, Docs> data = slots.get(aliases.getOrDefault(projection, projection));
+            Docs coll = data == null ? null : data.get(collection);
+            doc = coll == null ? null : coll.get(key);
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (doc == null) {
+            return Optional.empty();
+        }
+        if (!(doc instanceof ObjectNode) && type.isInstance(doc)) {
+            return Optional.of(type.cast(doc)); // an immutable record of that type: shared as it is
+        }
+        return Optional.of(Documents.convert(Documents.copyOf(doc), type));
     }
 
     @Override
@@ -210,7 +229,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
             Docs coll = data == null ? null : data.get(collection);
             List<ObjectNode> out = new ArrayList<>();
             if (coll != null) {
-                coll.forEach((k, d) -> out.add(d.deepCopy()));
+                coll.forEach((k, d) -> out.add(Documents.copyOf(d)));
             }
             return out;
         } finally {

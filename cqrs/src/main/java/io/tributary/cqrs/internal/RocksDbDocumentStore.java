@@ -145,19 +145,23 @@ public final class RocksDbDocumentStore implements DocumentStore {
             changes.accept(staged);
             List<StagedDocuments.Change> changed = staged.changes();
             Map<String, Optional<ObjectNode>> oldDocs = oldIndexedDocs(slot, staged, changed);
+            List<Optional<ObjectNode>> nodes = new ArrayList<>(changed.size());
             for (StagedDocuments.Change c : changed) {
+                // An immutable record becomes its JSON tree once, here: stored bytes, index entries, cache.
+                Optional<ObjectNode> doc = asNode(c.document());
+                nodes.add(doc);
                 byte[] docKey = key('d', slot, c.collection(), c.key());
                 if (indexedCollections.contains(c.collection())) {
                     // Old index entries go; the old document is the one this batch read, else fetched.
-                    Optional<ObjectNode> old = staged.committedAsRead(c.collection(), c.key());
+                    Optional<ObjectNode> old = asNode(staged.committedAsRead(c.collection(), c.key()));
                     if (old == null) {
                         old = oldDocs.get(c.collection() + '\0' + c.key());
                     }
                     old.ifPresent(o -> indexEntries(slot, c.collection(), c.key(), o, k -> delete(batch, k)));
                 }
-                if (c.document().isPresent()) {
-                    batch.put(docKey, Documents.bytes(c.document().get()));
-                    indexEntries(slot, c.collection(), c.key(), c.document().get(), k -> put(batch, k));
+                if (doc.isPresent()) {
+                    batch.put(docKey, Documents.bytes(doc.get()));
+                    indexEntries(slot, c.collection(), c.key(), doc.get(), k -> put(batch, k));
                 } else {
                     batch.delete(docKey);
                 }
@@ -166,9 +170,10 @@ public final class RocksDbDocumentStore implements DocumentStore {
             synchronized (cache) {
                 db.write(writeOptions, batch);
                 // Only after the write succeeded: the cache holds committed documents only.
-                staged.forEachCommittedRead((c, k, doc) -> cache.put(cacheKey(slot, c, k), doc));
-                for (StagedDocuments.Change c : changed) {
-                    cache.put(cacheKey(slot, c.collection(), c.key()), c.document());
+                staged.forEachCommittedRead((c, k, doc) -> cache.put(cacheKey(slot, c, k), asNode(doc)));
+                for (int i = 0; i < changed.size(); i++) {
+                    StagedDocuments.Change c = changed.get(i);
+                    cache.put(cacheKey(slot, c.collection(), c.key()), nodes.get(i));
                 }
             }
         } catch (RocksDBException e) {
@@ -176,6 +181,11 @@ public final class RocksDbDocumentStore implements DocumentStore {
         } finally {
             exit();
         }
+    }
+
+    /** A staged or read document as a tree (the runner's reads here are always trees); null stays null. */
+    private static Optional<ObjectNode> asNode(Optional<?> doc) {
+        return doc == null ? null : doc.map(Documents::node);
     }
 
     private static String cacheKey(String slot, String collection, String key) {

@@ -21,23 +21,26 @@ import java.util.function.BiFunction;
  * <p>Documents are kept per collection and key in one entry (staged change, committed read), so a read-modify-write is two hash look-ups and no key concatenation.
  */
 final class StagedDocuments implements DocumentWriter {
-    /** One staged change; {@code document} empty means deleted. */
-    record Change(String collection, String key, Optional<ObjectNode> document) {
+    /**
+     * One staged change; {@code document} empty means deleted, else an {@link ObjectNode} this
+     * transaction owns or an immutable record (see {@link Documents#isImmutableRecord}).
+     */
+    record Change(String collection, String key, Optional<Object> document) {
     }
 
     /** A committed document this transaction read (read-only). */
     interface ReadConsumer {
-        void accept(String collection, String key, Optional<ObjectNode> document);
+        void accept(String collection, String key, Optional<?> document);
     }
 
     /** Everything this transaction knows of one document. */
     private static final class Entry {
         final String collection;
         final String key;
-        /** The committed document as read; null when this transaction did not read it. */
-        Optional<ObjectNode> committed;
-        /** The staged document when {@link #changed}; null with {@code changed} means deleted. */
-        ObjectNode staged;
+        /** The committed document as read (a node or an immutable record); null when not read. */
+        Optional<?> committed;
+        /** The staged document (a node or an immutable record) when {@link #changed}; null means deleted. */
+        Object staged;
         boolean changed;
 
         Entry(String collection, String key) {
@@ -50,14 +53,14 @@ final class StagedDocuments implements DocumentWriter {
     private static final int INITIAL_CAPACITY = 2048;
 
     /** Reads a committed document; the result is treated as read-only and may be shared. */
-    private final BiFunction<String, String, Optional<ObjectNode>> committed;
+    private final BiFunction<String, String, Optional<?>> committed;
     private final Map<String, Map<String, Entry>> collections = new HashMap<>();
     /** Changed entries in the order of their first change. */
     private final List<Entry> changed = new ArrayList<>();
     private String lastCollection;
     private Map<String, Entry> lastEntries;
 
-    StagedDocuments(BiFunction<String, String, Optional<ObjectNode>> committed) {
+    StagedDocuments(BiFunction<String, String, Optional<?>> committed) {
         this.committed = committed;
     }
 
@@ -84,7 +87,7 @@ final class StagedDocuments implements DocumentWriter {
     }
 
     /** The staged or committed document, not copied: callers must not mutate it or hand it out. */
-    private ObjectNode current(Entry e) {
+    private Object current(Entry e) {
         if (e.changed) {
             return e.staged;
         }
@@ -97,11 +100,8 @@ final class StagedDocuments implements DocumentWriter {
     @Override
     public Optional<ObjectNode> get(String collection, String key) {
         Entry e = entry(collection, key);
-        ObjectNode doc = current(e);
-        if (doc == null) {
-            return Optional.empty();
-        }
-        return Optional.of(doc.deepCopy());
+        Object doc = current(e);
+        return doc == null ? Optional.empty() : Optional.of(Documents.copyOf(doc));
     }
 
     @Override
@@ -110,15 +110,22 @@ final class StagedDocuments implements DocumentWriter {
             // Jackson would return the node itself for a JSON tree type: hand out a copy.
             return get(collection, key).map(d -> Documents.convert(d, type));
         }
+        Object doc = current(entry(collection, key));
+        if (doc == null) {
+            return Optional.empty();
+        }
+        if (!(doc instanceof ObjectNode) && type.isInstance(doc)) {
+            return Optional.of(type.cast(doc)); // an immutable record of that type: shared as it is
+        }
         // Data binding builds a new object and does not change the node: no copy needed.
-        ObjectNode doc = current(entry(collection, key));
-        return doc == null ? Optional.empty() : Optional.of(Documents.convert(doc, type));
+        return Optional.of(Documents.convert(Documents.node(doc), type));
     }
 
     @Override
     public void put(String collection, String key, Object document) {
         Entry e = entry(collection, key);
-        stage(e, Documents.toObject(document));
+        // An immutable record is kept as it is; anything else becomes a JSON tree of its own.
+        stage(e, Documents.isImmutableRecord(document) ? document : Documents.toObject(document));
     }
 
     @Override
@@ -127,7 +134,7 @@ final class StagedDocuments implements DocumentWriter {
         stage(e, null);
     }
 
-    private void stage(Entry e, ObjectNode node) {
+    private void stage(Entry e, Object node) {
         if (!e.changed) {
             e.changed = true;
             changed.add(e);
@@ -148,7 +155,7 @@ final class StagedDocuments implements DocumentWriter {
      * The committed document as this transaction read it (read-only), or null when this
      * transaction did not read it.
      */
-    Optional<ObjectNode> committedAsRead(String collection, String key) {
+    Optional<?> committedAsRead(String collection, String key) {
         Map<String, Entry> entries = collections.get(collection);
         Entry e = entries == null ? null : entries.get(key);
         return e == null ? null : e.committed;
