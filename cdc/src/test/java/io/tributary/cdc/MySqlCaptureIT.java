@@ -63,6 +63,29 @@ class MySqlCaptureIT {
     }
 
     @Test
+    void savepointsStayInsideTheTransactionAndARolledBackTransactionLeavesNothing() {
+        db.exec("CREATE TABLE sp (id int PRIMARY KEY, v int)", "CREATE TABLE notes (id int PRIMARY KEY) ENGINE=MyISAM");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("savepoints", "sp").build())) {
+            db.tx("INSERT INTO sp VALUES (1, 1)", "SAVEPOINT a", "INSERT INTO sp VALUES (2, 2)", "ROLLBACK TO SAVEPOINT a",
+                    "INSERT INTO sp VALUES (3, 3)", "RELEASE SAVEPOINT a");
+            // Touching a non-transactional table puts the rolled-back transaction in the binlog, ending in ROLLBACK.
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.execute("INSERT INTO sp VALUES (4, 4)");
+                st.execute("INSERT INTO notes VALUES (1)");
+                c.rollback();
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+            db.exec("INSERT INTO sp VALUES (5, 5)");
+            List<RecordedEvent> events = await(store, "sp", e -> e.stream().anyMatch(x -> x.stream().value().equals("sp-5")), capture);
+            assertThat(events).extracting(e -> e.stream().value()).containsExactly("sp-1", "sp-3", "sp-5");
+            assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+        }
+    }
+
+    @Test
     void capturesInsertUpdateDeleteAndTruncateWithTheDebeziumEnvelope() {
         db.exec("CREATE TABLE users (id int PRIMARY KEY, email varchar(100) NOT NULL, name text)");
         try (EmbeddedEventStore store = Tributary.open(dir);

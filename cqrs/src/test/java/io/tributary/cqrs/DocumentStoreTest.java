@@ -21,6 +21,14 @@ class DocumentStoreTest {
     record Order(String customer, int total) {
     }
 
+    /** A record Jackson writes as something else than its fields: kept as a tree, so refused (not an object). */
+    record Code(String value) {
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String value() {
+            return value;
+        }
+    }
+
     /** A record with a part that can change after it is put (a list). */
     record Basket(String customer, List<String> items) {
     }
@@ -167,6 +175,14 @@ class DocumentStoreTest {
             assertThat(docs.findBy("p", "orders", "customer", "ada")).hasSize(2);
             assertThat(docs.all("p", "orders")).extracting(ObjectNode::toString)
                     .containsExactly("{\"customer\":\"ada\",\"total\":10}", "{\"customer\":\"ada\",\"total\":11}");
+        }
+
+        @Test
+        void aRecordJacksonWritesAsAnotherShapeIsRefusedAtPutAndNothingIsCommitted() {
+            assertThatThrownBy(() -> docs.commit("p", 1, w -> w.put("codes", "a", new Code("x"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
+            assertThat(docs.checkpoint("p")).isEqualTo(-1);
+            assertThat(docs.get("p", "codes", "a")).isEmpty();
         }
 
         @Test

@@ -59,11 +59,7 @@ public final class StreamProcessor implements AutoCloseable {
         this.topology = topology;
         this.config = config;
         this.rate = new RateMeter(config.clock());
-        if (config.state() instanceof StateBackend.RocksDb && !topology.graph().heapOnlyState().isEmpty()) {
-            throw new IllegalStateException("processor '" + config.name() + "' uses " + topology.graph().heapOnlyState()
-                    + ", whose state is kept in the heap only and would be lost on a restart from RocksDB state;"
-                    + " run it with StateBackend.heap(), which replays the log on restart and stays exactly-once");
-        }
+        checkState(config.name(), topology, config.state());
         if (config.partitions() > 1) {
             if (topology.graph().stateAfterRekey()) {
                 throw new IllegalStateException("processor '" + config.name() + "' cannot run in " + config.partitions()
@@ -88,6 +84,15 @@ public final class StreamProcessor implements AutoCloseable {
         this.committed = task.position();
         this.thread = new Thread(this::run, "tributary-streams-" + config.name());
         thread.setDaemon(true);
+    }
+
+    /** Refuses RocksDB state for a topology with operators whose state lives in the heap only. */
+    static void checkState(String name, Topology topology, StateBackend backend) {
+        if (backend instanceof StateBackend.RocksDb && !topology.graph().heapOnlyState().isEmpty()) {
+            throw new IllegalStateException("processor '" + name + "' uses " + topology.graph().heapOnlyState()
+                    + ", whose state is kept in the heap only and would be lost on a restart from RocksDB state;"
+                    + " run it with StateBackend.heap(), which replays the log on restart and stays exactly-once");
+        }
     }
 
     private static StateFactory stateFor(ProcessorConfig config, Optional<Integer> partition) {

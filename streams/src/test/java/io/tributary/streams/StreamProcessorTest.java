@@ -168,6 +168,11 @@ class StreamProcessorTest {
                             ProcessorConfig.of("p").withState(StateBackend.rocksDb(dir.resolve("state")))))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("pattern").hasMessageContaining("StateBackend.heap()");
         }
+        // The test driver refuses what the processor refuses, so a test cannot pass on a setup that will not start.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TopologyTestDriver(b.build(), "p",
+                        StateBackend.rocksDb(dir.resolve("driver-state")), 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("pattern");
+        assertThat(dir.resolve("driver-state")).doesNotExist();
     }
 
     private static String withoutId(String output) {

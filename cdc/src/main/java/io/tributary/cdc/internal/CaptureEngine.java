@@ -54,6 +54,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private Connection recoveryReplication;
     private ReplicationSlotInfo exported;
     private ChangeMapper mapper;
+    /** Drops streamed changes a resumed snapshot range already holds; null once streaming is past them all. */
+    private SegmentGate gate;
     private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final PgOutputDecoder replayDecoder = new PgOutputDecoder();
     private volatile boolean stopping;
@@ -142,8 +144,10 @@ public final class CaptureEngine implements CaptureThread.Engine {
             durable = writer.durable(true);
         } catch (SQLException e) {
             closeQuietly();
-            throw new SourceConfigurationException("cannot create replication slot '" + source.slotName() + "': " + e.getMessage()
-                    + "; check max_replication_slots and that no other capture uses the slot", e);
+            String message = String.valueOf(e.getMessage());
+            throw new SourceConfigurationException("cannot prepare the capture '" + source.name() + "' of " + source.jdbcUrl()
+                    + ": " + message + (message.contains("slot") ? "; check max_replication_slots and that no other capture"
+                    + " uses the slot '" + source.slotName() + "'" : ""), e);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -157,7 +161,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 state = CdcStatus.State.SNAPSHOTTING;
                 snapshotConnection = setup.connect();
                 new Snapshotter(source, mapper, writer, catalog, s -> durable = writer.durable(false))
-                        .run(snapshotConnection, exported.getSnapshotName(), exported.getConsistentPoint().asLong());
+                        .run(snapshotConnection, exported.getSnapshotName(), exported.getConsistentPoint().asLong(), () -> stopping);
                 snapshotConnection.close();
                 snapshotConnection = null;
                 if (recoveryReplication != null) {
@@ -167,9 +171,10 @@ public final class CaptureEngine implements CaptureThread.Engine {
             }
             durable = writer.durable(true);
             if (writer.state().snapshot() != null) {
-                SegmentGate gate = new SegmentGate(catalog, writer.state().snapshot());
-                if (gate.activeAt(writer.state().lsn())) {
-                    mapper.gate(gate);
+                SegmentGate g = new SegmentGate(catalog, writer.state().snapshot());
+                if (g.activeAt(writer.state().lsn())) {
+                    gate = g;
+                    mapper.gate(g);
                 }
             }
             state = CdcStatus.State.STREAMING;
@@ -394,12 +399,10 @@ public final class CaptureEngine implements CaptureThread.Engine {
         }
         writer.endTx(st.at(endLsn, lag));
         lagMs = lag;
-        if (writer.state().snapshot() != null) {
-            // Once streaming is past every resumed snapshot range, no change needs checking any more.
-            SegmentGate gate = new SegmentGate(catalog, writer.state().snapshot());
-            if (!gate.activeAt(endLsn)) {
-                mapper.gate(null);
-            }
+        if (gate != null && !gate.activeAt(endLsn)) {
+            // Streaming is past every resumed snapshot range: no change needs checking any more.
+            gate = null;
+            mapper.gate(null);
         }
     }
 

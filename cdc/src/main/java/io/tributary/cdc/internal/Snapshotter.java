@@ -34,6 +34,8 @@ public final class Snapshotter {
      * are described through {@code catalog} (the current schema, which is what a query in the
      * snapshot can name: a column dropped since the snapshot point cannot be selected any more).
      */
+    private java.util.function.BooleanSupplier stopping = () -> false;
+
     public Snapshotter(PostgresSource source, ChangeMapper mapper, LogWriter writer, Connection catalog,
                        Consumer<OffsetState> progress) {
         this.catalog = catalog;
@@ -46,9 +48,11 @@ public final class Snapshotter {
     /**
      * Copies every unfinished table of the writer's current snapshot state, reading at
      * {@code snapshotName} (exported by a slot at {@code point}), on {@code connection}, which it
-     * leaves open. Ends with a durable state whose snapshot is done.
+     * leaves open. Ends with a durable state whose snapshot is done; throws {@link CdcException}
+     * between two chunks once {@code stopping} says so (the progress so far is kept: a restart resumes).
      */
-    public void run(Connection connection, String snapshotName, long point) {
+    public void run(Connection connection, String snapshotName, long point, java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
         try (Statement s = connection.createStatement()) {
             s.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
@@ -112,6 +116,7 @@ public final class Snapshotter {
         String next = select + " WHERE " + filter.map(f -> "(" + f + ") AND ").orElse("") + keyRow + " > " + paramRow
                 + order + " LIMIT " + source.snapshotChunkRows();
         while (true) {
+            stopIfAsked();
             OffsetState.TableProgress p = writer.state().snapshot().tables().get(tableIndex);
             int rows = 0;
             List<String> lastKey = p.lastKey();
@@ -159,6 +164,7 @@ public final class Snapshotter {
         try (Statement s = c.createStatement()) {
             s.execute("DECLARE tributary_snapshot NO SCROLL CURSOR FOR " + query);
             while (true) {
+                stopIfAsked();
                 int n = 0;
                 try (ResultSet rs = s.executeQuery("FETCH " + source.snapshotChunkRows() + " FROM tributary_snapshot")) {
                     while (rs.next()) {
@@ -238,5 +244,11 @@ public final class Snapshotter {
             }
         }
         return out;
+    }
+
+    private void stopIfAsked() {
+        if (stopping.getAsBoolean()) {
+            throw new CdcException("the capture was stopped during its snapshot; a restart resumes it");
+        }
     }
 }

@@ -70,7 +70,13 @@ public final class Documents {
         if (!seen.add(record)) {
             return true;
         }
+        if (jackson(record.getAnnotations())) {
+            return false; // @JsonValue, @JsonIgnore, a custom serializer...: only the JSON tree says what it is
+        }
         for (java.lang.reflect.RecordComponent c : record.getRecordComponents()) {
+            if (jackson(c.getAnnotations()) || jackson(c.getAccessor().getAnnotations())) {
+                return false;
+            }
             Class<?> t = c.getType();
             boolean ok = t.isPrimitive() || IMMUTABLE_LEAVES.contains(t) || t.isEnum()
                     || (t.isRecord() && immutableComponents(t, seen));
@@ -81,8 +87,17 @@ public final class Documents {
         return true;
     }
 
+    private static boolean jackson(java.lang.annotation.Annotation[] annotations) {
+        for (java.lang.annotation.Annotation a : annotations) {
+            if (a.annotationType().getName().startsWith("com.fasterxml.jackson.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * True for a record whose components are all immutable (primitives, strings, boxed numbers,
+     * True for a record without Jackson annotations whose components are all immutable (primitives, strings, boxed numbers,
      * {@code BigDecimal}, {@code UUID}, {@code java.time} values, enums, or such records): such a
      * document can be kept as it is, with no JSON tree and no copy.
      */

@@ -201,7 +201,9 @@ public final class InMemoryDocumentStore implements DocumentStore {
         if (!(doc instanceof ObjectNode) && type.isInstance(doc)) {
             return Optional.of(type.cast(doc)); // an immutable record of that type: shared as it is
         }
-        return Optional.of(Documents.convert(Documents.copyOf(doc), type));
+        // Data binding builds a new object and does not change the stored tree: no copy needed,
+        // except for a tree type, which Jackson would hand out as the stored node itself.
+        return Optional.of(Documents.convert(type.isAssignableFrom(ObjectNode.class) ? Documents.copyOf(doc) : Documents.node(doc), type));
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +55,7 @@ public final class Personalization {
     public static Topology topology() {
         StreamsBuilder b = new StreamsBuilder();
         KStream<String, Shopping> shopping = b.stream(Consumed.category("shopper", Shopping::decode)
+                .withEventTypes(Shopping.VIEWED, Shopping.PURCHASED)
                 .withTimestamps((e, s) -> s.atMs()).withMaxOutOfOrderness(OUT_OF_ORDER));
 
         // "Also viewed": the products of each closed browsing session, as pairs, counted per product.
@@ -120,14 +123,14 @@ public final class Personalization {
         if (products.contains(product)) {
             return products;
         }
-        Set<String> next = new TreeSet<>(products);
+        Set<String> next = new HashSet<>(products);
         next.add(product);
-        return Set.copyOf(next);
+        return Collections.unmodifiableSet(next);
     }
 
     private static Set<String> union(Set<String> x, Set<String> y) {
-        Set<String> next = new TreeSet<>(x);
+        Set<String> next = new HashSet<>(x);
         next.addAll(y);
-        return Set.copyOf(next);
+        return Collections.unmodifiableSet(next);
     }
 }

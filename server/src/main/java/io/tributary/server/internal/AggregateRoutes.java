@@ -93,7 +93,7 @@ public final class AggregateRoutes {
                 "version", s.version(), "position", s.position());
         version.ifPresent(v -> body.put("requestedVersion", v));
         asOf.ifPresent(t -> body.put("asOf", Json.TIMESTAMP.format(t)));
-        body.put("stateType", s.state().getClass().getSimpleName());
+        body.put("stateType", s.state() == null ? null : s.state().getClass().getSimpleName());
         body.put("state", toJson(s.state()));
         HttpApi.json(ctx, 200, body);
     }
@@ -119,7 +119,7 @@ public final class AggregateRoutes {
             entries.add(HttpApi.obj("version", e.version(), "position", e.position(),
                     "timestamp", Json.TIMESTAMP.format(e.timestamp()), "eventId", e.eventId().toString(),
                     "type", a.codec().typeName(type), "event", eventJson(a, e.event()),
-                    "stateType", e.stateAfter().getClass().getSimpleName(), "state", toJson(e.stateAfter())));
+                    "stateType", e.stateAfter() == null ? null : e.stateAfter().getClass().getSimpleName(), "state", toJson(e.stateAfter())));
         }
         long lastVersion = trail.isEmpty() ? -1 : trail.get(trail.size() - 1).version();
         HttpApi.json(ctx, 200, HttpApi.obj("aggregate", a.name(), "id", id, "stream", stream.value(),

@@ -28,7 +28,7 @@ import java.util.function.Function;
  * The server's YAML configuration file. Keys (all optional): {@code data}, {@code bind},
  * {@code port}, {@code authToken}, {@code durability} ({@code fsync}, {@code none},
  * {@code interval:<ms>}), {@code maxEventBytes}, {@code maxRequestBytes},
- * {@code heartbeatIntervalMs}, {@code shutdownTimeoutMs}, {@code cdc} (a list of PostgreSQL sources
+ * {@code heartbeatIntervalMs}, {@code shutdownTimeoutMs}, {@code cdc} (a list of PostgreSQL and MySQL/MariaDB sources
  * to capture, see {@link #CDC_KEYS}), {@code projections} and {@code processors} (plugins to run,
  * see {@link Plugins}). An unknown key or a value of the
  * wrong kind fails with a message naming the key.
@@ -61,7 +61,7 @@ final class ConfigFile {
             Map.entry("publication", "PostgreSQL only: the publication (default tributary_<name>)"),
             Map.entry("serverId", "MySQL/MariaDB only: the replica server id the capture connects with (unique among the source's replicas)"),
             Map.entry("snapshot", "initial (default: copy the current rows first) or never"),
-            Map.entry("heartbeatIntervalMs", "logical-message heartbeat interval; 0 disables (default 10000)"));
+            Map.entry("heartbeatIntervalMs", "how often an idle source's position is recorded (PostgreSQL: a logical-message heartbeat); 0 disables (default 10000)"));
 
     private ConfigFile() {
     }
@@ -137,8 +137,8 @@ final class ConfigFile {
         }
     }
 
-    /** A CDC source the file configures: its name, kind ({@code postgres} or {@code mysql}) and how to start it. */
-    record CdcSourceConfig(String name, String kind, Function<EventStore, CdcCapture> starter) {
+    /** A CDC source the file configures: its name and how to start it. */
+    record CdcSourceConfig(String name, Function<EventStore, CdcCapture> starter) {
         /** Starts capturing into {@code store}; fails if the source is unreachable or not set up for capture. */
         CdcCapture start(EventStore store) {
             return starter.apply(store);
@@ -209,7 +209,7 @@ final class ConfigFile {
         onlyFor(entry, where, "MySQL/MariaDB", "serverId");
         PostgresSource.Builder b = PostgresSource.builder(name, url);
         b.credentials(user(entry, where, "postgres"), password(entry, where, env));
-        tables(entry, where, b::tables);
+        tables(entry, where, b::tables, " (omit it to capture every table)");
         if (entry.has("slot")) {
             b.slotName(text(entry.get("slot"), where + ".slot"));
         }
@@ -221,7 +221,7 @@ final class ConfigFile {
             b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0, Long.MAX_VALUE));
         }
         PostgresSource source = b.build();
-        return new CdcSourceConfig(name, "postgres", store -> PostgresCapture.start(store, source));
+        return new CdcSourceConfig(name, store -> PostgresCapture.start(store, source));
     }
 
     private static CdcSourceConfig mySqlSource(JsonNode entry, String where, String name, String url, Function<String, String> env) {
@@ -231,7 +231,7 @@ final class ConfigFile {
         }
         MySqlSource.Builder b = MySqlSource.builder(name, url);
         b.credentials(user(entry, where, "root"), password(entry, where, env));
-        tables(entry, where, b::tables);
+        tables(entry, where, b::tables, " (a MySQL/MariaDB source names the tables it captures)");
         snapshot(entry, where, b::snapshotMode);
         if (entry.has("heartbeatIntervalMs")) {
             b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0, Long.MAX_VALUE));
@@ -240,7 +240,7 @@ final class ConfigFile {
             b.serverId(number(entry.get("serverId"), where + ".serverId", 1, 4_294_967_295L));
         }
         MySqlSource source = b.build();
-        return new CdcSourceConfig(name, "mysql", store -> MySqlCapture.start(store, source));
+        return new CdcSourceConfig(name, store -> MySqlCapture.start(store, source));
     }
 
     private static void onlyFor(JsonNode entry, String where, String database, String... keys) {
@@ -272,12 +272,11 @@ final class ConfigFile {
         return "";
     }
 
-    private static void tables(JsonNode entry, String where, Consumer<String> table) {
+    private static void tables(JsonNode entry, String where, Consumer<String> table, String hint) {
         if (entry.has("tables")) {
             JsonNode tables = entry.get("tables");
             if (!tables.isArray() || tables.isEmpty()) {
-                throw new InvalidConfigException(where + ".tables must be a non-empty list of table names "
-                        + "(omit it to capture every table)");
+                throw new InvalidConfigException(where + ".tables must be a non-empty list of table names" + hint);
             }
             for (int t = 0; t < tables.size(); t++) {
                 table.accept(text(tables.get(t), where + ".tables[" + t + "]"));

@@ -157,8 +157,9 @@ final class Plugins implements AutoCloseable {
     }
 
     private Context context(TributaryServer server, Path dataDirectory, Entry e) {
-        // A plugin listed more than once (with other settings) gets a directory per listing: name, name-2, ...
-        int n = started.merge(e.key().substring(0, e.key().indexOf('[')) + "/" + e.plugin(), 1, Integer::sum);
+        // A plugin name listed more than once (with other settings, or as a projection and a processor)
+        // gets a directory per listing: name, name-2, ...
+        int n = started.merge(e.plugin(), 1, Integer::sum);
         Path directory = dataDirectory.resolve("plugins").resolve(n == 1 ? e.plugin() : e.plugin() + "-" + n);
         try {
             Files.createDirectories(directory);

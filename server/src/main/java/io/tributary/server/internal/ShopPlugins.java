@@ -2,6 +2,7 @@ package io.tributary.server.internal;
 
 import io.tributary.cqrs.DocumentStore;
 import io.tributary.cqrs.DocumentWriter;
+import io.tributary.cqrs.Projection;
 import io.tributary.cqrs.ProjectionRunner;
 import io.tributary.examples.shop.ShopProjections;
 import io.tributary.server.PluginContext;
@@ -14,6 +15,7 @@ import io.tributary.streams.StateBackend;
 import io.tributary.streams.StreamProcessor;
 import io.tributary.streams.Topology;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The demo shop's projections and stream processors as plugins, so that {@code tributary serve
@@ -39,21 +41,21 @@ public final class ShopPlugins {
         return store;
     }
 
-    private static ServedProcessor processor(PluginContext context, String name, Topology topology) {
-        String storage = context.settings().text(STORAGE, "rocksdb");
-        StateBackend state = switch (storage) {
-            case "rocksdb" -> StateBackend.rocksDb(context.directory());
-            case "memory" -> StateBackend.heap();
-            default -> throw new IllegalArgumentException("settings." + STORAGE + " must be rocksdb or memory, got '" + storage + "'");
-        };
-        return ServedProcessor.of(StreamProcessor.start(context.store(), topology, ProcessorConfig.of(name).withState(state)));
-    }
+    /** A shop projection into a document store, served from one collection. */
+    private abstract static class DocumentsPlugin implements ProjectionPlugin {
+        private final String name;
+        private final Supplier<Projection<DocumentWriter>> projection;
+        private final String collection;
 
-    /** {@code order-summary}: one document per order (key: order id), in collection {@code orders}. */
-    public static final class OrderSummary implements ProjectionPlugin {
+        DocumentsPlugin(String name, Supplier<Projection<DocumentWriter>> projection, String collection) {
+            this.name = name;
+            this.projection = projection;
+            this.collection = collection;
+        }
+
         @Override
         public String name() {
-            return "order-summary";
+            return name;
         }
 
         @Override
@@ -64,64 +66,72 @@ public final class ShopPlugins {
         @Override
         public ServedProjection start(PluginContext context) {
             DocumentStore documents = documents(context);
-            ProjectionRunner<DocumentWriter> runner = ProjectionRunner.start(context.store(), ShopProjections.orderSummary(), documents);
-            return ServedProjection.documents(runner, documents, "orders");
+            return ServedProjection.documents(ProjectionRunner.start(context.store(), projection.get(), documents), documents,
+                    collection);
+        }
+    }
+
+    /** A shop stream processor with its state on RocksDB or the heap. */
+    private abstract static class ShopProcessorPlugin implements ProcessorPlugin {
+        private final String name;
+        private final Supplier<Topology> topology;
+
+        ShopProcessorPlugin(String name, Supplier<Topology> topology) {
+            this.name = name;
+            this.topology = topology;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Map<String, String> settings() {
+            return STORAGE_SETTING;
+        }
+
+        @Override
+        public ServedProcessor start(PluginContext context) {
+            String storage = context.settings().text(STORAGE, "rocksdb");
+            StateBackend state = switch (storage) {
+                case "rocksdb" -> StateBackend.rocksDb(context.directory());
+                case "memory" -> StateBackend.heap();
+                default -> throw new IllegalArgumentException("settings." + STORAGE + " must be rocksdb or memory, got '" + storage + "'");
+            };
+            return ServedProcessor.of(StreamProcessor.start(context.store(), topology.get(), ProcessorConfig.of(name).withState(state)));
+        }
+    }
+
+    /** {@code order-summary}: one document per order (key: order id), in collection {@code orders}. */
+    public static final class OrderSummary extends DocumentsPlugin {
+        /** The plugin. */
+        public OrderSummary() {
+            super("order-summary", ShopProjections::orderSummary, "orders");
         }
     }
 
     /** {@code customer-orders}: a customer's name and order history (key: customer id), in collection {@code history}. */
-    public static final class CustomerOrders implements ProjectionPlugin {
-        @Override
-        public String name() {
-            return "customer-orders";
-        }
-
-        @Override
-        public Map<String, String> settings() {
-            return STORAGE_SETTING;
-        }
-
-        @Override
-        public ServedProjection start(PluginContext context) {
-            DocumentStore documents = documents(context);
-            ProjectionRunner<DocumentWriter> runner = ProjectionRunner.start(context.store(), ShopProjections.customerOrders(), documents);
-            return ServedProjection.documents(runner, documents, "history");
+    public static final class CustomerOrders extends DocumentsPlugin {
+        /** The plugin. */
+        public CustomerOrders() {
+            super("customer-orders", ShopProjections::customerOrders, "history");
         }
     }
 
     /** {@code sales-per-minute}: paid orders and revenue per minute of event time (store {@code sales}, key {@code shop}). */
-    public static final class SalesPerMinute implements ProcessorPlugin {
-        @Override
-        public String name() {
-            return ShopStreams.SALES;
-        }
-
-        @Override
-        public Map<String, String> settings() {
-            return STORAGE_SETTING;
-        }
-
-        @Override
-        public ServedProcessor start(PluginContext context) {
-            return processor(context, ShopStreams.SALES, ShopStreams.salesPerMinute());
+    public static final class SalesPerMinute extends ShopProcessorPlugin {
+        /** The plugin. */
+        public SalesPerMinute() {
+            super(ShopStreams.SALES, ShopStreams::salesPerMinute);
         }
     }
 
     /** {@code suspicious-activity}: three declined payments of a customer within a minute append an alert. */
-    public static final class SuspiciousActivity implements ProcessorPlugin {
-        @Override
-        public String name() {
-            return ShopStreams.SUSPICIOUS;
-        }
-
-        @Override
-        public Map<String, String> settings() {
-            return STORAGE_SETTING;
-        }
-
-        @Override
-        public ServedProcessor start(PluginContext context) {
-            return processor(context, ShopStreams.SUSPICIOUS, ShopStreams.suspiciousActivity());
+    public static final class SuspiciousActivity extends ShopProcessorPlugin {
+        /** The plugin. */
+        public SuspiciousActivity() {
+            super(ShopStreams.SUSPICIOUS, ShopStreams::suspiciousActivity);
         }
     }
 }

@@ -55,7 +55,7 @@ final class SseStream {
     private volatile long lastSeenPosition;
     // Touched only inside turns (which never overlap; the turn counter orders them).
     private ServletOutputStream out;
-    private Executor pool;
+    private volatile Executor pool;
     private LongSupplier head;
     private Runnable onEnd;
     private boolean started;
@@ -156,6 +156,10 @@ final class SseStream {
     /** Closes the subscription; the stream ends at its next turn, which this asks for. */
     void close() {
         subscription.close();
+        if (pool == null) {
+            end(); // never started (refused while the server stops, or its output failed): no turn to run
+            return;
+        }
         wake();
     }
 

@@ -30,8 +30,10 @@ import org.rocksdb.WriteOptions;
 /**
  * A task's state in one RocksDB. Keys: {@code 0x01 storeName 0x00 keyBytes} for store entries
  * and {@code 0x00 "checkpoint"} for the checkpoint. Changes are buffered per store and written,
- * with the checkpoint, in one {@link WriteBatch} — all or nothing across a crash (RocksDB's
- * write-ahead log), so the state always matches the committed input position.
+ * with the checkpoint, in one {@link WriteBatch}. The write-ahead log is off: a batch lands in one
+ * memtable atomically and memtables are flushed whole, so after a crash the state is that of some
+ * earlier commit together with its own checkpoint — never a mix — and the processor replays the log
+ * from there (closing flushes everything).
  */
 public final class RocksState implements StateFactory {
     static {
@@ -210,13 +212,17 @@ public final class RocksState implements StateFactory {
 
         @Override
         public void put(K key, V value) {
-            writer = Thread.currentThread();
+            if (writer == null) {
+                writer = Thread.currentThread(); // the task's thread: the only one that writes
+            }
             dirty.put(key, value);
         }
 
         @Override
         public void delete(K key) {
-            writer = Thread.currentThread();
+            if (writer == null) {
+                writer = Thread.currentThread(); // the task's thread: the only one that writes
+            }
             dirty.put(key, DELETED);
         }
 

@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal.mysql;
 
+import io.tributary.cdc.internal.OffsetState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cdc.CdcException;
 import io.tributary.cdc.MySqlSource;
@@ -39,7 +40,7 @@ final class MySnapshotter {
     /** Reads every unfinished table on {@code snapshot} (in a consistent snapshot at {@code point}), then marks the snapshot done. */
     void run(Connection snapshot, BinlogPosition point, java.util.function.BooleanSupplier stopping) {
         try {
-            List<MySqlOffset.TableProgress> tables = log.state().snapshot().tables();
+            List<OffsetState.TableProgress> tables = log.state().snapshot().tables();
             for (int i = 0; i < tables.size(); i++) {
                 if (stopping.getAsBoolean()) {
                     return;
@@ -86,7 +87,7 @@ final class MySnapshotter {
         params.append(')');
         long offset = 0;
         while (!stopping.getAsBoolean()) {
-            MySqlOffset.TableProgress p = log.state().snapshot().tables().get(tableIndex);
+            OffsetState.TableProgress p = log.state().snapshot().tables().get(tableIndex);
             String sql;
             if (keys.length == 0) {
                 // No key to resume by: the table is read whole in this snapshot (again after a crash).
@@ -116,7 +117,7 @@ final class MySnapshotter {
             offset += rows;
             boolean done = rows < chunk;
             long total = (keys.length == 0 && offset == rows ? 0 : p.rows()) + rows;
-            commitProgress(tableIndex, new MySqlOffset.TableProgress(qualified, keys.length == 0 ? List.of() : lastKey, done, total));
+            commitProgress(tableIndex, new OffsetState.TableProgress(qualified, keys.length == 0 ? List.of() : lastKey, done, total));
             if (done) {
                 return;
             }
@@ -133,10 +134,10 @@ final class MySnapshotter {
         }
     }
 
-    private void commitProgress(int tableIndex, MySqlOffset.TableProgress p) {
+    private void commitProgress(int tableIndex, OffsetState.TableProgress p) {
         MySqlOffset st = log.state();
         MySqlOffset.Snapshot s = st.snapshot();
-        List<MySqlOffset.TableProgress> tables = new ArrayList<>(s.tables());
+        List<OffsetState.TableProgress> tables = new ArrayList<>(s.tables());
         tables.set(tableIndex, p);
         log.commit(new MySqlOffset(st.position(), null, new MySqlOffset.Snapshot(s.point(), tables, s.segments(), false), 0));
         progress.accept(log.state());

@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal.mysql;
 
+import io.tributary.cdc.internal.OffsetState;
 import io.tributary.cdc.internal.CaptureThread;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class MySqlEngine implements CaptureThread.Engine {
     private static final Logger LOG = LoggerFactory.getLogger(MySqlEngine.class);
     private static final int INBOX_EVENTS = 8_192;
+    /** Statements that stay inside a transaction: SAVEPOINT x, ROLLBACK [WORK] TO [SAVEPOINT] x, RELEASE SAVEPOINT x. */
+    private static final Pattern SAVEPOINT = Pattern.compile("(?i)(SAVEPOINT\\s|ROLLBACK\\s+(WORK\\s+)?TO\\s|RELEASE\\s+SAVEPOINT\\s)");
     private static final Pattern TRUNCATE = Pattern.compile(
             "^\\s*TRUNCATE\\s+(?:TABLE\\s+)?(?:`((?:[^`]|``)+)`|([\\w$]+))(?:\\.(?:`((?:[^`]|``)+)`|([\\w$]+)))?\\s*;?\\s*$",
             Pattern.CASE_INSENSITIVE);
@@ -108,11 +111,11 @@ public final class MySqlEngine implements CaptureThread.Engine {
                     snapshotConnection = setup.connect();
                     snapshotConnection.setAutoCommit(false);
                     snapshotPoint = setup.startSnapshot(snapshotConnection);
-                    List<MySqlOffset.TableProgress> tables = new ArrayList<>();
+                    List<OffsetState.TableProgress> tables = new ArrayList<>();
                     List<MySqlOffset.Segment> segments = new ArrayList<>();
                     for (TableSelection t : source.tables()) {
                         String q = t.schema() + "." + t.table();
-                        tables.add(new MySqlOffset.TableProgress(q, List.of(), false, 0));
+                        tables.add(new OffsetState.TableProgress(q, List.of(), false, 0));
                         segments.add(new MySqlOffset.Segment(q, List.of(), snapshotPoint));
                     }
                     log.commit(new MySqlOffset(snapshotPoint, null,
@@ -134,7 +137,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
                     snapshotConnection.setAutoCommit(false);
                     snapshotPoint = setup.startSnapshot(snapshotConnection);
                     List<MySqlOffset.Segment> segments = new ArrayList<>(st.snapshot().segments());
-                    for (MySqlOffset.TableProgress t : st.snapshot().tables()) {
+                    for (OffsetState.TableProgress t : st.snapshot().tables()) {
                         if (!t.done()) {
                             segments.add(new MySqlOffset.Segment(t.table(), t.lastKey(), snapshotPoint));
                         }
@@ -382,6 +385,15 @@ public final class MySqlEngine implements CaptureThread.Engine {
             commit(h);
             return;
         }
+        if (tx != null && SAVEPOINT.matcher(sql).lookingAt()) {
+            // SAVEPOINT, ROLLBACK TO and RELEASE SAVEPOINT stay inside the transaction (rows undone
+            // by a ROLLBACK TO on a transactional table never reach the binlog).
+            return;
+        }
+        if (sql.equalsIgnoreCase("ROLLBACK")) {
+            rollback();
+            return;
+        }
         if (tx == null) {
             begin(h, "", -1);
         }
@@ -429,6 +441,24 @@ public final class MySqlEngine implements CaptureThread.Engine {
             return;
         }
         mapper.change(t, op, before, after, tx, new BinlogPosition(file, eventPos, ""), row, log::add);
+    }
+
+    /**
+     * A transaction that touched a non-transactional table and was rolled back ends with ROLLBACK
+     * in the binlog: its rows on transactional tables did not happen, so nothing of it is appended.
+     */
+    private void rollback() {
+        if (tx == null) {
+            return;
+        }
+        if (pendingGtid != null) {
+            gtidState.put(pendingGtid[0], pendingGtidText);
+            pendingGtid = null;
+        }
+        lastSeen = new BinlogPosition(file, cursor, gtids());
+        tx = null;
+        log.discardTx();
+        recordIdlePosition();
     }
 
     private void commit(EventHeaderV4 h) {

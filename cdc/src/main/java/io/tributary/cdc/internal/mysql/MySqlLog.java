@@ -108,6 +108,24 @@ final class MySqlLog {
         txDone = 0;
     }
 
+    /**
+     * Drops the transaction being written (it was rolled back).
+     *
+     * @throws CdcException when part of it is in the log already (it was larger than one append)
+     */
+    void discardTx() {
+        if (txBegin != null && txDone > 0) {
+            throw new CdcException("a transaction beginning at " + txBegin + " was rolled back after " + txDone
+                    + " of its events were appended (it was larger than one append of maxAppendBytes); "
+                    + "the log holds changes that did not happen — raise maxAppendBytes and capture again");
+        }
+        pending.clear();
+        pendingBytes = 0;
+        pendingEvents = 0;
+        txBegin = null;
+        txDone = 0;
+    }
+
     /** Whether the buffered events fill an append (bytes, or streams: the store takes 10,000 per append). */
     boolean full() {
         return pendingBytes >= maxAppendBytes || pending.size() >= LogWriter.MAX_STREAMS_PER_APPEND - 1;

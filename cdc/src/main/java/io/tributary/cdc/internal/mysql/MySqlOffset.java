@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cdc.CdcException;
+import io.tributary.cdc.internal.OffsetState.TableProgress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,21 +48,6 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
         /** Rows copied so far. */
         public long rowsDone() {
             return tables.stream().mapToLong(TableProgress::rows).sum();
-        }
-    }
-
-    /**
-     * A table's snapshot progress.
-     *
-     * @param table   {@code db.table}
-     * @param lastKey the key values (text forms) of the last copied row, empty before the first chunk
-     * @param done    whether it is copied
-     * @param rows    rows copied
-     */
-    public record TableProgress(String table, List<String> lastKey, boolean done, long rows) {
-        /** Copies. */
-        public TableProgress {
-            lastKey = List.copyOf(lastKey);
         }
     }
 
