@@ -1,7 +1,6 @@
 package io.tributary.store.internal;
 
 import io.tributary.core.StoreFailedException;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
@@ -10,22 +9,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The third stage of the append pipeline: indexes event ids (one key per event, the costly
  * part of indexing) after the events are already readable and acknowledged. Until an id is in
- * the index it stays in the writer's in-flight map, so duplicate checks never miss it. The id
- * index has its own checkpoint; after a crash the store replays the log from there.
+ * the index it stays in the writer's in-flight map, so duplicate checks never miss it; the writer
+ * drops a group's ids from that map once {@link #indexedSeq()} has passed the group (the map is
+ * the writer's alone: no concurrent map on the hot path). The id index has its own checkpoint;
+ * after a crash the store replays the log from there.
  */
 final class IdIndexer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(IdIndexer.class);
     private static final Group END = new Group();
 
     private final Index index;
-    private final Map<InflightKey, Index.EventIdEntry> inflightIds;
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(256);
     private final Thread thread;
     private volatile StoreFailedException failure;
+    /** The sequence number of the last group whose ids are in the index. */
+    private volatile long indexedSeq;
 
-    IdIndexer(Index index, Map<InflightKey, Index.EventIdEntry> inflightIds) {
+    IdIndexer(Index index) {
         this.index = index;
-        this.inflightIds = inflightIds;
         this.thread = new Thread(this, "tributary-id-indexer");
         this.thread.setDaemon(true);
     }
@@ -36,6 +37,11 @@ final class IdIndexer implements Runnable {
 
     StoreFailedException failure() {
         return failure;
+    }
+
+    /** The sequence number of the last group whose event ids are in the index (0 before any). */
+    long indexedSeq() {
+        return indexedSeq;
     }
 
     /** Hands over an indexed group; blocks when 256 groups behind (back-pressure on the indexer). */
@@ -89,9 +95,7 @@ final class IdIndexer implements Runnable {
                 LOG.error("event-id index update failed", e);
                 continue;
             }
-            for (InflightKey id : g.inflightIds) {
-                inflightIds.remove(id);
-            }
+            indexedSeq = g.seq;
         }
     }
 }

@@ -35,7 +35,7 @@ import org.rocksdb.WriteOptions;
  * versions   name 0x00 firstVersion    → firstPosition, count   (a run: consecutive versions at consecutive positions)
  * categories category 0x00 firstPosition → count              (a run of consecutive positions in the category)
  * types      type 0x00 firstPosition   → count                (a run of consecutive positions of the type)
- * eventids   eventId, hash(name)       → version, position
+ * eventids   eventId, hash(name)       → version, position        (in its own database, ids/)
  * positions  firstPosition of a frame  → segment, offset, lastPosition
  * default    "checkpoint"              → {@link Checkpoint}
  * </pre>
@@ -51,7 +51,9 @@ final class Index implements AutoCloseable {
     private static final byte[] ID_CHECKPOINT_KEY = "id-checkpoint".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     /** Bumped whenever the layout of any column family changes; another value means rebuild. */
-    static final byte[] FORMAT = "tributary-index-5".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] FORMAT = "tributary-index-6".getBytes(StandardCharsets.US_ASCII);
+    /** The event-id index's own database, inside the index directory. */
+    static final String ID_DIR = "ids";
 
     private final Path dir;
     private final RocksDB db;
@@ -63,6 +65,9 @@ final class Index implements AutoCloseable {
     final ColumnFamilyHandle types;
     final ColumnFamilyHandle eventIds;
     final ColumnFamilyHandle positions;
+    private final RocksDB idDb;
+    private final List<ColumnFamilyHandle> idHandles;
+    private final ColumnFamilyHandle idMeta;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     private final WriteOptions writeOptions;
@@ -72,16 +77,8 @@ final class Index implements AutoCloseable {
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setAtomicFlush(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        for (String name : List.of("default", "streams", "versions", "categories", "types", "eventids", "positions")) {
-            ColumnFamilyOptions o = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
-            if (name.equals("streams") || name.equals("eventids")) {
-                // Point lookups on every append: bloom filters in SST files and in the memtable
-                // make the common case (a new id, a known stream) cheap.
-                o.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
-                o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
-            }
-            cfOptions.add(o);
-            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), o));
+        for (String name : List.of("default", "streams", "versions", "categories", "types", "positions")) {
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), cfOptions(name)));
         }
         handles = new ArrayList<>();
         db = readOnly
@@ -92,12 +89,37 @@ final class Index implements AutoCloseable {
         versions = handles.get(2);
         categories = handles.get(3);
         types = handles.get(4);
-        eventIds = handles.get(5);
-        positions = handles.get(6);
-        // No WAL: the index is derived from the log. Atomic flush keeps every column family and
-        // the checkpoint at the same point, so after a crash the index resumes from its last
-        // flush and the store replays the log from there.
+        positions = handles.get(5);
+        // The event ids live in a RocksDB of their own (in ids/ inside the index directory): the
+        // id indexer writes a key per event, and in a shared database the indexer's small batches
+        // (on the append path) would queue behind those large ones in RocksDB's write group.
+        List<ColumnFamilyDescriptor> idDescriptors = List.of(
+                new ColumnFamilyDescriptor("default".getBytes(StandardCharsets.US_ASCII), cfOptions("default")),
+                new ColumnFamilyDescriptor("eventids".getBytes(StandardCharsets.US_ASCII), cfOptions("eventids")));
+        idHandles = new ArrayList<>();
+        String idPath = dir.resolve(ID_DIR).toString();
+        idDb = readOnly
+                ? RocksDB.openReadOnly(dbOptions, idPath, idDescriptors, idHandles)
+                : RocksDB.open(dbOptions, idPath, idDescriptors, idHandles);
+        idMeta = idHandles.get(0);
+        eventIds = idHandles.get(1);
+        // No WAL: the index is derived from the log. Atomic flush keeps every column family of a
+        // database and its checkpoint at the same point, so after a crash each database resumes
+        // from its last flush and the store replays the log from there (each from its own
+        // checkpoint: the main index's or the id index's, whichever is behind).
         writeOptions = new WriteOptions().setSync(false).setDisableWAL(true);
+    }
+
+    private ColumnFamilyOptions cfOptions(String name) {
+        ColumnFamilyOptions o = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+        if (name.equals("streams") || name.equals("eventids")) {
+            // Point lookups on every append: bloom filters in SST files and in the memtable
+            // make the common case (a new id, a known stream) cheap.
+            o.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
+            o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
+        }
+        cfOptions.add(o);
+        return o;
     }
 
     /** Opens (or creates) the index in {@code dir}. */
@@ -130,13 +152,24 @@ final class Index implements AutoCloseable {
      * event ids are indexed by their own thread, off the append path. Null for an empty index.
      */
     Checkpoint idCheckpoint() {
-        return Checkpoint.fromBytes(get(meta, ID_CHECKPOINT_KEY));
+        try {
+            return Checkpoint.fromBytes(idDb.get(idMeta, ID_CHECKPOINT_KEY));
+        } catch (RocksDBException e) {
+            throw new StorageException("index read failed: " + e.getMessage(), e);
+        }
     }
 
     /** True when the index was written in the current format (or is empty). */
     boolean hasCurrentFormat() {
         byte[] f = get(meta, FORMAT_KEY);
-        return f == null ? checkpoint() == null : java.util.Arrays.equals(f, FORMAT);
+        byte[] idf;
+        try {
+            idf = idDb.get(idMeta, FORMAT_KEY);
+        } catch (RocksDBException e) {
+            throw new StorageException("index read failed: " + e.getMessage(), e);
+        }
+        return (f == null ? checkpoint() == null : java.util.Arrays.equals(f, FORMAT))
+                && (idf == null ? idCheckpoint() == null : java.util.Arrays.equals(idf, FORMAT));
     }
 
     /** True if {@code key} is present in {@code cf}. */
@@ -162,7 +195,7 @@ final class Index implements AutoCloseable {
             keys.add(Keys.eventIdKey(id, name));
         }
         try {
-            List<byte[]> values = db.multiGetAsList(cfs, keys);
+            List<byte[]> values = idDb.multiGetAsList(cfs, keys);
             List<EventIdEntry> out = new ArrayList<>(values.size());
             for (byte[] v : values) {
                 out.add(v == null ? null : new EventIdEntry(Keys.getLong(v, 0), Keys.getLong(v, 8), stream));
@@ -233,7 +266,7 @@ final class Index implements AutoCloseable {
     }
 
     RocksIterator iterator(ColumnFamilyHandle cf) {
-        return db.newIterator(cf);
+        return cf == eventIds ? idDb.newIterator(cf) : db.newIterator(cf);
     }
 
     /** An iterator bounded to the keys of one prefix (versions, categories, types). */
@@ -270,6 +303,8 @@ final class Index implements AutoCloseable {
     /** A write batch of index changes, applied atomically by {@link #write}. */
     final class Batch implements AutoCloseable {
         final WriteBatch wb = new WriteBatch();
+        /** Changes to the event-id database. */
+        final WriteBatch idWb = new WriteBatch();
 
         /**
          * Indexes a frame at {@code segment}/{@code offset}: its place, and its version, category
@@ -295,7 +330,7 @@ final class Index implements AutoCloseable {
                 byte[] idv = new byte[16];
                 Keys.putLong(idv, 0, e.version());
                 Keys.putLong(idv, 8, e.position());
-                wb.put(eventIds, Keys.eventIdKey(e.eventId(), streamBytes), idv);
+                idWb.put(eventIds, Keys.eventIdKey(e.eventId(), streamBytes), idv);
             }
         }
 
@@ -335,7 +370,7 @@ final class Index implements AutoCloseable {
 
         /** Removes one event from the event-id index. */
         void removeEventId(RecordedEvent e) throws RocksDBException {
-            wb.delete(eventIds, Keys.eventIdKey(e.eventId(), Keys.utf8(e.stream().value())));
+            idWb.delete(eventIds, Keys.eventIdKey(e.eventId(), Keys.utf8(e.stream().value())));
         }
 
         /** Removes a frame's entry from the position index. */
@@ -362,16 +397,18 @@ final class Index implements AutoCloseable {
         }
 
         void setIdCheckpoint(Checkpoint cp) throws RocksDBException {
-            wb.put(meta, ID_CHECKPOINT_KEY, cp.toBytes());
+            idWb.put(idMeta, FORMAT_KEY, FORMAT);
+            idWb.put(idMeta, ID_CHECKPOINT_KEY, cp.toBytes());
         }
 
         int count() {
-            return wb.count();
+            return wb.count() + idWb.count();
         }
 
         @Override
         public void close() {
             wb.close();
+            idWb.close();
         }
     }
 
@@ -381,7 +418,12 @@ final class Index implements AutoCloseable {
 
     void write(Batch batch) {
         try {
-            db.write(writeOptions, batch.wb);
+            if (batch.idWb.count() > 0) {
+                idDb.write(writeOptions, batch.idWb);
+            }
+            if (batch.wb.count() > 0) {
+                db.write(writeOptions, batch.wb);
+            }
         } catch (RocksDBException e) {
             throw new StorageException("index write failed: " + e.getMessage(), e);
         }
@@ -391,6 +433,7 @@ final class Index implements AutoCloseable {
     void flush() {
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
             db.flush(fo, handles);
+            idDb.flush(fo, idHandles);
         } catch (RocksDBException e) {
             throw new StorageException("index flush failed: " + e.getMessage(), e);
         }
@@ -409,6 +452,10 @@ final class Index implements AutoCloseable {
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }
+        for (ColumnFamilyHandle h : idHandles) {
+            h.close();
+        }
+        idDb.close();
         db.close();
         writeOptions.close();
         dbOptions.close();
@@ -420,8 +467,12 @@ final class Index implements AutoCloseable {
     /** Deletes the index directory so it is rebuilt from the log. */
     static void destroy(Path dir) {
         try (org.rocksdb.Options o = new org.rocksdb.Options()) {
+            if (Files.isDirectory(dir.resolve(ID_DIR))) {
+                RocksDB.destroyDB(dir.resolve(ID_DIR).toString(), o);
+                Files.deleteIfExists(dir.resolve(ID_DIR));
+            }
             RocksDB.destroyDB(dir.toString(), o);
-        } catch (RocksDBException e) {
+        } catch (RocksDBException | java.io.IOException e) {
             throw new StorageException("cannot delete the index in " + dir + ": " + e.getMessage(), e);
         }
     }

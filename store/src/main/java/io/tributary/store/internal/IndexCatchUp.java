@@ -23,13 +23,15 @@ final class IndexCatchUp {
     }
 
     /**
-     * Replays the log from {@code from} to {@code tail}. Frames before {@code idsOnlyBefore} are
-     * already in the main index and only get their event ids indexed (the id index trails).
+     * Replays the log to {@code tail}: the event ids of the frames from {@code idsFrom}, the rest
+     * of the index from {@code mainFrom}. The two parts live in separate databases, each flushed
+     * with its own checkpoint, so after a crash either may be ahead of the other.
      *
-     * @return the number of events indexed
+     * @return the number of events whose ids were indexed
      */
-    static long run(Index index, SegmentSet segments, Checkpoint from, Checkpoint idsOnlyBefore, Checkpoint tail,
+    static long run(Index index, SegmentSet segments, Checkpoint idsFrom, Checkpoint mainFrom, Checkpoint tail,
                     int maxFrameBytes) {
+        Checkpoint from = mainFrom.atOrAfter(idsFrom) ? idsFrom : mainFrom;
         long events = 0;
         long started = System.nanoTime();
         long lastReport = started;
@@ -50,20 +52,25 @@ final class IndexCatchUp {
                 while (sc.next() == SegmentScanner.Kind.FRAME) {
                     Frame f = sc.frame();
                     long frameOffset = sc.frameOffset();
-                    // Frames before idsOnlyBefore are in the main index already: replaying their
+                    // Frames before mainFrom are in the main index already: replaying their
                     // stream changes again would not be idempotent (a delete after a recreate).
-                    boolean idsOnly = !new Checkpoint(segNo, frameOffset, 0).atOrAfter(idsOnlyBefore);
+                    Checkpoint here = new Checkpoint(segNo, frameOffset, 0);
+                    boolean ids = here.atOrAfter(idsFrom);
+                    boolean main = here.atOrAfter(mainFrom);
                     long next = at.nextPosition();
                     if (f instanceof Frame.Events ev) {
-                        batch.addEventIds(ev.events());
-                        events += ev.events().size();
-                        batchEvents += ev.events().size();
+                        if (ids) {
+                            batch.addEventIds(ev.events());
+                            events += ev.events().size();
+                            batchEvents += ev.events().size();
+                        }
                         next = ev.lastPosition() + 1;
-                        if (!idsOnly) {
+                        if (main) {
                             batch.addEvents(ev.events(), segNo, frameOffset);
                             applyEvents(index, streams, ev.events());
+                            batchEvents++;
                         }
-                    } else if (idsOnly) {
+                    } else if (!main) {
                         // a control frame already applied
                     } else if (f instanceof Frame.Metadata m) {
                         streams.put(m.stream(), current(index, streams, m.stream()).withMetadata(m.metadata()));
@@ -76,7 +83,8 @@ final class IndexCatchUp {
                     }
                     at = new Checkpoint(segNo, sc.offset(), next);
                     if (batchEvents >= BATCH_EVENTS) {
-                        flush(index, batch, streams, at, at.atOrAfter(idsOnlyBefore) ? at : idsOnlyBefore);
+                        flush(index, batch, streams, at.atOrAfter(idsFrom) ? at : idsFrom,
+                                at.atOrAfter(mainFrom) ? at : mainFrom);
                         batch = index.batch();
                         batchEvents = 0;
                         streams.clear();

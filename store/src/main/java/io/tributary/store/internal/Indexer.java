@@ -36,9 +36,8 @@ final class Indexer implements Runnable {
     final AtomicLong appendsCompleted = new AtomicLong();
     final AtomicLong eventsCompleted = new AtomicLong();
 
-    Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Map<InflightKey, Index.EventIdEntry> inflightIds,
-            Visible initial) {
-        this.idIndexer = new IdIndexer(index, inflightIds);
+    Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Visible initial) {
+        this.idIndexer = new IdIndexer(index);
         this.index = index;
         this.recent = recent;
         this.notifier = notifier;
@@ -58,6 +57,11 @@ final class Indexer implements Runnable {
 
     long indexedSeq() {
         return indexedSeq;
+    }
+
+    /** The sequence number of the last group whose event ids are in the index. */
+    long idsIndexedSeq() {
+        return idIndexer.indexedSeq();
     }
 
     TributaryException failure() {

@@ -38,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.rocksdb.RocksIterator;
@@ -101,8 +100,8 @@ public final class LogStore implements EmbeddedEventStore {
                 rebuild = "it was written by another version of Tributary";
             } else if (indexed != null && (!tail.atOrAfter(indexed) || indexed.nextPosition() > tail.nextPosition())) {
                 rebuild = "it is ahead of the log (index at " + indexed + ", log ends at " + tail + ")";
-            } else if (indexed != null && (idsIndexed == null || !indexed.atOrAfter(idsIndexed))) {
-                rebuild = "its event-id part is inconsistent";
+            } else if (idsIndexed != null && (!tail.atOrAfter(idsIndexed) || idsIndexed.nextPosition() > tail.nextPosition())) {
+                rebuild = "its event-id part is ahead of the log (at " + idsIndexed + ", log ends at " + tail + ")";
             }
             if (rebuild != null) {
                 LOG.warn("rebuilding the index from the log: {}", rebuild);
@@ -120,10 +119,8 @@ public final class LogStore implements EmbeddedEventStore {
             this.index = idx;
             this.notifier = new HeadNotifier();
             this.recent = new RecentEvents(RECENT_EVENTS);
-            Map<InflightKey, Index.EventIdEntry> inflight = new ConcurrentHashMap<>();
-            this.indexer = new Indexer(idx, recent, notifier, inflight,
-                    new Indexer.Visible(tail.nextPosition() - 1, tail));
-            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, inflight);
+            this.indexer = new Indexer(idx, recent, notifier, new Indexer.Visible(tail.nextPosition() - 1, tail));
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile);
             Supplier<Indexer.Visible> visible = indexer::visible;
             this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
             indexer.start();

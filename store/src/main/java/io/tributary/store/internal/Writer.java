@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,8 +57,16 @@ final class Writer implements Runnable {
     private final BlockingQueue<Request> queue;
     private final ByteBuffer buf;
     private final StreamCache cache;
-    /** Ids of events written but not yet in the index: (id, stream) → where recorded. */
-    private final Map<InflightKey, Index.EventIdEntry> inflightIds;
+    /**
+     * Ids of events written but not yet in the id index: (id, stream) → where recorded. The
+     * writer's alone: it drops a group's ids once the id indexer has passed the group.
+     */
+    private final Map<InflightKey, Index.EventIdEntry> inflightIds = new HashMap<>();
+    /** The ids in {@link #inflightIds} by group, oldest first. */
+    private final ArrayDeque<GroupIds> inflightGroups = new ArrayDeque<>();
+
+    private record GroupIds(long seq, List<InflightKey> ids) {
+    }
     private final ExecutorService preallocator;
     private Future<Path> preparedNext;
     private long preparedNumber = -1;
@@ -84,8 +93,7 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, Map<InflightKey, Index.EventIdEntry> inflightIds) {
-        this.inflightIds = inflightIds;
+           Checkpoint tail, Path checkpointFile) {
         this.config = config;
         this.segments = segments;
         this.index = index;
@@ -167,6 +175,7 @@ final class Writer implements Runnable {
                     onIdle();
                     continue;
                 }
+                dropIndexedIds();
                 process(first);
                 Request next;
                 while (buf.position() < config.maxBatchBytes() && (next = queue.poll()) != null) {
@@ -510,8 +519,23 @@ final class Writer implements Runnable {
         }
         overlay.clear();
         group = new Group();
+        if (!g.inflightIds.isEmpty()) {
+            inflightGroups.add(new GroupIds(g.seq, g.inflightIds));
+        }
         indexer.enqueue(g);
         return true;
+    }
+
+    /** Forgets the in-flight ids of groups the id indexer has put into the index. */
+    private void dropIndexedIds() {
+        long done = indexer.idsIndexedSeq();
+        GroupIds g;
+        while ((g = inflightGroups.peek()) != null && g.seq() <= done) {
+            inflightGroups.poll();
+            for (InflightKey id : g.ids()) {
+                inflightIds.remove(id);
+            }
+        }
     }
 
     /**
@@ -580,6 +604,7 @@ final class Writer implements Runnable {
         if (failure != null) {
             return;
         }
+        dropIndexedIds();
         afterFlush();
     }
 
