@@ -21,7 +21,6 @@ final class Group {
     final List<Runnable> completions = new ArrayList<>();
     /** Every request completed by this group (failed with it if the group fails). */
     final List<Request> requests = new ArrayList<>();
-    final List<InflightKey> inflightIds = new ArrayList<>();
     Checkpoint end;
     long lastPosition;
     long seq;

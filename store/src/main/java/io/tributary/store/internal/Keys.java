@@ -54,16 +54,22 @@ final class Keys {
      * (id, stream) pairs meet.)
      */
     static byte[] eventIdKey(UUID id, byte[] stream) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : stream) {
-            h ^= b & 0xFF;
-            h *= 0x100000001b3L;
-        }
+        long h = streamHash(stream);
         byte[] k = new byte[24];
         putLong(k, 0, id.getMostSignificantBits());
         putLong(k, 8, id.getLeastSignificantBits());
         putLong(k, 16, h);
         return k;
+    }
+
+    /** The 64-bit hash of a stream name in event-id keys (FNV-1a of its UTF-8 bytes). */
+    static long streamHash(byte[] stream) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : stream) {
+            h ^= b & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     static byte[] longKey(long v) {

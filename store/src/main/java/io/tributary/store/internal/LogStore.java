@@ -60,6 +60,7 @@ public final class LogStore implements EmbeddedEventStore {
     private final SegmentSet segments;
     private final Index index;
     private final Indexer indexer;
+    private final IdFilter idFilter;
     private final Writer writer;
     private final LogReader reader;
     private final HeadNotifier notifier;
@@ -76,6 +77,7 @@ public final class LogStore implements EmbeddedEventStore {
         int maxFrame = maxFrameBytes(config);
         SegmentSet segs = null;
         Index idx = null;
+        IdFilter filter = null;
         try {
             segs = SegmentSet.open(dir.resolve("log"), io, config.segmentSizeBytes());
             Path checkpointFile = dir.resolve("checkpoint");
@@ -120,12 +122,17 @@ public final class LogStore implements EmbeddedEventStore {
             this.notifier = new HeadNotifier();
             this.recent = new RecentEvents(RECENT_EVENTS);
             this.indexer = new Indexer(idx, recent, notifier, new Indexer.Visible(tail.nextPosition() - 1, tail));
-            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile);
+            filter = IdFilter.loading(idx);
+            this.idFilter = filter;
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter);
             Supplier<Indexer.Visible> visible = indexer::visible;
             this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
             indexer.start();
             writer.start();
         } catch (IOException | RuntimeException e) {
+            if (filter != null) {
+                filter.close();
+            }
             if (idx != null) {
                 idx.close();
             }
@@ -462,6 +469,7 @@ public final class LogStore implements EmbeddedEventStore {
             return;
         }
         writer.close();
+        idFilter.close();
         closeLock.writeLock().lock();
         try {
             if (closed) {
@@ -480,6 +488,11 @@ public final class LogStore implements EmbeddedEventStore {
             closeLock.writeLock().unlock();
             release(lockChannel, lock);
         }
+    }
+
+    /** True once the event ids in the index at open are loaded into the writer's id filter. */
+    boolean idFilterLoaded() {
+        return idFilter.loaded();
     }
 
     /** Subscription reads, each under the store's close guard. */

@@ -57,15 +57,14 @@ final class Writer implements Runnable {
     private final BlockingQueue<Request> queue;
     private final ByteBuffer buf;
     private final StreamCache cache;
-    /**
-     * Ids of events written but not yet in the id index: (id, stream) → where recorded. The
-     * writer's alone: it drops a group's ids once the id indexer has passed the group.
-     */
-    private final Map<InflightKey, Index.EventIdEntry> inflightIds = new HashMap<>();
-    /** The ids in {@link #inflightIds} by group, oldest first. */
-    private final ArrayDeque<GroupIds> inflightGroups = new ArrayDeque<>();
+    /** Hashes of the ids written by groups that may not be in the id index yet. */
+    private final InflightIds inflight = new InflightIds();
+    /** Answers "certainly new" for almost every new id, so it needs no look-up. */
+    private final IdFilter idFilter;
+    /** The event frames of the groups written whose ids are not yet in the id index, oldest first. */
+    private final ArrayDeque<GroupFrames> inflightGroups = new ArrayDeque<>();
 
-    private record GroupIds(long seq, List<InflightKey> ids) {
+    private record GroupFrames(long seq, List<Group.WrittenFrame> frames) {
     }
     private final ExecutorService preallocator;
     private Future<Path> preparedNext;
@@ -93,7 +92,8 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile) {
+           Checkpoint tail, Path checkpointFile, IdFilter idFilter) {
+        this.idFilter = idFilter;
         this.config = config;
         this.segments = segments;
         this.index = index;
@@ -278,6 +278,7 @@ final class Writer implements Runnable {
             encodeParts.add(new FrameCodec.StreamPart(Keys.utf8(p.stream().value()), states.get(i).lastVersion() + 1, p.events()));
         }
         long ts = config.clock().millis();
+        long idsIndexed = indexer.idsIndexedSeq();
         long firstPosition = nextPosition;
         long frameOffset = tail.offset() + buf.position();
         FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
@@ -290,10 +291,11 @@ final class Writer implements Runnable {
             long version = states.get(i).lastVersion() + 1;
             long firstVersion = version;
             String name = p.stream().value();
+            long streamHash = Keys.streamHash(encodeParts.get(i).name());
             for (EventData e : p.events()) {
-                InflightKey key = new InflightKey(e.eventId(), name);
-                inflightIds.put(key, new Index.EventIdEntry(version, position, name));
-                group.inflightIds.add(key);
+                long h = IdFilter.hash(e.eventId(), streamHash);
+                idFilter.add(h);
+                inflight.add(h, seq + 1, idsIndexed);
                 recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
                         e.data(), e.metadata(), timestamp));
             }
@@ -358,37 +360,88 @@ final class Writer implements Runnable {
 
     /**
      * Where the events' ids are recorded in {@code stream} (in flight or indexed): null when
-     * none is, else one entry per event (null for the new ones).
+     * none is, else one entry per event (null for the new ones). The id filter answers "new"
+     * for almost every new id; only the others are looked for among the groups in flight and,
+     * if not there, in the index.
      */
     private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events) {
-        List<Index.EventIdEntry> found = new ArrayList<>(events.size());
-        List<UUID> misses = new ArrayList<>(events.size());
-        for (EventData e : events) {
-            Index.EventIdEntry in = inflightIds.get(new InflightKey(e.eventId(), stream));
-            found.add(in);
-            if (in == null) {
-                misses.add(e.eventId());
+        long streamHash = Keys.streamHash(Keys.utf8(stream));
+        Map<UUID, Integer> maybeInFlight = null;
+        List<Integer> lookUp = null;
+        for (int i = 0; i < events.size(); i++) {
+            long h = IdFilter.hash(events.get(i).eventId(), streamHash);
+            if (!idFilter.mightContain(h)) {
+                continue; // certainly new: no look-up
+            }
+            if (inflight.contains(h)) {
+                if (maybeInFlight == null) {
+                    maybeInFlight = new HashMap<>();
+                }
+                maybeInFlight.put(events.get(i).eventId(), i);
+            } else {
+                if (lookUp == null) {
+                    lookUp = new ArrayList<>();
+                }
+                lookUp.add(i);
             }
         }
-        if (!misses.isEmpty()) {
-            List<Index.EventIdEntry> indexed = index.eventIds(stream, misses);
-            int m = 0;
-            for (int i = 0; i < found.size(); i++) {
-                if (found.get(i) == null) {
-                    found.set(i, indexed.get(m++));
+        if (maybeInFlight == null && lookUp == null) {
+            return null;
+        }
+        Index.EventIdEntry[] found = new Index.EventIdEntry[events.size()];
+        if (maybeInFlight != null) {
+            findInFlight(stream, maybeInFlight, found);
+            for (int i : maybeInFlight.values()) {
+                if (found[i] == null) {
+                    if (lookUp == null) {
+                        lookUp = new ArrayList<>();
+                    }
+                    lookUp.add(i);
                 }
             }
         }
+        if (lookUp != null) {
+            List<UUID> ids = new ArrayList<>(lookUp.size());
+            for (int i : lookUp) {
+                ids.add(events.get(i).eventId());
+            }
+            List<Index.EventIdEntry> indexed = index.eventIds(stream, ids);
+            for (int k = 0; k < lookUp.size(); k++) {
+                found[lookUp.get(k)] = indexed.get(k);
+            }
+        }
         boolean any = false;
-        for (int i = 0; i < found.size(); i++) {
-            Index.EventIdEntry e = found.get(i);
+        for (int i = 0; i < found.length; i++) {
+            Index.EventIdEntry e = found[i];
             if (e != null && !e.stream().equals(stream)) {
-                found.set(i, null); // ids are unique per stream; another stream's use is no conflict
+                found[i] = null; // ids are unique per stream; another stream's use is no conflict
             } else if (e != null) {
                 any = true;
             }
         }
-        return any ? found : null;
+        return any ? java.util.Arrays.asList(found) : null;
+    }
+
+    /**
+     * Finds the ids of {@code wanted} (id → index in the request) among the events written to
+     * {@code stream} by the groups not yet in the id index and by the group being built.
+     */
+    private void findInFlight(String stream, Map<UUID, Integer> wanted, Index.EventIdEntry[] found) {
+        List<List<Group.WrittenFrame>> groups = new ArrayList<>(inflightGroups.size() + 1);
+        for (GroupFrames g : inflightGroups) {
+            groups.add(g.frames());
+        }
+        groups.add(group.frames);
+        for (List<Group.WrittenFrame> frames : groups) {
+            for (Group.WrittenFrame f : frames) {
+                for (RecordedEvent e : f.events()) {
+                    Integer i = wanted.get(e.eventId());
+                    if (i != null && e.stream().value().equals(stream)) {
+                        found[i] = new Index.EventIdEntry(e.version(), e.position(), stream);
+                    }
+                }
+            }
+        }
     }
 
     /** The original result if {@code seen} covers every event, consecutively, at the expected place. */
@@ -519,22 +572,19 @@ final class Writer implements Runnable {
         }
         overlay.clear();
         group = new Group();
-        if (!g.inflightIds.isEmpty()) {
-            inflightGroups.add(new GroupIds(g.seq, g.inflightIds));
+        if (!g.frames.isEmpty()) {
+            inflightGroups.add(new GroupFrames(g.seq, g.frames));
         }
         indexer.enqueue(g);
         return true;
     }
 
-    /** Forgets the in-flight ids of groups the id indexer has put into the index. */
+    /** Forgets the groups the id indexer has put into the index. */
     private void dropIndexedIds() {
         long done = indexer.idsIndexedSeq();
-        GroupIds g;
+        GroupFrames g;
         while ((g = inflightGroups.peek()) != null && g.seq() <= done) {
             inflightGroups.poll();
-            for (InflightKey id : g.ids()) {
-                inflightIds.remove(id);
-            }
         }
     }
 
@@ -555,9 +605,6 @@ final class Writer implements Runnable {
                 + "; the append was not written", cause);
         for (Request r : group.requests) {
             r.fail(error);
-        }
-        for (InflightKey id : group.inflightIds) {
-            inflightIds.remove(id);
         }
         // Completing an already failed future does nothing, so the group's completions can be
         // kept: what remains are the results of repeated appends, which do not depend on it.

@@ -1,0 +1,171 @@
+package io.tributary.store.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which (stream, event id) pairs may have been recorded: a Bloom filter the writer asks before it
+ * looks an id up in flight or in the index. Almost every appended id is new, and a "no" here
+ * means new for sure, so the writer skips both look-ups (the RocksDB one costs a JNI call and a
+ * probe per SST level); a "maybe" (a repeat, or about one new id in a hundred) takes the exact
+ * path as before.
+ *
+ * <p>Two parts: the ids the writer records from now on (added as it writes them, writer thread
+ * only), and the ids already in the index when the store opened, loaded by a background thread
+ * from the id index. Until that load is done every answer is "maybe". Ids removed from the index
+ * (scavenge) stay in the filter: a false "maybe" costs only the exact look-up.
+ *
+ * <p>Each part is a series of split-block Bloom filters (all of a key's bits in one 32-byte block:
+ * one cache line per filter) whose capacity grows fourfold, so it grows with the store without
+ * rehashing: 16 bits per id, about half a percent of false "maybe"s at 5 million ids.
+ */
+final class IdFilter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IdFilter.class);
+    private static final int FIRST_CAPACITY = 1 << 16;
+    private static final int BITS_PER_KEY = 16;
+    private static final int GROWTH = 4;
+
+    private final Bloom live = new Bloom();
+    private volatile Bloom loaded;
+    private volatile boolean stop;
+    private final Thread loader;
+
+    private IdFilter(Index index) {
+        loader = new Thread(() -> load(index), "tributary-id-filter");
+        loader.setDaemon(true);
+    }
+
+    /** A filter whose ids from the index are loaded in the background. */
+    static IdFilter loading(Index index) {
+        IdFilter f = new IdFilter(index);
+        f.loader.start();
+        return f;
+    }
+
+    /** True once the ids that were in the index at open are loaded (until then every answer is "maybe"). */
+    boolean loaded() {
+        return loaded != null;
+    }
+
+    /** The hash of an event id in the stream whose name hashes to {@code streamHash} ({@link Keys#streamHash}). */
+    static long hash(UUID id, long streamHash) {
+        return hash(id.getMostSignificantBits(), id.getLeastSignificantBits(), streamHash);
+    }
+
+    /** Records that the id of {@code hash} ({@link #hash(UUID, long)}) is being written. Writer thread only. */
+    void add(long hash) {
+        live.add(hash);
+    }
+
+    /** False only if the id of {@code hash} was certainly never recorded in its stream. Writer thread only. */
+    boolean mightContain(long hash) {
+        Bloom base = loaded;
+        if (base == null) {
+            return true;
+        }
+        return live.mightContain(hash) || base.mightContain(hash);
+    }
+
+    private void load(Index index) {
+        long started = System.nanoTime();
+        Bloom b = new Bloom();
+        try (RocksIterator it = index.iterator(index.eventIds)) {
+            long n = 0;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                b.add(hash(Keys.getLong(k, 0), Keys.getLong(k, 8), Keys.getLong(k, 16)));
+                if ((++n & 0xFFF) == 0 && stop) {
+                    return;
+                }
+            }
+            loaded = b;
+            if (n > 100_000) {
+                LOG.info("loaded {} event ids into the id filter in {} ms", n, (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            // Without the filter every id takes the exact look-up: slower, still correct.
+            LOG.warn("loading the event-id filter failed; event ids are checked in the index only", e);
+        }
+    }
+
+    /** Stops the loader (before the index closes). */
+    @Override
+    public void close() {
+        stop = true;
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long hash(long msb, long lsb, long streamHash) {
+        long h = msb * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(lsb * 0xC2B2AE3D27D4EB4FL, 29) ^ streamHash * 0x165667B19E3779F9L;
+        h ^= h >>> 32;
+        h *= 0xD6E8FEB86659FD93L;
+        h ^= h >>> 32;
+        return h;
+    }
+
+    /**
+     * A series of split-block Bloom filters (a 256-bit block per key, one bit set in each of its
+     * eight 32-bit words) of growing capacity. Not thread-safe.
+     */
+    static final class Bloom {
+        private static final int[] SALT = {0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b,
+                0x9efc4947, 0x5c6bfb31};
+        private final List<int[]> levels = new ArrayList<>();
+        private int[] last;
+        private long lastCapacity;
+        private long lastCount;
+
+        Bloom() {
+            grow(FIRST_CAPACITY);
+        }
+
+        private void grow(long capacity) {
+            long blocks = Math.max(1, capacity * BITS_PER_KEY / 256);
+            last = new int[(int) Math.min(blocks * 8, Integer.MAX_VALUE - 15)];
+            levels.add(last);
+            lastCapacity = capacity;
+            lastCount = 0;
+        }
+
+        void add(long h) {
+            if (lastCount >= lastCapacity) {
+                grow(lastCapacity * GROWTH);
+            }
+            int b = block(h, last.length);
+            int x = (int) h;
+            for (int i = 0; i < 8; i++) {
+                last[b + i] |= 1 << ((x * SALT[i]) >>> 27);
+            }
+            lastCount++;
+        }
+
+        boolean mightContain(long h) {
+            int x = (int) h;
+            for (int l = levels.size() - 1; l >= 0; l--) {
+                int[] words = levels.get(l);
+                int b = block(h, words.length);
+                int i = 0;
+                while (i < 8 && (words[b + i] & (1 << ((x * SALT[i]) >>> 27))) != 0) {
+                    i++;
+                }
+                if (i == 8) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The first word of the key's block: the high half of the hash picks the block. */
+        private static int block(long h, int length) {
+            return (int) (((h >>> 32) * (length >>> 3)) >>> 32) << 3;
+        }
+    }
+}
