@@ -60,7 +60,8 @@ public final class LogStore implements EmbeddedEventStore {
     private final SegmentSet segments;
     private final Index index;
     private final Indexer indexer;
-    private final IdFilter idFilter;
+    private final KeyFilter idFilter;
+    private final KeyFilter streamFilter;
     private final Writer writer;
     private final LogReader reader;
     private final HeadNotifier notifier;
@@ -77,7 +78,8 @@ public final class LogStore implements EmbeddedEventStore {
         int maxFrame = maxFrameBytes(config);
         SegmentSet segs = null;
         Index idx = null;
-        IdFilter filter = null;
+        KeyFilter filter = null;
+        KeyFilter streamsFilter = null;
         try {
             segs = SegmentSet.open(dir.resolve("log"), io, config.segmentSizeBytes());
             Path checkpointFile = dir.resolve("checkpoint");
@@ -122,9 +124,11 @@ public final class LogStore implements EmbeddedEventStore {
             this.notifier = new HeadNotifier();
             this.recent = new RecentEvents(RECENT_EVENTS);
             this.indexer = new Indexer(idx, recent, notifier, new Indexer.Visible(tail.nextPosition() - 1, tail));
-            filter = IdFilter.loading(idx);
+            filter = KeyFilter.eventIds(idx);
             this.idFilter = filter;
-            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter);
+            streamsFilter = KeyFilter.streams(idx);
+            this.streamFilter = streamsFilter;
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter, streamsFilter);
             Supplier<Indexer.Visible> visible = indexer::visible;
             this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
             indexer.start();
@@ -132,6 +136,9 @@ public final class LogStore implements EmbeddedEventStore {
         } catch (IOException | RuntimeException e) {
             if (filter != null) {
                 filter.close();
+            }
+            if (streamsFilter != null) {
+                streamsFilter.close();
             }
             if (idx != null) {
                 idx.close();
@@ -232,21 +239,22 @@ public final class LogStore implements EmbeddedEventStore {
         if (appends.size() > 10_000) {
             throw new InvalidRequestException("an append may write at most 10000 streams, got " + appends.size());
         }
-        Set<StreamName> seen = new HashSet<>();
+        Set<StreamName> seen = appends.size() > 1 ? new HashSet<>(appends.size() * 2) : null;
         int events = 0;
         List<FrameCodec.StreamPart> parts = new ArrayList<>(appends.size());
         for (StreamAppend a : appends) {
             if (a == null) {
                 throw new InvalidRequestException("an append contains a null stream part");
             }
-            if (!seen.add(a.stream())) {
+            if (seen != null && !seen.add(a.stream())) {
                 throw new InvalidRequestException("stream '" + a.stream() + "' appears more than once in one append;"
                         + " put all its events in one part");
             }
             int i = 0;
-            Set<UUID> ids = new HashSet<>();
-            for (EventData e : a.events()) {
-                if (!ids.add(e.eventId())) {
+            List<EventData> partEvents = a.events();
+            Set<UUID> ids = partEvents.size() > 1 ? new HashSet<>(partEvents.size() * 2) : null;
+            for (EventData e : partEvents) {
+                if (ids != null && !ids.add(e.eventId())) {
                     throw new InvalidRequestException("event id " + e.eventId() + " appears twice in the append to '"
                             + a.stream() + "'; every event needs its own id");
                 }
@@ -470,6 +478,7 @@ public final class LogStore implements EmbeddedEventStore {
         }
         writer.close();
         idFilter.close();
+        streamFilter.close();
         closeLock.writeLock().lock();
         try {
             if (closed) {
@@ -490,9 +499,9 @@ public final class LogStore implements EmbeddedEventStore {
         }
     }
 
-    /** True once the event ids in the index at open are loaded into the writer's id filter. */
-    boolean idFilterLoaded() {
-        return idFilter.loaded();
+    /** True once the event ids and stream names in the index at open are loaded into the writer's filters. */
+    boolean filtersLoaded() {
+        return idFilter.loaded() && streamFilter.loaded();
     }
 
     /** Subscription reads, each under the store's close guard. */

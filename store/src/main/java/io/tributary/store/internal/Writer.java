@@ -60,7 +60,9 @@ final class Writer implements Runnable {
     /** Hashes of the ids written by groups that may not be in the id index yet. */
     private final InflightIds inflight = new InflightIds();
     /** Answers "certainly new" for almost every new id, so it needs no look-up. */
-    private final IdFilter idFilter;
+    private final KeyFilter idFilter;
+    /** Answers "certainly new" for almost every new stream, so it needs no index read. */
+    private final KeyFilter streamFilter;
     /** The event frames of the groups written whose ids are not yet in the id index, oldest first. */
     private final ArrayDeque<GroupFrames> inflightGroups = new ArrayDeque<>();
 
@@ -92,8 +94,9 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, IdFilter idFilter) {
+           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter) {
         this.idFilter = idFilter;
+        this.streamFilter = streamFilter;
         this.config = config;
         this.segments = segments;
         this.index = index;
@@ -293,7 +296,7 @@ final class Writer implements Runnable {
             String name = p.stream().value();
             long streamHash = Keys.streamHash(encodeParts.get(i).name());
             for (EventData e : p.events()) {
-                long h = IdFilter.hash(e.eventId(), streamHash);
+                long h = KeyFilter.idHash(e.eventId(), streamHash);
                 idFilter.add(h);
                 inflight.add(h, seq + 1, idsIndexed);
                 recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
@@ -369,7 +372,7 @@ final class Writer implements Runnable {
         Map<UUID, Integer> maybeInFlight = null;
         List<Integer> lookUp = null;
         for (int i = 0; i < events.size(); i++) {
-            long h = IdFilter.hash(events.get(i).eventId(), streamHash);
+            long h = KeyFilter.idHash(events.get(i).eventId(), streamHash);
             if (!idFilter.mightContain(h)) {
                 continue; // certainly new: no look-up
             }
@@ -511,8 +514,11 @@ final class Writer implements Runnable {
         if (st != null) {
             return st;
         }
-        st = index.stream(name);
+        long hash = KeyFilter.streamHash(Keys.utf8(name));
+        st = streamFilter.mightContain(hash) ? index.stream(name) : null;
         if (st == null) {
+            // Not in the index: remember it as (about to be) recorded, so a later look-up asks the index.
+            streamFilter.add(hash);
             st = StreamRecord.NEW;
         }
         cache.put(name, st, 0, indexer.indexedSeq());

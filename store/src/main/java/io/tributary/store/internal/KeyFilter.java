@@ -3,28 +3,31 @@ package io.tributary.store.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which (stream, event id) pairs may have been recorded: a Bloom filter the writer asks before it
- * looks an id up in flight or in the index. Almost every appended id is new, and a "no" here
- * means new for sure, so the writer skips both look-ups (the RocksDB one costs a JNI call and a
- * probe per SST level); a "maybe" (a repeat, or about one new id in a hundred) takes the exact
- * path as before.
+ * Which keys of an index column family may exist: a Bloom filter the writer asks before it looks
+ * a key up. Two are in use: event ids per stream (almost every appended id is new, and a "no"
+ * here means new for sure, so the writer skips the in-flight and RocksDB look-ups; a "maybe" — a
+ * repeat, or about one new id in two hundred — takes the exact path), and stream names (a stream
+ * the filter has never seen is new without a RocksDB read: CDC appends a new stream per inserted
+ * row).
  *
- * <p>Two parts: the ids the writer records from now on (added as it writes them, writer thread
- * only), and the ids already in the index when the store opened, loaded by a background thread
- * from the id index. Until that load is done every answer is "maybe". Ids removed from the index
- * (scavenge) stay in the filter: a false "maybe" costs only the exact look-up.
+ * <p>Two parts: the keys the writer records from now on (added as it writes them, writer thread
+ * only), and the keys already in the index when the store opened, loaded by a background thread
+ * from the column family. Until that load is done every answer is "maybe". Keys removed from the
+ * index (scavenge, deletes) stay in the filter: a false "maybe" costs only the exact look-up.
  *
  * <p>Each part is a series of split-block Bloom filters (all of a key's bits in one 32-byte block:
  * one cache line per filter) whose capacity grows fourfold, so it grows with the store without
- * rehashing: 16 bits per id, about half a percent of false "maybe"s at 5 million ids.
+ * rehashing: 16 bits per key, about half a percent of false "maybe"s at 5 million keys.
  */
-final class IdFilter implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(IdFilter.class);
+final class KeyFilter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyFilter.class);
     private static final int FIRST_CAPACITY = 1 << 16;
     private static final int BITS_PER_KEY = 16;
     private static final int GROWTH = 4;
@@ -34,34 +37,48 @@ final class IdFilter implements AutoCloseable {
     private volatile boolean stop;
     private final Thread loader;
 
-    private IdFilter(Index index) {
-        loader = new Thread(() -> load(index), "tributary-id-filter");
+    private KeyFilter(String what, Index index, ColumnFamilyHandle cf, ToLongFunction<byte[]> keyHash) {
+        loader = new Thread(() -> load(what, index, cf, keyHash), "tributary-filter-" + what);
         loader.setDaemon(true);
     }
 
-    /** A filter whose ids from the index are loaded in the background. */
-    static IdFilter loading(Index index) {
-        IdFilter f = new IdFilter(index);
+    /** A filter of the event ids per stream, those in the index loaded in the background. */
+    static KeyFilter eventIds(Index index) {
+        return start(new KeyFilter("event ids", index, index.eventIds,
+                k -> idHash(Keys.getLong(k, 0), Keys.getLong(k, 8), Keys.getLong(k, 16))));
+    }
+
+    /** A filter of the stream names, those in the index loaded in the background. */
+    static KeyFilter streams(Index index) {
+        return start(new KeyFilter("streams", index, index.streams, KeyFilter::streamHash));
+    }
+
+    private static KeyFilter start(KeyFilter f) {
         f.loader.start();
         return f;
     }
 
-    /** True once the ids that were in the index at open are loaded (until then every answer is "maybe"). */
+    /** True once the keys that were in the index at open are loaded (until then every answer is "maybe"). */
     boolean loaded() {
         return loaded != null;
     }
 
     /** The hash of an event id in the stream whose name hashes to {@code streamHash} ({@link Keys#streamHash}). */
-    static long hash(UUID id, long streamHash) {
-        return hash(id.getMostSignificantBits(), id.getLeastSignificantBits(), streamHash);
+    static long idHash(UUID id, long streamHash) {
+        return idHash(id.getMostSignificantBits(), id.getLeastSignificantBits(), streamHash);
     }
 
-    /** Records that the id of {@code hash} ({@link #hash(UUID, long)}) is being written. Writer thread only. */
+    /** The hash of a stream name (its UTF-8 bytes). */
+    static long streamHash(byte[] name) {
+        return mix(Keys.streamHash(name));
+    }
+
+    /** Records that the key of {@code hash} is being written. Writer thread only. */
     void add(long hash) {
         live.add(hash);
     }
 
-    /** False only if the id of {@code hash} was certainly never recorded in its stream. Writer thread only. */
+    /** False only if the key of {@code hash} certainly is not in the index. Writer thread only. */
     boolean mightContain(long hash) {
         Bloom base = loaded;
         if (base == null) {
@@ -70,25 +87,24 @@ final class IdFilter implements AutoCloseable {
         return live.mightContain(hash) || base.mightContain(hash);
     }
 
-    private void load(Index index) {
+    private void load(String what, Index index, ColumnFamilyHandle cf, ToLongFunction<byte[]> keyHash) {
         long started = System.nanoTime();
         Bloom b = new Bloom();
-        try (RocksIterator it = index.iterator(index.eventIds)) {
+        try (RocksIterator it = index.iterator(cf)) {
             long n = 0;
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                byte[] k = it.key();
-                b.add(hash(Keys.getLong(k, 0), Keys.getLong(k, 8), Keys.getLong(k, 16)));
+                b.add(keyHash.applyAsLong(it.key()));
                 if ((++n & 0xFFF) == 0 && stop) {
                     return;
                 }
             }
             loaded = b;
             if (n > 100_000) {
-                LOG.info("loaded {} event ids into the id filter in {} ms", n, (System.nanoTime() - started) / 1_000_000);
+                LOG.info("loaded {} {} into a filter in {} ms", n, what, (System.nanoTime() - started) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            // Without the filter every id takes the exact look-up: slower, still correct.
-            LOG.warn("loading the event-id filter failed; event ids are checked in the index only", e);
+            // Without the filter every key takes the exact look-up: slower, still correct.
+            LOG.warn("loading the filter of {} failed; they are looked up in the index only", what, e);
         }
     }
 
@@ -103,8 +119,12 @@ final class IdFilter implements AutoCloseable {
         }
     }
 
-    private static long hash(long msb, long lsb, long streamHash) {
-        long h = msb * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(lsb * 0xC2B2AE3D27D4EB4FL, 29) ^ streamHash * 0x165667B19E3779F9L;
+    private static long idHash(long msb, long lsb, long streamHash) {
+        return mix(msb * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(lsb * 0xC2B2AE3D27D4EB4FL, 29) ^ streamHash * 0x165667B19E3779F9L);
+    }
+
+    private static long mix(long x) {
+        long h = x;
         h ^= h >>> 32;
         h *= 0xD6E8FEB86659FD93L;
         h ^= h >>> 32;

@@ -8,6 +8,7 @@ import io.tributary.core.DuplicateEventException;
 import io.tributary.core.EventData;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.StreamName;
+import io.tributary.core.WrongExpectedVersionException;
 import io.tributary.store.StoreConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,13 +19,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IdFilterTest {
+class KeyFilterTest {
     @TempDir
     Path dir;
 
     @Test
     void neverForgetsAnAddedIdAndRarelyClaimsAnUnknownOne() {
-        IdFilter.Bloom bloom = new IdFilter.Bloom();
+        KeyFilter.Bloom bloom = new KeyFilter.Bloom();
         SplittableRandom random = new SplittableRandom(42);
         long[] added = new long[2_000_000];
         for (int i = 0; i < added.length; i++) {
@@ -45,7 +46,7 @@ class IdFilterTest {
     }
 
     @Test
-    void idsRecordedBeforeTheStoreOpenedAreStillRecognisedOnceTheFilterIsLoaded() throws Exception {
+    void idsAndStreamsRecordedBeforeTheStoreOpenedAreStillRecognisedOnceTheFiltersAreLoaded() throws Exception {
         StoreConfig config = StoreConfig.builder(dir).build();
         List<EventData> first = events(50);
         try (LogStore store = LogStore.open(config)) {
@@ -54,10 +55,10 @@ class IdFilterTest {
         }
         try (LogStore store = LogStore.open(config)) {
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!store.idFilterLoaded() && System.nanoTime() < deadline) {
+            while (!store.filtersLoaded() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(store.idFilterLoaded()).isTrue();
+            assertThat(store.filtersLoaded()).isTrue();
             // An exact repeat of the first append: the original result, nothing written.
             AppendResult again = store.append(StreamName.of("order", 1), ExpectedVersion.noStream(), first).join();
             assertThat(again.firstVersion()).isZero();
@@ -68,6 +69,9 @@ class IdFilterTest {
             mixed.add(first.get(17));
             assertThatThrownBy(() -> store.append(StreamName.of("order", 1), ExpectedVersion.exact(49), mixed).join())
                     .hasCauseInstanceOf(DuplicateEventException.class);
+            // A stream recorded before the store opened is known (the stream filter loaded it).
+            assertThatThrownBy(() -> store.append(StreamName.of("order", 2), ExpectedVersion.noStream(), events(1)).join())
+                    .hasCauseInstanceOf(WrongExpectedVersionException.class);
             // The same id in another stream is no conflict.
             store.append(StreamName.of("order", 3), ExpectedVersion.noStream(), List.of(first.get(17))).join();
             assertThat(store.stats().headPosition()).isEqualTo(100);
