@@ -56,8 +56,9 @@ class TablesCrashIT {
             assertThat(rocks).as("RocksDB outputs (seed %d, kills %s)", seed, killedAt).isEqualTo(expected(store, "tables-rocks", "rocks"));
             assertThat(StreamProcessorTest.outputs(store, "heap")).as("heap outputs (seed %d, kills %s)", seed, killedAt)
                     .isEqualTo(expected(store, "tables-heap", "heap"));
-            assertThat(rocks).as("deletes were emitted").anyMatch(o -> o.startsWith("rocks-countries") && o.endsWith("=-"))
-                    .anyMatch(o -> o.startsWith("rocks-users") && o.endsWith("=-"));
+            // Deletes flowed (a country's group empties only rarely with 100 users over 5 countries).
+            assertThat(rocks).as("deletes were emitted").anyMatch(o -> o.startsWith("rocks-users") && o.endsWith("=-"))
+                    .anyMatch(o -> o.startsWith("rocks-french") && o.endsWith("=-"));
         }
     }
 
