@@ -245,6 +245,22 @@ class TablesTest {
         }
 
         @Test
+        void aFilterOfAWindowedTableSendsNonMatchingUpdatesAsDeletes() {
+            StreamsBuilder b = new StreamsBuilder();
+            b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey()
+                    .windowedBy(Windows.tumbling(Duration.ofSeconds(10))).count()
+                    .filter((w, n) -> n >= 2).toChangelog()
+                    .to(Produced.with((w, n) -> "busy", "B", (w, n) -> utf8(w.key() + "=" + n.map(String::valueOf).orElse("-"))));
+            try (TopologyTestDriver d = new TopologyTestDriver(b.build())) {
+                d.pipe("click-ann", "E", "x", at(1_000));
+                d.pipe("click-ann", "E", "x", at(2_000));
+                d.pipe("click-ann", "E", "x", at(3_000));
+                // The first count (1) did not match and its old value is unknown: sent as a delete.
+                assertThat(data(d, "busy")).containsExactly("ann=-", "ann=2", "ann=3");
+            }
+        }
+
+        @Test
         void aWindowedTableCannotBeRegrouped() {
             StreamsBuilder b = new StreamsBuilder();
             KTable<Windowed<String>, Long> windowed = b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey()
