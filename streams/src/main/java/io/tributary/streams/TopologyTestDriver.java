@@ -134,6 +134,11 @@ public final class TopologyTestDriver implements AutoCloseable {
         return task.query(storeName, key);
     }
 
+    /** Reads a store by the text form of the key; see {@link StreamProcessor#queryByText}. */
+    public Optional<Object> queryByText(String storeName, String keyText) {
+        return task.queryByText(storeName, keyText);
+    }
+
     /** The names of the queryable stores. */
     public List<String> storeNames() {
         return task.storeNames();

@@ -18,7 +18,7 @@ class ArchitectureTest {
     void dependsOnlyOnCoreAndItsLibraries() {
         classes().that().resideInAPackage("io.tributary.streams..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.tributary.core..", "io.tributary.streams..",
-                        "org.rocksdb..", "org.slf4j..", "java..")
+                        "org.rocksdb..", "org.slf4j..", "com.fasterxml.jackson..", "java..")
                 .check(CLASSES);
     }
 

@@ -39,23 +39,32 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         Graph graph = stream.graph;
         TableStore<K, A> store = new TableStore<>(graph.claimStore(storeName.orElseGet(() -> graph.newName(kind))),
                 spec.keySerde(), spec.aggregateSerde(), spec.result());
-        KStreamImpl<K, R> changes = stream.<K, R>thenWithTask((task, down) -> {
+        Node<K, Change<R>> changeNode = new Node<>();
+        KStreamImpl<K, R> upserts = stream.<K, R>thenWithTask((task, down) -> {
             KvStore<K, A> s = store.in(task);
+            Processor<K, Change<R>> changes = changeNode.instantiate(task);
+            boolean withChanges = !changeNode.isEmpty(); // only table operators need the old result
             return (k, v, ts) -> {
-                A agg = spec.add(k, v, s.get(k));
+                A current = s.get(k);
+                R before = withChanges && current != null ? spec.result().apply(current) : null;
+                A agg = spec.add(k, v, current);
                 s.put(k, agg);
-                down.process(k, spec.result().apply(agg), ts);
+                R now = spec.result().apply(agg);
+                down.process(k, now, ts);
+                if (withChanges) {
+                    changes.process(k, new Change<>(now, before), ts);
+                }
             };
         });
         String name = store.name();
         Function<A, R> result = spec.result();
-        return new KTableImpl<>(graph, changes.node, name, stream.rekeyed, task -> {
+        return new KTableImpl<>(graph, upserts.node, changeNode, true, name, task -> {
             KvStore<K, A> s = store.in(task);
             return k -> {
                 A a = s.get(k);
                 return a == null ? null : result.apply(a);
             };
-        });
+        }, store::textKeys, stream.rekeyed);
     }
 
     <A> AggSpec<K, V, A, A> spec(Supplier<A> init, Aggregator<? super K, ? super V, A> agg, Merger<? super K, A> merger,

@@ -175,14 +175,26 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     public KTable<K, V> toTable(Materialized<K, V> materialized) {
         TableStore<K, V> store = new TableStore<>(graph.claimStore(materialized.storeName().orElseGet(() -> graph.newName("TABLE"))),
                 materialized.keySerde(), materialized.valueSerde());
-        KStreamImpl<K, V> changes = this.<K, V>thenWithTask((task, down) -> {
+        Node<K, Change<V>> changeNode = new Node<>();
+        KStreamImpl<K, V> upserts = this.<K, V>thenWithTask((task, down) -> {
             KvStore<K, V> s = store.in(task);
+            Processor<K, Change<V>> changes = changeNode.instantiate(task);
+            boolean withChanges = !changeNode.isEmpty(); // only table operators need the old value
             return (k, v, ts) -> {
+                if (k == null) {
+                    throw new IllegalArgumentException("table '" + store.name() + "' got a record with a null key (value "
+                            + v + "): a table needs a key for every record; check the source's key function");
+                }
+                V old = withChanges ? s.get(k) : null;
                 s.put(k, v);
                 down.process(k, v, ts);
+                if (withChanges) {
+                    changes.process(k, new Change<>(v, old), ts);
+                }
             };
         });
-        return new KTableImpl<>(graph, changes.node, store.name(), task -> store.in(task)::get, rekeyed);
+        return new KTableImpl<>(graph, upserts.node, changeNode, true, store.name(), task -> store.in(task)::get,
+                store::textKeys, rekeyed);
     }
 
     /** Attaches an operator that needs the task (state, watermark, outputs). */

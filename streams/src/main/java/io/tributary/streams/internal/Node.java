@@ -19,6 +19,11 @@ public final class Node<K, V> {
         children.add(factory);
     }
 
+    /** Whether no operator is attached (its records go nowhere). */
+    public boolean isEmpty() {
+        return children.isEmpty();
+    }
+
     /** This node's processor in {@code task}: a fan-out to the children's processors. */
     public Processor<K, V> instantiate(Task task) {
         return task.instance(this, () -> {

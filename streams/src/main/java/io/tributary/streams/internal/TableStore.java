@@ -33,6 +33,23 @@ public final class TableStore<K, V> {
         return name;
     }
 
+    /**
+     * The key of this store in {@code task} whose text form ({@code String.valueOf}) is the given
+     * text, or null (a scan: for queries by text, such as the HTTP API's).
+     */
+    public Function<String, K> textKeys(Task task) {
+        KvStore<K, V> store = in(task);
+        return text -> {
+            AtomicReference<K> found = new AtomicReference<>();
+            store.forEach((k, v) -> {
+                if (found.get() == null && String.valueOf(k).equals(text)) {
+                    found.set(k);
+                }
+            });
+            return found.get();
+        };
+    }
+
     /** This store in {@code task}. */
     public KvStore<K, V> in(Task task) {
         return task.instance(this, () -> {
