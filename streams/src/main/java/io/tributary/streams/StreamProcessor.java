@@ -59,7 +59,6 @@ public final class StreamProcessor implements AutoCloseable {
         this.topology = topology;
         this.config = config;
         this.rate = new RateMeter(config.clock());
-        checkState(config.name(), topology, config.state());
         if (config.partitions() > 1) {
             if (topology.graph().stateAfterRekey()) {
                 throw new IllegalStateException("processor '" + config.name() + "' cannot run in " + config.partitions()
@@ -86,18 +85,10 @@ public final class StreamProcessor implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Refuses RocksDB state for a topology with operators whose state lives in the heap only. */
-    static void checkState(String name, Topology topology, StateBackend backend) {
-        if (backend instanceof StateBackend.RocksDb && !topology.graph().heapOnlyState().isEmpty()) {
-            throw new IllegalStateException("processor '" + name + "' uses " + topology.graph().heapOnlyState()
-                    + ", whose state is kept in the heap only and would be lost on a restart from RocksDB state;"
-                    + " run it with StateBackend.heap(), which replays the log on restart and stays exactly-once");
-        }
-    }
-
     private static StateFactory stateFor(ProcessorConfig config, Optional<Integer> partition) {
         if (config.state() instanceof StateBackend.RocksDb r) {
-            return new RocksState(partition.map(p -> r.directory().resolve("partition-" + p)).orElse(r.directory()));
+            return new RocksState(partition.map(p -> r.directory().resolve("partition-" + p)).orElse(r.directory()),
+                    config.clock(), config.stateFlushInterval(), config.stateFlushCommits());
         }
         return StateFactory.heap();
     }
@@ -129,6 +120,8 @@ public final class StreamProcessor implements AutoCloseable {
                     appendOutputs();
                     task.commit();
                     rate.record(batch.size());
+                } else {
+                    state.idle();
                 }
                 // The subscription has examined the log up to its cursor: events before it that it
                 // skipped (other categories, our own outputs) are processed too, trivially.
