@@ -12,6 +12,7 @@ import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
+import io.tributary.streams.internal.Ticks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,6 +149,22 @@ class IdleTimeoutTest {
             out.add(new OutputEvent(e.stream(), new EventData(e.eventId(), e.type(), e.data(), e.metadata()), e.position()));
         }
         return out;
+    }
+
+    @Test
+    void theSubscriptionFilterIsWidenedToTheTicksAndStaysOnTheSameIndexes() {
+        ReadFilter byType = Ticks.withTicks(ReadFilter.eventTypes("Clicked"));
+        assertThat(byType.categories()).isEmpty();
+        assertThat(byType.eventTypes()).containsExactlyInAnyOrder("Clicked", "WatermarkTick");
+        ReadFilter both = Ticks.withTicks(ReadFilter.categories("click").withEventTypes("Clicked"));
+        assertThat(both.matches("tributary.ticks-p", "WatermarkTick")).isTrue();
+        assertThat(both.matches("click-1", "Clicked")).isTrue();
+        assertThat(both.matches("click-1", "Other")).isFalse();
+        assertThat(both.matches("other-1", "Clicked")).isFalse();
+        ReadFilter prefix = Ticks.withTicks(ReadFilter.streamPrefixes("click-a"));
+        assertThat(prefix.matches("tributary.ticks-p", "WatermarkTick")).isTrue();
+        assertThat(prefix.matches("click-b", "Clicked")).isFalse();
+        assertThat(Ticks.withTicks(ReadFilter.all())).isEqualTo(ReadFilter.all());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,16 +69,28 @@ public final class Ticks {
         }
     }
 
-    /** {@code filter} widened to also read the tick streams: their category added, or the whole log. */
+    /**
+     * {@code filter} widened to also read the tick streams: the ticks' category, stream prefix and
+     * type added to each kind the filter restricts (kinds are and-ed, values within a kind or-ed), so
+     * it stays served by the same indexes. What it lets through beyond the original filter is ticks
+     * and events the sources filter out again.
+     */
     public static ReadFilter withTicks(ReadFilter filter) {
         if (filter.matchesAll()) {
             return filter;
         }
-        if (filter.streamPrefixes().isEmpty() && filter.eventTypes().isEmpty()) {
-            Set<String> categories = new HashSet<>(filter.categories());
+        Set<String> categories = new HashSet<>(filter.categories());
+        if (!categories.isEmpty()) {
             categories.add(CATEGORY);
-            return new ReadFilter(categories, List.of(), Set.of());
         }
-        return ReadFilter.all(); // the sources filter again
+        List<String> prefixes = new ArrayList<>(filter.streamPrefixes());
+        if (!prefixes.isEmpty()) {
+            prefixes.add(CATEGORY + "-");
+        }
+        Set<String> types = new HashSet<>(filter.eventTypes());
+        if (!types.isEmpty()) {
+            types.add(TYPE);
+        }
+        return new ReadFilter(categories, prefixes, types);
     }
 }
