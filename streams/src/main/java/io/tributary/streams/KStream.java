@@ -72,15 +72,28 @@ public interface KStream<K, V> {
     /**
      * Joins records of this and {@code other} with the same key whose event times are within
      * {@code windows}. Emits {@code joiner(left, right)} for every pair, as soon as both are seen.
-     * Records are buffered in heap state (see the module's README for what that means on restart).
+     * Records wait for partners in the processor's state until the watermark passes their range;
+     * on RocksDB state use the overload with {@link StreamJoined} serdes.
      */
     <V2, R> KStream<K, R> join(KStream<K, V2> other, BiFunction<? super V, ? super V2, ? extends R> joiner, JoinWindows windows);
+
+    /** Like {@link #join(KStream, BiFunction, JoinWindows)}, with the buffers' name and serdes (needed on RocksDB state). */
+    <V2, R> KStream<K, R> join(KStream<K, V2> other, BiFunction<? super V, ? super V2, ? extends R> joiner, JoinWindows windows,
+                               StreamJoined<K, V, V2> joined);
 
     /** Like {@link #join(KStream, BiFunction, JoinWindows)}, and a left record that found no partner by the time its window closes is emitted with an empty right side. */
     <V2, R> KStream<K, R> leftJoin(KStream<K, V2> other, BiFunction<? super V, Optional<V2>, ? extends R> joiner, JoinWindows windows);
 
+    /** Like {@link #leftJoin(KStream, BiFunction, JoinWindows)}, with the buffers' name and serdes (needed on RocksDB state). */
+    <V2, R> KStream<K, R> leftJoin(KStream<K, V2> other, BiFunction<? super V, Optional<V2>, ? extends R> joiner, JoinWindows windows,
+                                   StreamJoined<K, V, V2> joined);
+
     /** Like {@link #leftJoin}, for unmatched records of both sides. */
     <V2, R> KStream<K, R> outerJoin(KStream<K, V2> other, BiFunction<Optional<V>, Optional<V2>, ? extends R> joiner, JoinWindows windows);
+
+    /** Like {@link #outerJoin(KStream, BiFunction, JoinWindows)}, with the buffers' name and serdes (needed on RocksDB state). */
+    <V2, R> KStream<K, R> outerJoin(KStream<K, V2> other, BiFunction<Optional<V>, Optional<V2>, ? extends R> joiner, JoinWindows windows,
+                                    StreamJoined<K, V, V2> joined);
 
     /** Joins each record with the table's current value for its key; records without one are dropped. */
     <VT, R> KStream<K, R> join(KTable<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner);
@@ -93,4 +106,10 @@ public interface KStream<K, V> {
      * occur in order within its time window (complex event processing).
      */
     KStream<K, List<V>> detect(Pattern<V> pattern);
+
+    /**
+     * Like {@link #detect(Pattern)}, with the name and serdes of the store of partial matches (the
+     * key's latest records that may begin a match; needed on RocksDB state).
+     */
+    KStream<K, List<V>> detect(Pattern<V> pattern, Materialized<K, V> materialized);
 }

@@ -10,6 +10,7 @@ import io.tributary.streams.internal.RateMeter;
 import io.tributary.streams.internal.RocksState;
 import io.tributary.streams.internal.StateFactory;
 import io.tributary.streams.internal.Task;
+import io.tributary.streams.internal.Ticks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * ids; the log recognises those already written as repeats and writes nothing. So the output
  * streams are exactly those of an uninterrupted run. With {@link StateBackend#heap()} the
  * "committed state" is empty: a restart replays the log from the start.
+ *
+ * <p><b>Idle timeout.</b> With {@link ProcessorConfig#withIdleTimeout} the wall clock moves the
+ * watermark when the input is quiet — through the log: the processor appends a watermark tick to
+ * its stream {@code tributary.ticks-<name>} and acts on it when it reads it back, so the advance is
+ * part of the input that a replay reads again.
  *
  * <p>Thread-safe: {@link #status()}, {@link #query} and {@link #awaitPosition} may be called from
  * any thread while it runs.
@@ -59,7 +65,6 @@ public final class StreamProcessor implements AutoCloseable {
         this.topology = topology;
         this.config = config;
         this.rate = new RateMeter(config.clock());
-        checkState(config.name(), topology, config.state());
         if (config.partitions() > 1) {
             if (topology.graph().stateAfterRekey()) {
                 throw new IllegalStateException("processor '" + config.name() + "' cannot run in " + config.partitions()
@@ -86,18 +91,10 @@ public final class StreamProcessor implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Refuses RocksDB state for a topology with operators whose state lives in the heap only. */
-    static void checkState(String name, Topology topology, StateBackend backend) {
-        if (backend instanceof StateBackend.RocksDb && !topology.graph().heapOnlyState().isEmpty()) {
-            throw new IllegalStateException("processor '" + name + "' uses " + topology.graph().heapOnlyState()
-                    + ", whose state is kept in the heap only and would be lost on a restart from RocksDB state;"
-                    + " run it with StateBackend.heap(), which replays the log on restart and stays exactly-once");
-        }
-    }
-
     private static StateFactory stateFor(ProcessorConfig config, Optional<Integer> partition) {
         if (config.state() instanceof StateBackend.RocksDb r) {
-            return new RocksState(partition.map(p -> r.directory().resolve("partition-" + p)).orElse(r.directory()));
+            return new RocksState(partition.map(p -> r.directory().resolve("partition-" + p)).orElse(r.directory()),
+                    config.clock(), config.stateFlushInterval(), config.stateFlushCommits());
         }
         return StateFactory.heap();
     }
@@ -119,16 +116,34 @@ public final class StreamProcessor implements AutoCloseable {
 
     private void run() {
         try {
-            subscription = store.subscribeToAll(task.position() + 1, topology.inputFilter());
+            // Ticks are read whatever the idle timeout: a replay must see the ticks of earlier runs.
+            subscription = store.subscribeToAll(task.position() + 1, Ticks.withTicks(topology.inputFilter()));
+            long idleMs = config.idleTimeout().toMillis();
+            long lastInputMs = config.clock().millis();
+            long lastTickMs = Long.MIN_VALUE;
             while (running) {
                 List<RecordedEvent> batch = subscription.poll(config.maxBatchEvents(), config.pollTimeout());
                 if (!batch.isEmpty()) {
+                    boolean input = false;
                     for (RecordedEvent e : batch) {
-                        task.process(e);
+                        input |= task.process(e);
                     }
                     appendOutputs();
                     task.commit();
                     rate.record(batch.size());
+                    if (input) {
+                        lastInputMs = config.clock().millis();
+                    }
+                } else {
+                    state.idle();
+                    if (idleMs > 0) {
+                        long now = config.clock().millis();
+                        if (now - lastInputMs >= idleMs && (lastTickMs == Long.MIN_VALUE || now - lastTickMs >= idleMs)
+                                && now - idleMs > task.watermark()) {
+                            appendTick(now - idleMs);
+                            lastTickMs = now;
+                        }
+                    }
                 }
                 // The subscription has examined the log up to its cursor: events before it that it
                 // skipped (other categories, our own outputs) are processed too, trivially.
@@ -148,6 +163,15 @@ public final class StreamProcessor implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             fail(e);
+        }
+    }
+
+    /** Appends a tick; the watermark moves when the subscription reads it back. */
+    private void appendTick(long watermarkMs) {
+        try {
+            store.append(Ticks.streamName(config.name()), ExpectedVersion.any(), List.of(Ticks.tick(config.name(), watermarkMs))).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -59,7 +59,6 @@ public final class TopologyTestDriver implements AutoCloseable {
         if (commitEvery < 1) {
             throw new IllegalArgumentException("commitEvery must be positive");
         }
-        StreamProcessor.checkState(name, topology, backend); // what the processor would refuse, the driver refuses
         this.task = new Task(name, topology.graph(),
                 backend instanceof StateBackend.RocksDb r ? new RocksState(r.directory()) : StateFactory.heap());
         this.commitEvery = commitEvery;

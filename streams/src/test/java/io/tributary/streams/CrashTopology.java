@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The topology of the runtime and crash tests: clicks {@code user|eventTimeMs} in category
  * {@code click}; per-user counts (a changelog sink), per-user tumbling 10-second counts (final
- * results) and sessions (every update). Serdes everywhere so it runs on RocksDB state too.
+ * results), sessions (every update), a stream–stream outer join of each user's clicks at even
+ * times with those at odd times within 2 s, and a pattern (three clicks whose times are 0, 1 and
+ * 2 modulo 3, within 5 s). Serdes everywhere so it runs on RocksDB state too.
  */
 final class CrashTopology {
     private CrashTopology() {
@@ -33,6 +35,14 @@ final class CrashTopology {
         byUser.windowedBy(Windows.session(Duration.ofSeconds(2)))
                 .sum(v -> 1, Materialized.as("sessions"))
                 .toStream().to(Produced.with((w, n) -> out + "-session", "Session", (w, n) -> utf8(w + "=" + n)));
+        List<KStream<String, Long>> parity = clicks.branch(List.of((k, v) -> v % 2 == 0, (k, v) -> true));
+        parity.get(0).outerJoin(parity.get(1), (e, o) -> e.map(String::valueOf).orElse("-") + "+" + o.map(String::valueOf).orElse("-"),
+                        JoinWindows.of(Duration.ofSeconds(2)).withGrace(Duration.ofMillis(500)),
+                        StreamJoined.with(Serdes.string(), Serdes.longs(), Serdes.longs()))
+                .to(Produced.with((k, v) -> out + "-join", "Joined", (k, v) -> utf8(k + "=" + v)));
+        clicks.detect(Pattern.<Long>begin(v -> v % 3 == 0).then(v -> v % 3 == 1).then(v -> v % 3 == 2).within(Duration.ofSeconds(5)),
+                        Materialized.with(Serdes.string(), Serdes.longs()))
+                .to(Produced.with((k, v) -> out + "-pattern", "Matched", (k, v) -> utf8(k + "=" + v)));
         return b.build();
     }
 

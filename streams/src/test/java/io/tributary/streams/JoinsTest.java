@@ -3,11 +3,14 @@ package io.tributary.streams;
 import static io.tributary.streams.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JoinsTest {
     private static KStream<String, String> timed(StreamsBuilder b, String category) {
@@ -91,6 +94,58 @@ class JoinsTest {
                 assertThat(data(d)).containsExactly("1=a+b1", "1=a+b2", "1=a+b3");
                 assertThat(d.lateEvents()).isZero();
             }
+        }
+    }
+
+    @Nested
+    class OnRocksDbState {
+        @TempDir
+        Path dir;
+
+        private Topology topology() {
+            StreamsBuilder b = new StreamsBuilder();
+            KStream<String, String> views = timed(b, "view");
+            KStream<String, String> clicks = timed(b, "click");
+            StreamJoined<String, String, String> serdes = StreamJoined.with(Serdes.string(), Serdes.string(), Serdes.string());
+            JoinWindows window = new JoinWindows(3_000, 1_000, 0).withGrace(Duration.ofSeconds(1));
+            views.join(clicks, (v, c) -> payload(v) + "+" + payload(c), window, serdes.withName("inner"))
+                    .to(Produced.with((k, v) -> "inner", "I", (k, v) -> Fixtures.utf8(k + "=" + v)));
+            views.leftJoin(clicks, (v, c) -> payload(v) + "+" + c.map(JoinsTest::payload).orElse("-"), window, serdes.withName("left"))
+                    .to(Produced.with((k, v) -> "left", "L", (k, v) -> Fixtures.utf8(k + "=" + v)));
+            views.outerJoin(clicks, (v, c) -> v.map(JoinsTest::payload).orElse("-") + "+" + c.map(JoinsTest::payload).orElse("-"),
+                    window, serdes).to(Produced.with((k, v) -> "outer", "O", (k, v) -> Fixtures.utf8(k + "=" + v)));
+            return b.build();
+        }
+
+        @Test
+        void innerLeftAndOuterJoinsGiveTheHeapResultsAcrossRestarts() {
+            StateEquivalence.Log log = new StateEquivalence.Log();
+            SplittableRandom random = new SplittableRandom(11);
+            long t = 0;
+            for (int i = 0; i < 4_000; i++) {
+                t += random.nextInt(40);
+                // out of order within the 100 s bound; one in 100 far behind (late once the watermark passed it)
+                long ts = Math.max(0, t - (random.nextInt(100) == 0 ? 200_000 : random.nextInt(5_000)));
+                String category = random.nextBoolean() ? "view" : "click";
+                log.add(category + "-k" + random.nextInt(30), "E", ts + ":" + category.charAt(0) + i, at(ts));
+            }
+            List<String> heap = StateEquivalence.onHeap(this::topology, log.events(), at(t + 1_000_000));
+            List<String> rocks = StateEquivalence.onRocksDb(this::topology, log.events(), at(t + 1_000_000), dir, 37,
+                    List.of(500, 1_333, 2_900));
+            assertThat(heap).hasSizeGreaterThan(3_000).isEqualTo(rocks);
+            assertThat(heap).anyMatch(o -> o.startsWith("left ") && o.endsWith("+-"))
+                    .anyMatch(o -> o.startsWith("outer ") && o.contains("=-+"))
+                    .anyMatch(o -> o.startsWith("inner "));
+        }
+
+        @Test
+        void aJoinWithoutSerdesIsRefusedNamingItsStore() {
+            StreamsBuilder b = new StreamsBuilder();
+            timed(b, "view").join(timed(b, "click"), (v, c) -> v + c, JoinWindows.of(Duration.ofSeconds(1)),
+                    StreamJoined.<String, String, String>defaults().withName("viewsAndClicks")).to(out());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TopologyTestDriver(b.build(), "p", StateBackend.rocksDb(dir), 1))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("'viewsAndClicks'")
+                    .hasMessageContaining("StreamJoined.with");
         }
     }
 

@@ -3,11 +3,17 @@ package io.tributary.streams;
 import static io.tributary.streams.Fixtures.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PatternTest {
+    @TempDir
+    Path dir;
+
     private static TopologyTestDriver driver() {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(Consumed.category("login", e -> e.dataAsString()).withTimestamps((e, v) -> e.timestamp().toEpochMilli()))
@@ -58,5 +64,36 @@ class PatternTest {
             login(d, "eve", "ok", 121);
             assertThat(d.outputs()).isEmpty();
         }
+    }
+
+    private static Topology storedPattern(Materialized<String, String> materialized) {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(Consumed.category("login", e -> e.dataAsString()).withTimestamps((e, v) -> e.timestamp().toEpochMilli()))
+                .detect(Pattern.<String>begin("fail"::equals).times(3).then("ok"::equals).within(Duration.ofMinutes(2)), materialized)
+                .to(Produced.with((k, v) -> "alert-" + k, "SuspiciousLogin", (k, v) -> Fixtures.utf8(String.join(",", v))));
+        return b.build();
+    }
+
+    @Test
+    void partialMatchesOnRocksDbStateGiveTheHeapAlertsAcrossRestarts() {
+        StateEquivalence.Log log = new StateEquivalence.Log();
+        SplittableRandom random = new SplittableRandom(5);
+        long t = 0;
+        for (int i = 0; i < 5_000; i++) {
+            t += random.nextInt(4_000);
+            log.add("login-u" + random.nextInt(20), "Login", random.nextInt(4) == 0 ? "ok" : "fail", at(t));
+        }
+        Materialized<String, String> serdes = Materialized.<String, String>as("logins").withSerdes(Serdes.string(), Serdes.string());
+        List<String> heap = StateEquivalence.onHeap(() -> storedPattern(serdes), log.events(), at(t));
+        List<String> rocks = StateEquivalence.onRocksDb(() -> storedPattern(serdes), log.events(), at(t), dir, 23,
+                List.of(700, 701, 2_500, 4_444));
+        assertThat(heap).hasSizeGreaterThan(20).isEqualTo(rocks);
+    }
+
+    @Test
+    void aPatternWithoutSerdesIsRefusedOnRocksDbStateNamingItsStore() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TopologyTestDriver(storedPattern(Materialized.as("logins")), "p",
+                        StateBackend.rocksDb(dir), 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'logins'").hasMessageContaining("Materialized.with");
     }
 }

@@ -21,7 +21,6 @@ public final class Graph {
     private final Set<String> storeNames = new HashSet<>();
     private int counter;
     private boolean stateAfterRekey;
-    private final List<String> heapOnly = new ArrayList<>();
 
     /** Adds a source and returns the node its records leave from. */
     public <K, V> Node<K, V> addSource(Consumed<K, V> consumed) {
@@ -46,16 +45,6 @@ public final class Graph {
      */
     public boolean stateAfterRekey() {
         return stateAfterRekey;
-    }
-
-    /** Notes an operator whose state lives in the heap whatever the backend (it is rebuilt only by a replay). */
-    public void markHeapOnlyState(String operator) {
-        heapOnly.add(operator);
-    }
-
-    /** The operators whose state is heap-only: exactly-once needs heap state (a full replay) for them. */
-    public List<String> heapOnlyState() {
-        return List.copyOf(heapOnly);
     }
 
     /** A new unique name {@code prefix-NNNN}. */

@@ -9,6 +9,7 @@ import io.tributary.streams.KeyValue;
 import io.tributary.streams.Materialized;
 import io.tributary.streams.Pattern;
 import io.tributary.streams.Produced;
+import io.tributary.streams.StreamJoined;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -216,19 +217,37 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     @Override
     public <V2, R> KStream<K, R> join(KStream<K, V2> other, BiFunction<? super V, ? super V2, ? extends R> joiner, JoinWindows windows) {
+        return join(other, joiner, windows, StreamJoined.defaults());
+    }
+
+    @Override
+    public <V2, R> KStream<K, R> join(KStream<K, V2> other, BiFunction<? super V, ? super V2, ? extends R> joiner, JoinWindows windows,
+                                      StreamJoined<K, V, V2> joined) {
         return StreamJoin.build(this, (KStreamImpl<K, V2>) other, windows, false, false,
-                (l, r) -> joiner.apply(l.orElseThrow(), r.orElseThrow()));
+                (l, r) -> joiner.apply(l.orElseThrow(), r.orElseThrow()), joined);
     }
 
     @Override
     public <V2, R> KStream<K, R> leftJoin(KStream<K, V2> other, BiFunction<? super V, Optional<V2>, ? extends R> joiner, JoinWindows windows) {
+        return leftJoin(other, joiner, windows, StreamJoined.defaults());
+    }
+
+    @Override
+    public <V2, R> KStream<K, R> leftJoin(KStream<K, V2> other, BiFunction<? super V, Optional<V2>, ? extends R> joiner, JoinWindows windows,
+                                          StreamJoined<K, V, V2> joined) {
         return StreamJoin.build(this, (KStreamImpl<K, V2>) other, windows, true, false,
-                (l, r) -> joiner.apply(l.orElseThrow(), r));
+                (l, r) -> joiner.apply(l.orElseThrow(), r), joined);
     }
 
     @Override
     public <V2, R> KStream<K, R> outerJoin(KStream<K, V2> other, BiFunction<Optional<V>, Optional<V2>, ? extends R> joiner, JoinWindows windows) {
-        return StreamJoin.build(this, (KStreamImpl<K, V2>) other, windows, true, true, joiner);
+        return outerJoin(other, joiner, windows, StreamJoined.defaults());
+    }
+
+    @Override
+    public <V2, R> KStream<K, R> outerJoin(KStream<K, V2> other, BiFunction<Optional<V>, Optional<V2>, ? extends R> joiner, JoinWindows windows,
+                                           StreamJoined<K, V, V2> joined) {
+        return StreamJoin.build(this, (KStreamImpl<K, V2>) other, windows, true, true, joiner, joined);
     }
 
     @Override
@@ -262,7 +281,13 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     @Override
     public KStream<K, List<V>> detect(Pattern<V> pattern) {
-        graph.markHeapOnlyState("a pattern (detect)");
-        return this.<K, List<V>>thenWithTask((task, down) -> new PatternOp<>(pattern, down));
+        return detect(pattern, Materialized.defaults());
+    }
+
+    @Override
+    public KStream<K, List<V>> detect(Pattern<V> pattern, Materialized<K, V> materialized) {
+        Objects.requireNonNull(pattern, "pattern");
+        String name = graph.claimStore(materialized.storeName().orElseGet(() -> graph.newName("PATTERN")));
+        return this.<K, List<V>>thenWithTask((task, down) -> new PatternOp<>(task, name, pattern, materialized, down));
     }
 }

@@ -183,6 +183,7 @@ public final class PartitionedRunner {
             while (running) {
                 Message first = queue.poll(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    task.state().idle();
                     continue;
                 }
                 batch.clear();

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,6 +22,7 @@ import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -33,7 +36,9 @@ import org.rocksdb.WriteOptions;
  * with the checkpoint, in one {@link WriteBatch}. The write-ahead log is off: a batch lands in one
  * memtable atomically and memtables are flushed whole, so after a crash the state is that of some
  * earlier commit together with its own checkpoint — never a mix — and the processor replays the log
- * from there (closing flushes everything).
+ * from there (closing flushes everything). A small state may never fill a memtable, so the
+ * memtables are also flushed once a flush interval has passed or a number of commits were made
+ * since the last flush: that bounds how much of the log a crash makes the processor replay.
  */
 public final class RocksState implements StateFactory {
     static {
@@ -50,9 +55,28 @@ public final class RocksState implements StateFactory {
     private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
     private final List<Store<?, ?>> stores = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
+    private final FlushOptions flushOptions = new FlushOptions().setWaitForFlush(false);
+    private final Clock clock;
+    private final long flushIntervalMs;
+    private final int flushCommits;
+    private long lastFlushMs;
+    private int commitsSinceFlush;
 
-    /** Opens (or creates) the state in {@code directory}. */
+    /** Opens (or creates) the state in {@code directory}, flushed every 10 s or 1,000 commits. */
     public RocksState(Path directory) {
+        this(directory, Clock.systemUTC(), Duration.ofSeconds(10), 1_000);
+    }
+
+    /**
+     * Opens (or creates) the state in {@code directory}; memtables are flushed at a commit or when
+     * idle once {@code flushInterval} (by {@code clock}) has passed or {@code flushCommits} commits
+     * were made since the last flush.
+     */
+    public RocksState(Path directory, Clock clock, Duration flushInterval, int flushCommits) {
+        this.clock = clock;
+        this.flushIntervalMs = flushInterval.toMillis();
+        this.flushCommits = flushCommits;
+        this.lastFlushMs = clock.millis();
         try {
             Files.createDirectories(directory);
             // State is small, hot and rewritten often: no compression (CPU), and small memtables:
@@ -125,6 +149,35 @@ public final class RocksState implements StateFactory {
         } catch (RocksDBException e) {
             throw new StorageException("cannot commit the processor state: " + e.getMessage(), e);
         }
+        commitsSinceFlush++;
+        flushIfDue();
+    }
+
+    @Override
+    public void idle() {
+        flushIfDue();
+    }
+
+    /**
+     * Flushes the memtables when the last flush is old enough. The flush runs in the background;
+     * it persists whole memtables, and every commit is one write batch in one memtable, so what is
+     * on disk is always some commit's state with its own checkpoint.
+     */
+    private void flushIfDue() {
+        if (commitsSinceFlush == 0) {
+            return;
+        }
+        long now = clock.millis();
+        if (commitsSinceFlush < flushCommits && now - lastFlushMs < flushIntervalMs) {
+            return;
+        }
+        try {
+            db.flush(flushOptions);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot flush the processor state: " + e.getMessage(), e);
+        }
+        commitsSinceFlush = 0;
+        lastFlushMs = now;
     }
 
     @Override
@@ -137,6 +190,7 @@ public final class RocksState implements StateFactory {
         db.close();
         options.close();
         writeOptions.close();
+        flushOptions.close();
     }
 
     /** One store: a key prefix in the shared RocksDB plus the changes of the current batch. */

@@ -18,6 +18,10 @@ public interface StateFactory extends AutoCloseable {
     /** Makes all changes since the last commit durable together with {@code checkpoint}, atomically. */
     void commit(Checkpoint checkpoint);
 
+    /** Called when the task had nothing to process for a while: durable state may flush what it holds in memory. */
+    default void idle() {
+    }
+
     /** Whether committed state survives a restart. */
     boolean durable();
 

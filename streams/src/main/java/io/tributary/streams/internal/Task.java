@@ -37,6 +37,7 @@ public final class Task {
     }
 
     private final String name;
+    private final String tickStream;
     private final StateFactory state;
     private final Map<Object, Object> instances = new IdentityHashMap<>();
     private final List<WatermarkListener> listeners = new ArrayList<>();
@@ -53,6 +54,7 @@ public final class Task {
     /** Instantiates {@code graph} with state from {@code state}, restored to its last checkpoint. */
     public Task(String name, Graph graph, StateFactory state) {
         this.name = name;
+        this.tickStream = Ticks.stream(name);
         this.state = state;
         Checkpoint c = state.load();
         position = c.position();
@@ -119,12 +121,21 @@ public final class Task {
         return q == null ? Optional.empty() : q.queryByText(keyText);
     }
 
-    /** Processes one input event: every matching source, then the watermark. */
-    public void process(RecordedEvent event) {
+    /**
+     * Processes one input event: every matching source, then the watermark. A watermark tick of
+     * this task's processor ({@link Ticks}) moves the watermark to the tick's value instead.
+     *
+     * @return false when the event was a tick
+     */
+    public boolean process(RecordedEvent event) {
         // A release store, not a volatile one: readers on other threads (status) need a recent
         // value, not a fence on every event (a volatile store is a full fence on x86).
         POSITION.setRelease(this, event.position());
         outputIndex = 0;
+        if (Ticks.isTick(event, tickStream)) {
+            advanceWatermark(Ticks.watermarkOf(event));
+            return false;
+        }
         long candidate = Long.MIN_VALUE;
         for (int i = 0, n = sources.size(); i < n; i++) { // indexed: no iterator per event
             candidate = Math.max(candidate, sources.get(i).process(event));
@@ -132,6 +143,7 @@ public final class Task {
         if (candidate > watermark) {
             advanceWatermark(candidate);
         }
+        return true;
     }
 
     /**
