@@ -13,11 +13,11 @@ import java.util.Objects;
  * @param maxBatchEvents the most input events processed between two checkpoints; default 1,000
  * @param pollTimeout    how long one poll of the subscription waits; default 100 ms
  * @param clock          the wall clock, for the events-per-second rate; default system UTC
- * @param partitions     how many threads process the input, partitioned by source key (per-key order
- *                       is kept); default 1. More than 1 needs a topology whose stateful operators read
- *                       streams keyed as their sources (no {@code selectKey}/{@code map}/{@code groupBy}
- *                       before them), and makes the output ids depend on the partition count, so keep it
- *                       stable for a processor
+ * @param partitions     how many threads process the input, partitioned by the key each record has when
+ *                       it reaches its first stateful operator or sink (re-keys before that are
+ *                       repartitioned; per-key order is kept); default 1. More than 1 refuses a topology
+ *                       that re-keys a stream after a stateful operator and aggregates it again, and makes
+ *                       the output ids depend on the partition count, so keep it stable for a processor
  */
 public record ProcessorConfig(String name, StateBackend state, int maxBatchEvents, Duration pollTimeout, Clock clock,
                               int partitions) {

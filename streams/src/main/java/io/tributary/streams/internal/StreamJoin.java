@@ -59,11 +59,11 @@ final class StreamJoin<K, V1, V2, R> {
         left.graph.markHeapOnlyState("a stream-stream join");
         Node<K, R> result = new Node<>();
         Object key = new Object();
-        left.node.attach(task -> {
+        left.attachStateful(task -> {
             StreamJoin<K, V1, V2, R> join = task.instance(key, () -> create(windows, leftOuter, rightOuter, joiner, task, result));
             return join::onLeft;
         });
-        right.node.attach(task -> {
+        right.attachStateful(task -> {
             StreamJoin<K, V1, V2, R> join = task.instance(key, () -> create(windows, leftOuter, rightOuter, joiner, task, result));
             return join::onRight;
         });
