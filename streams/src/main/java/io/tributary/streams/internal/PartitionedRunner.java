@@ -38,6 +38,7 @@ import java.util.function.IntFunction;
 public final class PartitionedRunner {
     /** How often (in log positions) the watermark reaches partitions that receive no event. */
     static final int BROADCAST_EVERY = 256;
+    /** About how many messages a partition's queue holds (in chunks of one polled batch each, at least 4 chunks). */
     private static final int QUEUE_MESSAGES = 4_096;
 
     /** One event's records for one partition, with the processor-wide watermarks before and after the event. */
@@ -49,7 +50,8 @@ public final class PartitionedRunner {
     private final Task[] tasks;
     private final Task router;
     private final long[] restored;
-    private final List<ArrayBlockingQueue<Message>> queues = new ArrayList<>();
+    /** Per partition: chunks of messages, one chunk per polled batch (a hand-over per batch, not per event). */
+    private final List<ArrayBlockingQueue<List<Message>>> queues = new ArrayList<>();
     private final long[] sentUpTo;
     private final long[] committed;
     private final List<Thread> threads = new ArrayList<>();
@@ -87,7 +89,7 @@ public final class PartitionedRunner {
                 restored[i] = tasks[i].position();
                 committed[i] = restored[i];
                 sentUpTo[i] = restored[i];
-                queues.add(new ArrayBlockingQueue<>(QUEUE_MESSAGES));
+                queues.add(new ArrayBlockingQueue<>(Math.max(4, QUEUE_MESSAGES / maxBatch)));
             }
         } catch (RuntimeException e) {
             for (Task t : tasks) {
@@ -135,6 +137,10 @@ public final class PartitionedRunner {
             int n = tasks.length;
             while (running) {
                 List<RecordedEvent> batch = subscription.poll(maxBatch, pollTimeout);
+                List<List<Message>> chunks = new ArrayList<>(n);
+                for (int p = 0; p < n; p++) {
+                    chunks.add(new ArrayList<>());
+                }
                 for (RecordedEvent e : batch) {
                     long before = watermark;
                     long wm = before;
@@ -170,11 +176,16 @@ public final class PartitionedRunner {
                     for (int p = 0; p < n; p++) {
                         List<Routed> records = perPartition == null ? null : perPartition.get(p);
                         if ((records != null || broadcast) && q > restored[p]) {
-                            queues.get(p).put(new Message(q, records == null ? List.of() : records, before, wm));
+                            chunks.get(p).add(new Message(q, records == null ? List.of() : records, before, wm));
                             sentUpTo[p] = q;
                         }
                     }
                     watermark = wm;
+                }
+                for (int p = 0; p < n; p++) {
+                    if (!chunks.get(p).isEmpty()) {
+                        queues.get(p).put(chunks.get(p));
+                    }
                 }
                 rate.record(batch.size());
                 long upTo = subscription.nextCursor() - 1;
@@ -196,19 +207,25 @@ public final class PartitionedRunner {
 
     private void work(int p) {
         Task task = tasks[p];
-        ArrayBlockingQueue<Message> queue = queues.get(p);
-        List<Message> batch = new ArrayList<>();
+        ArrayBlockingQueue<List<Message>> queue = queues.get(p);
+        List<List<Message>> batch = new ArrayList<>();
         try {
             while (running) {
-                Message first = queue.poll(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                List<Message> first = queue.poll(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.clear();
                 batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                for (Message m : batch) {
-                    task.processRouted(m.position(), m.records(), m.watermarkBeforeMs(), m.watermarkAfterMs());
+                int messages = first.size();
+                for (List<Message> next = queue.peek(); next != null && messages + next.size() <= maxBatch; next = queue.peek()) {
+                    batch.add(queue.poll());
+                    messages += next.size();
+                }
+                for (List<Message> chunk : batch) {
+                    for (Message m : chunk) {
+                        task.processRouted(m.position(), m.records(), m.watermarkBeforeMs(), m.watermarkAfterMs());
+                    }
                 }
                 appender.accept(task.drainOutputs());
                 task.commit();
