@@ -66,6 +66,11 @@ final class RekeyedTopology {
 
     /** The names of groups g0..g6, then {@code n} clicks with event times moving forward (up to 3 s out of order). */
     static void appendInput(EventStore store, long seed, int n) {
+        appendInput(store, seed, n, 0);
+    }
+
+    /** As {@link #appendInput(EventStore, long, int)}, every {@code lateEvery}-th click 20 s behind (late); 0: none. */
+    static void appendInput(EventStore store, long seed, int n, int lateEvery) {
         Random r = new Random(seed);
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (int g = 0; g < 7; g++) {
@@ -73,7 +78,7 @@ final class RekeyedTopology {
         }
         long base = 1_000_000;
         for (int i = 0; i < n; i++) {
-            long ts = Math.max(base, base + i * 37L - r.nextInt(3_000));
+            long ts = Math.max(base, base + i * 37L - r.nextInt(3_000) - (lateEvery > 0 && i % lateEvery == lateEvery - 1 ? 20_000 : 0));
             pending.add(store.append(StreamName.of("click", "u" + r.nextInt(50)), ExpectedVersion.any(),
                     EventData.of("Clicked", utf8(Long.toString(ts)))));
             if (pending.size() >= 1_000) {

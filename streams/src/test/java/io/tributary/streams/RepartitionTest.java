@@ -3,6 +3,9 @@ package io.tributary.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.core.EventData;
+import io.tributary.core.ExpectedVersion;
+import io.tributary.core.StreamName;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
@@ -94,6 +97,59 @@ class RepartitionTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void lateEventsAreJudgedAsInOneTask() throws Exception {
+        // A partition first moves to the processor-wide watermark before each event it is sent,
+        // so an event is late in a partition exactly when it is late in one task.
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            RekeyedTopology.appendInput(store, 15, 3_000, 25);
+            RekeyedTopology.appendTicks(store);
+            long last = store.headPosition();
+            long late;
+            try (TopologyTestDriver d = new TopologyTestDriver(RekeyedTopology.build("out"), "driver")) {
+                RekeyedTopology.inputs(store).forEach(d::pipe);
+                late = d.lateEvents();
+            }
+            assertThat(late).as("late events in one task").isGreaterThan(50);
+            try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("late"),
+                    ProcessorConfig.of("late").withPartitions(3).withMaxBatchEvents(7))) {
+                assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                assertThat(p.status().lateEvents()).isEqualTo(late);
+            }
+            assertThat(RekeyedTopology.outputsByKey(store, "late"))
+                    .isEqualTo(RekeyedTopology.driverByKey(store, "out").stream().map(o -> o.replaceFirst("^out-", "late-")).toList());
+        }
+    }
+
+    @Test
+    void anEventBehindAWatermarkItsPartitionWasNotSentIsLateAsInOneTask() throws Exception {
+        // The tick moves the processor's watermark past the click's window but reaches no partition
+        // (it has no records and is not at a broadcast position): the click's partition must still
+        // judge the second click against the watermark before it, as one task does.
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            RekeyedTopology.appendInput(store, 16, 0);
+            store.append(StreamName.of("click", "u1"), ExpectedVersion.any(),
+                    EventData.of("Clicked", RekeyedTopology.utf8("1000000"))).join();
+            store.append(StreamName.of("tick", "t"), ExpectedVersion.any(),
+                    EventData.of("Tick", RekeyedTopology.utf8("1030000"))).join();
+            store.append(StreamName.of("click", "u1"), ExpectedVersion.any(),
+                    EventData.of("Clicked", RekeyedTopology.utf8("1005000"))).join();
+            RekeyedTopology.appendTicks(store);
+            long last = store.headPosition();
+            try (TopologyTestDriver d = new TopologyTestDriver(RekeyedTopology.build("out"), "driver")) {
+                RekeyedTopology.inputs(store).forEach(d::pipe);
+                assertThat(d.lateEvents()).isEqualTo(1);
+            }
+            try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("late"),
+                    ProcessorConfig.of("late").withPartitions(2))) {
+                assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                assertThat(p.status().lateEvents()).isEqualTo(1);
+            }
+            assertThat(RekeyedTopology.outputsByKey(store, "late")).anyMatch(o -> o.startsWith("late-window"))
+                    .isEqualTo(RekeyedTopology.driverByKey(store, "out").stream().map(o -> o.replaceFirst("^out-", "late-")).toList());
         }
     }
 
