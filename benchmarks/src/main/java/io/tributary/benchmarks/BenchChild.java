@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code store-append}, {@code store-clients}, {@code pg-clients}, {@code build-log},
  * {@code raw-log}, {@code raw-read}, {@code read-all}, {@code read-stream}, {@code recover},
  * {@code crash-append}; for {@link CqrsBenchmarks}: {@code cqrs-build-log}, {@code cqrs-catchup},
- * {@code cqrs-raw-read}, {@code cqrs-latency}; for {@link StreamsBenchmarks}: {@code streams-count}. Not meant to be started by hand; see {@link LogBenchmarks}.
+ * {@code cqrs-raw-read}, {@code cqrs-latency}; for {@link StreamsBenchmarks}: {@code streams-count}; for
+ * {@link StreamsRepartitionBenchmarks}: {@code streams-repartition}. Not meant to be started by hand; see {@link LogBenchmarks}.
  */
 public final class BenchChild {
     /** The prefix of the result line. */
@@ -95,6 +96,9 @@ public final class BenchChild {
             case "streams-count":
                 return StreamsCount.run(required(a, "engine"), Long.parseLong(required(a, "events")), integer(a, "keys"),
                         Long.parseLong(required(a, "seed")), dir, integer(a, "commitEvery"));
+            case "streams-repartition":
+                return StreamsRepartition.run(required(a, "engine"), Long.parseLong(required(a, "events")), integer(a, "keys"),
+                        Long.parseLong(required(a, "seed")), dir, integer(a, "batchEvents"));
             default:
                 throw new IllegalArgumentException("unknown task '" + task + "'");
         }

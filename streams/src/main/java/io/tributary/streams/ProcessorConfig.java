@@ -14,11 +14,11 @@ import java.util.Objects;
  * @param pollTimeout    how long one poll of the subscription waits; default 100 ms
  * @param clock          the wall clock: the events-per-second rate, the state flush interval and the
  *                       idle timeout; default system UTC
- * @param partitions     how many threads process the input, partitioned by source key (per-key order
- *                       is kept); default 1. More than 1 needs a topology whose stateful operators read
- *                       streams keyed as their sources (no {@code selectKey}/{@code map}/{@code groupBy}
- *                       before them), and makes the output ids depend on the partition count, so keep it
- *                       stable for a processor
+ * @param partitions     how many threads process the input, partitioned by the key each record has when
+ *                       it reaches its first stateful operator or sink (re-keys before that are
+ *                       repartitioned; per-key order is kept); default 1. More than 1 refuses a topology
+ *                       that re-keys a stream after a stateful operator and aggregates it again, and makes
+ *                       the output ids depend on the partition count, so keep it stable for a processor
  * @param stateFlushInterval RocksDB state: the longest time commits stay in memory only. The state is
  *                       written without a write-ahead log, so what a crash loses is replayed from the
  *                       log; flushing bounds that replay even when the state is too small to fill a

@@ -148,17 +148,6 @@ class StreamProcessorTest {
     }
 
     @Test
-    void partitionedRunRefusesStateAfterARekey() {
-        StreamsBuilder b = new StreamsBuilder();
-        b.stream(Consumed.category("click", e -> e.dataAsString())).groupBy((k, v) -> v).count();
-        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamProcessor.start(store, b.build(),
-                            ProcessorConfig.of("p").withPartitions(2)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("re-keyed");
-        }
-    }
-
-    @Test
     void joinsAndPatternsWithoutSerdesAreRefusedOnRocksDbStateBeforeAnythingIsWritten() {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(Consumed.category("login", e -> e.dataAsString()))

@@ -8,8 +8,10 @@ import java.time.Duration;
 /**
  * The child JVM of {@link StreamsCrashIT}: runs the crash topology over the log in
  * {@code args[0]/log} twice — RocksDB state (outputs {@code rocks-*}) and heap state (outputs
- * {@code heap-*}) and partitioned over 3 threads (RocksDB, outputs {@code part-*}) — and prints
- * {@code progress <rocks> <heap> <head> <rocks state> <heap state> <partitioned> <partitioned state>} until killed.
+ * {@code heap-*}) and partitioned over 3 threads (RocksDB, outputs {@code part-*}) — and the
+ * re-keyed topology over 3 partitions (RocksDB, outputs {@code rekey-*}), and prints
+ * {@code progress <rocks> <heap> <head> <rocks state> <heap state> <partitioned> <partitioned state>
+ * <re-keyed> <re-keyed state>} until killed.
  */
 public final class StreamsCrashChild {
     private StreamsCrashChild() {
@@ -19,6 +21,12 @@ public final class StreamsCrashChild {
     static ProcessorConfig partitioned(Path dir) {
         return ProcessorConfig.of("crash-part").withMaxBatchEvents(20).withPollTimeout(Duration.ofMillis(20))
                 .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-part")));
+    }
+
+    /** The configuration of the re-keyed processor (3 partitions, RocksDB state in {@code dir/state-rekey}). */
+    static ProcessorConfig rekeyed(Path dir) {
+        return ProcessorConfig.of("crash-rekey").withMaxBatchEvents(20).withPollTimeout(Duration.ofMillis(20))
+                .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-rekey")));
     }
 
     /** Runs until killed. */
@@ -31,11 +39,12 @@ public final class StreamsCrashChild {
         StreamProcessor heap = StreamProcessor.start(store, CrashTopology.build("heap"),
                 new ProcessorConfig("crash-heap", StateBackend.heap(), 20, Duration.ofMillis(20), base.clock(), 1));
         StreamProcessor parts = StreamProcessor.start(store, CrashTopology.build("part"), partitioned(dir));
+        StreamProcessor rekey = StreamProcessor.start(store, RekeyedTopology.build("rekey"), rekeyed(dir));
         System.out.println("started");
         while (true) {
             System.out.println("progress " + rocks.status().inputPosition() + " " + heap.status().inputPosition() + " " + store.headPosition()
                     + " " + rocks.status().state() + " " + heap.status().state() + " " + parts.status().inputPosition()
-                    + " " + parts.status().state());
+                    + " " + parts.status().state() + " " + rekey.status().inputPosition() + " " + rekey.status().state());
             Thread.sleep(2);
         }
     }

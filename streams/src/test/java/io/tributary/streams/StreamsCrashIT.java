@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kill -9 a JVM running three processors (RocksDB, heap and partitioned RocksDB state) over a
- * topology with aggregations, windows, a stream–stream join and a pattern at many seeded random points,
+ * Kill -9 a JVM running four processors (RocksDB and heap state, 3 partitions, and a re-keyed
+ * topology in 3 partitions) over topologies with aggregations, windows, a stream–stream join and a
+ * pattern at many seeded random points,
  * restart it each time, let it finish, and compare every output stream with an uninterrupted run:
  * the same events with the same ids in the same order — no duplicate, no loss. The seed is
  * printed; set {@code -Dstreams.crash.seed=N} to replay a run.
@@ -28,6 +29,7 @@ class StreamsCrashIT {
 
     @TempDir
     Path dir;
+    private long lastInput;
 
     @Test
     void outputsAfterManyKillNinesEqualAnUninterruptedRun() throws Exception {
@@ -36,6 +38,9 @@ class StreamsCrashIT {
         Random random = new Random(seed);
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
             CrashTopology.appendClicks(store, seed, EVENTS);
+            RekeyedTopology.appendInput(store, seed, 0); // the group names of the re-keyed topology's table
+            RekeyedTopology.appendTicks(store); // close every window of the re-keyed topology's partitions
+            lastInput = store.headPosition();
         }
         List<String> killedAt = new ArrayList<>();
         long reached = 0;
@@ -66,10 +71,22 @@ class StreamsCrashIT {
             List<String> parts = sortedWithoutCategory(StreamProcessorTest.outputs(store, "part"));
             try (StreamProcessor reference = StreamProcessor.start(store, CrashTopology.build("partref"),
                     StreamsCrashChild.partitioned(dir.resolve("reference")))) {
-                assertThat(reference.awaitPosition(EVENTS - 1, java.time.Duration.ofSeconds(60))).isTrue();
+                assertThat(reference.awaitPosition(lastInput, java.time.Duration.ofSeconds(60))).isTrue();
             }
             assertThat(parts).as("partitioned outputs (seed %d, kills %s)", seed, killedAt)
                     .isEqualTo(sortedWithoutCategory(StreamProcessorTest.outputs(store, "partref")));
+            // The re-keyed topology: ids and all equal to an uninterrupted run of the same processor,
+            // and per key equal to the test driver (one task) over the same input.
+            List<String> rekeyed = sortedWithoutCategory(StreamProcessorTest.outputs(store, "rekey"));
+            try (StreamProcessor reference = StreamProcessor.start(store, RekeyedTopology.build("rekeyref"),
+                    StreamsCrashChild.rekeyed(dir.resolve("reference")))) {
+                assertThat(reference.awaitPosition(lastInput, java.time.Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(rekeyed).as("re-keyed outputs (seed %d, kills %s)", seed, killedAt)
+                    .hasSizeGreaterThan(EVENTS)
+                    .isEqualTo(sortedWithoutCategory(StreamProcessorTest.outputs(store, "rekeyref")));
+            assertThat(RekeyedTopology.outputsByKey(store, "rekey")).as("re-keyed outputs per key (seed %d)", seed)
+                    .isEqualTo(RekeyedTopology.driverByKey(store, "rekey"));
         }
     }
 
@@ -96,10 +113,11 @@ class StreamsCrashIT {
                 assertThat(f[4]).as("rocks processor state").isEqualTo("RUNNING");
                 assertThat(f[5]).as("heap processor state").isEqualTo("RUNNING");
                 assertThat(f[7]).as("partitioned processor state").isEqualTo("RUNNING");
+                assertThat(f[9]).as("re-keyed processor state").isEqualTo("RUNNING");
                 long rocks = Long.parseLong(f[1]);
-                long heap = Math.min(Long.parseLong(f[2]), Long.parseLong(f[6]));
+                long heap = Math.min(Long.parseLong(f[2]), Math.min(Long.parseLong(f[6]), Long.parseLong(f[8])));
                 if (untilDone) {
-                    if (rocks >= EVENTS - 1 && heap >= EVENTS - 1) {
+                    if (rocks >= lastInput && heap >= lastInput) {
                         break;
                     }
                     continue;
@@ -110,7 +128,7 @@ class StreamsCrashIT {
                 if (after >= 0 && after++ >= extraLines) {
                     break;
                 }
-                if (rocks >= EVENTS - 1 && heap >= EVENTS - 1) {
+                if (rocks >= lastInput && heap >= lastInput) {
                     break;
                 }
             }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The blueprint a {@code StreamsBuilder} records: the sources and, through their nodes, every
@@ -18,6 +19,7 @@ public final class Graph {
     }
 
     private final List<Source<?, ?>> sources = new ArrayList<>();
+    private final List<Node<?, ?>> boundaries = new ArrayList<>();
     private final Set<String> storeNames = new HashSet<>();
     private int counter;
     private boolean stateAfterRekey;
@@ -34,14 +36,39 @@ public final class Graph {
         return List.copyOf(sources);
     }
 
-    /** Notes that a stateful operator reads a stream whose key may differ from its source's. */
+    /**
+     * Attaches a stateful operator or a sink to {@code node} behind a <em>boundary</em>: the point
+     * where a partitioned run routes records to the partition of their key. In one task the boundary
+     * is nothing (its entry's processor is attached directly); a partitioned run's router stops there
+     * and collects the records, and its partitions start there (see {@link Task}). Boundaries are
+     * numbered in build order, so an operator's boundary comes before those of operators after it.
+     */
+    public <K, V> void attachBehindBoundary(Node<K, V> node, Function<Task, Processor<K, V>> factory) {
+        int id = boundaries.size();
+        Node<K, V> entry = new Node<>();
+        entry.attach(factory);
+        boundaries.add(entry);
+        node.attach(task -> task.boundary(id, entry));
+    }
+
+    /** The entry nodes of the boundaries, by number. */
+    List<Node<?, ?>> boundaries() {
+        return List.copyOf(boundaries);
+    }
+
+    /**
+     * Notes that a stateful operator reads a stream re-keyed after another stateful operator: its
+     * records are processed in the partition of their old key, so the topology cannot run partitioned.
+     */
     public void markStateAfterRekey() {
         stateAfterRekey = true;
     }
 
     /**
-     * Whether a stateful operator reads a re-keyed stream: such a topology cannot run partitioned
-     * by source key (there is no repartitioning yet).
+     * Whether a stateful operator reads a stream re-keyed after another stateful operator (such as
+     * {@code aggregate → toStream → selectKey → count}): a partitioned run would need to repartition
+     * records that come out of state, which is not built, so such a topology runs in one partition only.
+     * A re-key before any state is fine: the router of a partitioned run routes by the new key.
      */
     public boolean stateAfterRekey() {
         return stateAfterRekey;

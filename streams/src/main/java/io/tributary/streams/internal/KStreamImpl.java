@@ -23,30 +23,53 @@ import java.util.function.Function;
 public final class KStreamImpl<K, V> implements KStream<K, V> {
     final Graph graph;
     final Node<K, V> node;
-    /** Whether the key may differ from the source's key (then a partitioned run cannot keep state per key). */
+    /**
+     * Whether the key may differ from the key the records were routed by in a partitioned run: the
+     * stream was re-keyed after a stateful operator (then a stateful operator cannot read it there).
+     * A re-key before any state does not count: the router routes by the new key.
+     */
     final boolean rekeyed;
+    /** Whether records of this stream may come out of a stateful operator (processed in a partition, not the router). */
+    final boolean stateful;
 
     /** A stream of the records leaving {@code node}, keyed as its source. */
     public KStreamImpl(Graph graph, Node<K, V> node) {
-        this(graph, node, false);
+        this(graph, node, false, false);
     }
 
+    /** A stream of the records leaving a stateful operator's {@code node}. */
     KStreamImpl(Graph graph, Node<K, V> node, boolean rekeyed) {
+        this(graph, node, rekeyed, true);
+    }
+
+    private KStreamImpl(Graph graph, Node<K, V> node, boolean rekeyed, boolean stateful) {
         this.graph = graph;
         this.node = node;
         this.rekeyed = rekeyed;
+        this.stateful = stateful;
     }
 
     /** Attaches a stateless operator built from its downstream processor; the key stays as it is. */
     <K2, V2> KStreamImpl<K2, V2> then(Function<Processor<K2, V2>, Processor<K, V>> operator) {
-        return then(operator, rekeyed);
+        return then(operator, false);
     }
 
-    /** Attaches a stateless operator; {@code changesKey}: the result's key may differ from the source's. */
+    /** Attaches a stateless operator; {@code changesKey}: the result's key may differ from this stream's. */
     <K2, V2> KStreamImpl<K2, V2> then(Function<Processor<K2, V2>, Processor<K, V>> operator, boolean changesKey) {
         Node<K2, V2> child = new Node<>();
         node.attach(task -> operator.apply(child.instantiate(task)));
-        return new KStreamImpl<>(graph, child, changesKey);
+        return new KStreamImpl<>(graph, child, rekeyed || (changesKey && stateful), stateful);
+    }
+
+    /**
+     * Attaches a stateful operator or a sink behind a boundary, where a partitioned run routes the
+     * records to the partition of their key (see {@link Graph#attachBehindBoundary}).
+     */
+    void attachStateful(Function<Task, Processor<K, V>> factory) {
+        if (rekeyed) {
+            graph.markStateAfterRekey();
+        }
+        graph.attachBehindBoundary(node, factory);
     }
 
     @Override
@@ -123,7 +146,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         for (int i = 0; i < preds.size(); i++) {
             Node<K, V> child = new Node<>();
             children.add(child);
-            out.add(new KStreamImpl<>(graph, child, rekeyed));
+            out.add(new KStreamImpl<>(graph, child, rekeyed, stateful));
         }
         node.attach(task -> {
             List<Processor<K, V>> downs = new ArrayList<>();
@@ -148,7 +171,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Node<K, V> child = new Node<>();
         node.attach(child::instantiate);
         o.node.attach(child::instantiate);
-        return new KStreamImpl<>(graph, child, rekeyed || o.rekeyed);
+        return new KStreamImpl<>(graph, child, rekeyed || o.rekeyed, stateful || o.stateful);
     }
 
     @Override
@@ -200,18 +223,16 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     /** Attaches an operator that needs the task (state, watermark, outputs). */
     <K2, V2> KStreamImpl<K2, V2> thenWithTask(BiFunction<Task, Processor<K2, V2>, Processor<K, V>> operator) {
-        if (rekeyed) {
-            graph.markStateAfterRekey();
-        }
         Node<K2, V2> child = new Node<>();
-        node.attach(task -> operator.apply(task, child.instantiate(task)));
-        return new KStreamImpl<>(graph, child, rekeyed);
+        attachStateful(task -> operator.apply(task, child.instantiate(task)));
+        return new KStreamImpl<>(graph, child, rekeyed, true);
     }
 
     @Override
     public void to(Produced<K, V> produced) {
         Objects.requireNonNull(produced, "produced");
-        node.attach(task -> (k, v, ts) -> task.emit(produced.stream().apply(k, v), produced.eventType().apply(k, v),
+        // Behind a boundary: a partitioned run's router emits nothing; the partition of the key does.
+        graph.attachBehindBoundary(node, task -> (k, v, ts) -> task.emit(produced.stream().apply(k, v), produced.eventType().apply(k, v),
                 produced.serializer().apply(k, v)));
     }
 

@@ -15,33 +15,43 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * Runs a topology on several threads, partitioned by source key: one dispatcher thread polls the
- * subscription, decodes each event and sends it to the partition of its key; each partition is a
- * {@link Task} with its own state, run by its own thread, which appends its outputs and commits its
- * state with its position. Per-key order is preserved (a key always goes to the same partition,
- * in log order).
+ * Runs a topology on several threads, partitioned by key: one dispatcher thread polls the
+ * subscription, decodes each event and pushes it through the topology's stateless operators up to
+ * its boundaries (stateful operators and sinks, see {@link Graph#attachBehindBoundary}) in a router
+ * {@link Task}; each record that reaches a boundary goes to the partition of its key <em>there</em>
+ * — the source key, or the new key after {@code selectKey}, {@code map}, {@code flatMap} or
+ * {@code groupBy}: this is the repartitioning. Each partition is a {@link Task} with its own state,
+ * run by its own thread, which appends its outputs and commits its state with its position. Per-key
+ * order is preserved (a key always goes to the same partition, in log order).
  *
- * <p>Determinism (for exactly-once): the processor-wide watermark is computed by the dispatcher
- * in log order and handed to the partition with each event; the other partitions receive it at
- * the first event at or after every multiple of {@value #BROADCAST_EVERY} positions. So each
- * partition sees a sequence of messages that depends only on the log, and after a crash each
- * resumes after its own checkpoint (the dispatcher restarts from the lowest one, with the
- * watermark recorded there) and recomputes the same outputs with the same ids.
+ * <p>Determinism (for exactly-once): the router is stateless and runs in log order, so what it
+ * sends each partition depends only on the log; the processor-wide watermark is computed by the
+ * dispatcher in log order and handed to the partition with each event (the watermark before the
+ * event, then the one after it); the other partitions receive it at the first event at or after
+ * every multiple of {@value #BROADCAST_EVERY} positions. So each partition sees a sequence of
+ * messages that depends only on the log, and after a crash each resumes after its own checkpoint
+ * (the dispatcher restarts from the lowest one, with the watermark recorded there, and re-routes
+ * from there; messages at or before a partition's checkpoint are not sent again) and recomputes the
+ * same outputs with the same ids. No repartitioned record is stored: the log itself is the replayable
+ * record of what each partition was sent.
  */
 public final class PartitionedRunner {
     /** How often (in log positions) the watermark reaches partitions that receive no event. */
     static final int BROADCAST_EVERY = 256;
+    /** About how many messages a partition's queue holds (in chunks of one polled batch each, at least 4 chunks). */
     private static final int QUEUE_MESSAGES = 4_096;
 
-    /** One event's records for one partition, with the watermark after the event. */
-    private record Message(long position, List<Decoded> records, long watermarkMs) {
+    /** One event's records for one partition, with the processor-wide watermarks before and after the event. */
+    private record Message(long position, List<Routed> records, long watermarkBeforeMs, long watermarkAfterMs) {
     }
 
     private final EventStore store;
     private final Graph graph;
     private final Task[] tasks;
+    private final Task router;
     private final long[] restored;
-    private final List<ArrayBlockingQueue<Message>> queues = new ArrayList<>();
+    /** Per partition: chunks of messages, one chunk per polled batch (a hand-over per batch, not per event). */
+    private final List<ArrayBlockingQueue<List<Message>>> queues = new ArrayList<>();
     private final long[] sentUpTo;
     private final long[] committed;
     private final List<Thread> threads = new ArrayList<>();
@@ -75,11 +85,11 @@ public final class PartitionedRunner {
         committed = new long[partitions];
         try {
             for (int i = 0; i < partitions; i++) {
-                tasks[i] = new Task(name + "/" + i, graph, states.apply(i));
+                tasks[i] = Task.partition(name + "/" + i, graph, states.apply(i));
                 restored[i] = tasks[i].position();
                 committed[i] = restored[i];
                 sentUpTo[i] = restored[i];
-                queues.add(new ArrayBlockingQueue<>(QUEUE_MESSAGES));
+                queues.add(new ArrayBlockingQueue<>(Math.max(4, QUEUE_MESSAGES / maxBatch)));
             }
         } catch (RuntimeException e) {
             for (Task t : tasks) {
@@ -97,6 +107,7 @@ public final class PartitionedRunner {
         }
         dispatched = restored[lowest];
         watermark = tasks[lowest].sourceWatermark();
+        router = Task.router(name, graph);
     }
 
     /** Starts the threads. */
@@ -126,22 +137,36 @@ public final class PartitionedRunner {
             int n = tasks.length;
             while (running) {
                 List<RecordedEvent> batch = subscription.poll(maxBatch, pollTimeout);
+                List<List<Message>> chunks = new ArrayList<>(n);
+                for (int p = 0; p < n; p++) {
+                    chunks.add(new ArrayList<>());
+                }
                 for (RecordedEvent e : batch) {
-                    List<List<Decoded>> perPartition = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        perPartition.add(null);
-                    }
-                    long wm = watermark;
+                    long before = watermark;
+                    long wm = before;
                     for (int s = 0; s < sources.size(); s++) {
                         Decoded d = SourceRunner.decode(sources.get(s).consumed(), s, e);
                         if (d != null) {
-                            int p = partitionOf(d.key(), n);
+                            router.route(d);
+                            wm = Math.max(wm, d.watermarkCandidate());
+                        }
+                    }
+                    List<Routed> routed = router.routed();
+                    List<List<Routed>> perPartition = null;
+                    if (!routed.isEmpty()) {
+                        perPartition = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            perPartition.add(null);
+                        }
+                        for (int i = 0, m = routed.size(); i < m; i++) {
+                            Routed r = routed.get(i);
+                            int p = partitionOf(r.key(), n);
                             if (perPartition.get(p) == null) {
                                 perPartition.set(p, new ArrayList<>(1));
                             }
-                            perPartition.get(p).add(d);
-                            wm = Math.max(wm, d.watermarkCandidate());
+                            perPartition.get(p).add(r);
                         }
+                        router.clearRouted();
                     }
                     long q = e.position();
                     boolean broadcast = q >= nextBroadcast;
@@ -149,13 +174,18 @@ public final class PartitionedRunner {
                         nextBroadcast = (Math.floorDiv(q, BROADCAST_EVERY) + 1) * BROADCAST_EVERY;
                     }
                     for (int p = 0; p < n; p++) {
-                        List<Decoded> records = perPartition.get(p);
+                        List<Routed> records = perPartition == null ? null : perPartition.get(p);
                         if ((records != null || broadcast) && q > restored[p]) {
-                            queues.get(p).put(new Message(q, records == null ? List.of() : records, wm));
+                            chunks.get(p).add(new Message(q, records == null ? List.of() : records, before, wm));
                             sentUpTo[p] = q;
                         }
                     }
                     watermark = wm;
+                }
+                for (int p = 0; p < n; p++) {
+                    if (!chunks.get(p).isEmpty()) {
+                        queues.get(p).put(chunks.get(p));
+                    }
                 }
                 rate.record(batch.size());
                 long upTo = subscription.nextCursor() - 1;
@@ -177,20 +207,26 @@ public final class PartitionedRunner {
 
     private void work(int p) {
         Task task = tasks[p];
-        ArrayBlockingQueue<Message> queue = queues.get(p);
-        List<Message> batch = new ArrayList<>();
+        ArrayBlockingQueue<List<Message>> queue = queues.get(p);
+        List<List<Message>> batch = new ArrayList<>();
         try {
             while (running) {
-                Message first = queue.poll(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                List<Message> first = queue.poll(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     task.state().idle();
                     continue;
                 }
                 batch.clear();
                 batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                for (Message m : batch) {
-                    task.processDecoded(m.position(), m.records(), m.watermarkMs(), m.watermarkMs());
+                int messages = first.size();
+                for (List<Message> next = queue.peek(); next != null && messages + next.size() <= maxBatch; next = queue.peek()) {
+                    batch.add(queue.poll());
+                    messages += next.size();
+                }
+                for (List<Message> chunk : batch) {
+                    for (Message m : chunk) {
+                        task.processRouted(m.position(), m.records(), m.watermarkBeforeMs(), m.watermarkAfterMs());
+                    }
                 }
                 appender.accept(task.drainOutputs());
                 task.commit();

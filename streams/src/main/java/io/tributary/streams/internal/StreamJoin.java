@@ -115,11 +115,11 @@ final class StreamJoin<K, V1, V2, R> {
         String name = left.graph.claimStore(joined.storeName().orElseGet(() -> left.graph.newName("JOIN")));
         Node<K, R> result = new Node<>();
         Object key = new Object();
-        left.node.attach(task -> {
+        left.attachStateful(task -> {
             StreamJoin<K, V1, V2, R> join = task.instance(key, () -> create(name, windows, leftOuter, rightOuter, joiner, joined, task, result));
             return join::onLeft;
         });
-        right.node.attach(task -> {
+        right.attachStateful(task -> {
             StreamJoin<K, V1, V2, R> join = task.instance(key, () -> create(name, windows, leftOuter, rightOuter, joiner, joined, task, result));
             return join::onRight;
         });

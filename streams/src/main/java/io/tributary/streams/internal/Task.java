@@ -23,6 +23,13 @@ import java.util.function.Supplier;
  * <p>Processing is deterministic: the same checkpointed state and the same input events give the
  * same outputs with the same ids ({@code name}, input position, index of the output within that
  * input), which is what makes replays after a crash invisible in the output streams.
+ *
+ * <p>A task runs in one of three roles. A <em>whole</em> task (one-partition processors, the test
+ * driver) runs every operator. A partitioned run splits the topology at its boundaries (every
+ * stateful operator and sink, see {@link Graph#attachBehindBoundary}): one <em>router</em> task
+ * runs the stateless operators between the sources and the boundaries (decoding, filters, maps,
+ * re-keys) and collects the records that reach a boundary, with their key at that point; each
+ * <em>partition</em> task starts at the boundaries and runs the rest for the keys of its partition.
  */
 public final class Task {
     private static final byte[] NO_METADATA = new byte[0];
@@ -36,14 +43,21 @@ public final class Task {
         }
     }
 
+    private enum Role { WHOLE, ROUTER, PARTITION }
+
     private final String name;
     private final String tickStream;
+    private final Role role;
     private final StateFactory state;
     private final Map<Object, Object> instances = new IdentityHashMap<>();
     private final List<WatermarkListener> listeners = new ArrayList<>();
     private final Map<String, Queryable> queryables = new LinkedHashMap<>();
     private final List<SourceRunner<?, ?>> sources = new ArrayList<>();
     private final List<OutputEvent> outputs = new ArrayList<>();
+    /** Router: the records that reached a boundary since the last {@link #clearRouted()}. */
+    private final List<Routed> routed = new ArrayList<>();
+    /** Partition: the processor at each boundary. */
+    private final List<Processor<Object, Object>> entries = new ArrayList<>();
     private volatile long position;
     private volatile long watermark;
     private volatile long lateEvents;
@@ -53,17 +67,62 @@ public final class Task {
 
     /** Instantiates {@code graph} with state from {@code state}, restored to its last checkpoint. */
     public Task(String name, Graph graph, StateFactory state) {
+        this(name, graph, state, Role.WHOLE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Task(String name, Graph graph, StateFactory state, Role role) {
         this.name = name;
         this.tickStream = Ticks.stream(name);
+        this.role = role;
         this.state = state;
         Checkpoint c = state.load();
         position = c.position();
         watermark = c.watermarkMs();
         lateEvents = c.lateEvents();
         sourceWatermark = c.sourceWatermarkMs();
-        for (Graph.Source<?, ?> s : graph.sources()) {
-            sources.add(source(s));
+        if (role == Role.PARTITION) {
+            // In build order: an operator is built (and registers for the watermark) with everything
+            // after it, before the operators after it get their own turn; see onWatermark.
+            for (Node<?, ?> entry : graph.boundaries()) {
+                entries.add(((Node<Object, Object>) entry).instantiate(this));
+            }
+        } else {
+            for (Graph.Source<?, ?> s : graph.sources()) {
+                sources.add(source(s));
+            }
         }
+    }
+
+    /** The router of a partitioned run of {@code graph}: stateless, it holds no state and emits nothing. */
+    static Task router(String name, Graph graph) {
+        return new Task(name, graph, StateFactory.heap(), Role.ROUTER);
+    }
+
+    /** A partition of a partitioned run of {@code graph}, with state from {@code state}. */
+    static Task partition(String name, Graph graph, StateFactory state) {
+        return new Task(name, graph, state, Role.PARTITION);
+    }
+
+    /**
+     * The processor at boundary {@code id}, whose operators start at {@code entry}: the router
+     * collects what reaches it; the other roles go straight on.
+     */
+    <K, V> Processor<K, V> boundary(int id, Node<K, V> entry) {
+        if (role == Role.ROUTER) {
+            return (k, v, ts) -> routed.add(new Routed(id, k, v, ts));
+        }
+        return entry.instantiate(this);
+    }
+
+    /** Router: the records that reached a boundary since the last {@link #clearRouted()}, in order (a live view). */
+    List<Routed> routed() {
+        return routed;
+    }
+
+    /** Router: forgets the routed records. */
+    void clearRouted() {
+        routed.clear();
     }
 
     private <K, V> SourceRunner<K, V> source(Graph.Source<K, V> s) {
@@ -146,19 +205,28 @@ public final class Task {
         return true;
     }
 
+    /** Router: pushes a record decoded by the dispatcher through the stateless operators of its source. */
+    void route(Decoded d) {
+        sources.get(d.source()).push(d);
+    }
+
     /**
-     * Processes records decoded elsewhere from the event at {@code position} (a partitioned
-     * runner's dispatcher), then moves the watermark to {@code watermarkMs} if that is later.
-     * {@code sourceWatermarkMs} is the processor-wide watermark, kept for the checkpoint.
+     * Partition: processes the records the router sent here from the event at {@code position}.
+     * First the watermark moves to {@code watermarkBeforeMs}, the processor-wide watermark before
+     * that event (what a whole task has when it processes it, so lateness is decided the same way),
+     * then the records enter their boundaries, then the watermark moves to {@code watermarkAfterMs},
+     * the processor-wide watermark after the event (kept for the checkpoint too).
      */
-    public void processDecoded(long position, java.util.List<Decoded> records, long watermarkMs, long sourceWatermarkMs) {
+    void processRouted(long position, List<Routed> records, long watermarkBeforeMs, long watermarkAfterMs) {
         POSITION.setRelease(this, position);
-        this.sourceWatermark = sourceWatermarkMs;
+        this.sourceWatermark = watermarkAfterMs;
         outputIndex = 0;
-        for (Decoded d : records) {
-            sources.get(d.source()).push(d);
+        advanceWatermark(watermarkBeforeMs);
+        for (int i = 0, n = records.size(); i < n; i++) {
+            Routed r = records.get(i);
+            entries.get(r.boundary()).process(r.key(), r.value(), r.timestampMs());
         }
-        advanceWatermark(watermarkMs);
+        advanceWatermark(watermarkAfterMs);
     }
 
     /** The processor-wide watermark at the last processed position (partitioned runs). */

@@ -42,7 +42,7 @@ final class WindowedKStreamImpl<K, V> implements WindowedKStream<K, V> {
 
     @Override
     public KStream<K, V> lateEvents() {
-        return new KStreamImpl<>(grouped.stream.graph, late);
+        return new KStreamImpl<>(grouped.stream.graph, late, grouped.stream.rekeyed); // out of the window operator: stateful
     }
 
     <A, R> KTable<Windowed<K>, R> windowed(String kind, AggSpec<K, V, A, R> spec, Optional<String> storeName) {

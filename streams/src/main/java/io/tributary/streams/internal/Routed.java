@@ -1,0 +1,13 @@
+package io.tributary.streams.internal;
+
+/**
+ * A record that reached a boundary in a partitioned run's router, on its way to the partition of
+ * its key.
+ *
+ * @param boundary    the boundary's number (see {@link Graph#attachBehindBoundary})
+ * @param key         the record's key at the boundary (which may differ from its source's)
+ * @param value       the value
+ * @param timestampMs the event time
+ */
+record Routed(int boundary, Object key, Object value, long timestampMs) {
+}

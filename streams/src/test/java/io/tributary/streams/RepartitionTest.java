@@ -1,0 +1,181 @@
+package io.tributary.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.core.EventData;
+import io.tributary.core.ExpectedVersion;
+import io.tributary.core.StreamName;
+import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.Tributary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Partitioned runs of topologies whose state reads re-keyed streams ({@code selectKey},
+ * {@code groupBy}, {@code map}, a stream–table join after a re-key): the router sends each record to
+ * the partition of its new key, so the outputs equal, per key and as a multiset, those of the test
+ * driver and of a one-partition run.
+ */
+class RepartitionTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private List<String> run(EmbeddedEventStore store, String out, ProcessorConfig config) throws InterruptedException {
+        long last = store.headPosition();
+        try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build(out), config)) {
+            assertThat(p.awaitPosition(last, WAIT)).as("caught up to %d: %s", last, p.status()).isTrue();
+            assertThat(p.status().lateEvents()).isZero();
+        }
+        return RekeyedTopology.outputsByKey(store, out);
+    }
+
+    @Nested
+    class OutputsEqualOneTask {
+        @Test
+        void onHeapStateInThreePartitions() throws Exception {
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 11, 3_000);
+                RekeyedTopology.appendTicks(store);
+                List<String> expected = RekeyedTopology.driverByKey(store, "out");
+                assertThat(expected).anyMatch(o -> o.startsWith("out-window")).anyMatch(o -> o.startsWith("out-sum"))
+                        .anyMatch(o -> o.startsWith("out-joined")).anyMatch(o -> o.startsWith("out-raw"));
+                assertThat(run(store, "one", ProcessorConfig.of("one")))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "one-")).toList());
+                assertThat(run(store, "three", ProcessorConfig.of("three").withPartitions(3)))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "three-")).toList());
+            }
+        }
+
+        @Test
+        void onRocksDbStateInFourPartitionsAcrossARestart() throws Exception {
+            ProcessorConfig config = ProcessorConfig.of("four").withPartitions(4).withMaxBatchEvents(50)
+                    .withState(StateBackend.rocksDb(dir.resolve("state")));
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 12, 1_500);
+                long firstHalf = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("four"), config)) {
+                    assertThat(p.awaitPosition(firstHalf, WAIT)).as("caught up: %s", p.status()).isTrue();
+                }
+                RekeyedTopology.appendInput(store, 13, 1_500);
+                RekeyedTopology.appendTicks(store);
+                long last = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("four"), config)) {
+                    assertThat(p.status().inputPosition()).as("resumes from its checkpoints").isGreaterThan(0);
+                    assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                    try (TopologyTestDriver d = new TopologyTestDriver(RekeyedTopology.build("x"), "x")) {
+                        // the re-keyed stores answer in the partition of the new key
+                        assertThat(p.query("bySecond", "s3")).isPresent();
+                        assertThat(p.query("names", "g4")).contains("group 4");
+                        assertThat(d.storeNames()).containsExactlyInAnyOrderElementsOf(p.storeNames());
+                    }
+                }
+                List<String> expected = RekeyedTopology.driverByKey(store, "out");
+                assertThat(RekeyedTopology.outputsByKey(store, "four"))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "four-")).toList());
+            }
+        }
+
+        @Test
+        void aSingleStoreQueryMatchesTheDriver() throws Exception {
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 14, 2_000);
+                long last = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("q"),
+                        ProcessorConfig.of("q").withPartitions(2).withState(StateBackend.rocksDb(dir.resolve("state"))));
+                     TopologyTestDriver d = new TopologyTestDriver(RekeyedTopology.build("q"), "q")) {
+                    assertThat(p.awaitPosition(last, WAIT)).isTrue();
+                    RekeyedTopology.inputs(store).forEach(d::pipe);
+                    for (int s = 0; s < 5; s++) {
+                        assertThat(p.query("bySecond", "s" + s)).as("s%d", s).isEqualTo(d.query("bySecond", "s" + s));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void lateEventsAreJudgedAsInOneTask() throws Exception {
+        // A partition first moves to the processor-wide watermark before each event it is sent,
+        // so an event is late in a partition exactly when it is late in one task.
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            RekeyedTopology.appendInput(store, 15, 3_000, 25);
+            RekeyedTopology.appendTicks(store);
+            long last = store.headPosition();
+            long late;
+            try (TopologyTestDriver d = new TopologyTestDriver(RekeyedTopology.build("out"), "driver")) {
+                RekeyedTopology.inputs(store).forEach(d::pipe);
+                late = d.lateEvents();
+            }
+            assertThat(late).as("late events in one task").isGreaterThan(50);
+            try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("late"),
+                    ProcessorConfig.of("late").withPartitions(3).withMaxBatchEvents(7))) {
+                assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                assertThat(p.status().lateEvents()).isEqualTo(late);
+            }
+            assertThat(RekeyedTopology.outputsByKey(store, "late"))
+                    .isEqualTo(RekeyedTopology.driverByKey(store, "out").stream().map(o -> o.replaceFirst("^out-", "late-")).toList());
+        }
+    }
+
+    @Test
+    void anEventBehindAWatermarkItsPartitionWasNotSentIsLateAsInOneTask() throws Exception {
+        // The tick moves the processor's watermark past the click's window but reaches no partition
+        // (it has no records and is not at a broadcast position): the click's partition must still
+        // judge the second click against the watermark before it, as one task does.
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            RekeyedTopology.appendInput(store, 16, 0);
+            store.append(StreamName.of("click", "u1"), ExpectedVersion.any(),
+                    EventData.of("Clicked", RekeyedTopology.utf8("1000000"))).join();
+            store.append(StreamName.of("tick", "t"), ExpectedVersion.any(),
+                    EventData.of("Tick", RekeyedTopology.utf8("1030000"))).join();
+            store.append(StreamName.of("click", "u1"), ExpectedVersion.any(),
+                    EventData.of("Clicked", RekeyedTopology.utf8("1005000"))).join();
+            RekeyedTopology.appendTicks(store);
+            long last = store.headPosition();
+            try (TopologyTestDriver d = new TopologyTestDriver(RekeyedTopology.build("out"), "driver")) {
+                RekeyedTopology.inputs(store).forEach(d::pipe);
+                assertThat(d.lateEvents()).isEqualTo(1);
+            }
+            try (StreamProcessor p = StreamProcessor.start(store, RekeyedTopology.build("late"),
+                    ProcessorConfig.of("late").withPartitions(2))) {
+                assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                assertThat(p.status().lateEvents()).isEqualTo(1);
+            }
+            assertThat(RekeyedTopology.outputsByKey(store, "late")).anyMatch(o -> o.startsWith("late-window"))
+                    .isEqualTo(RekeyedTopology.driverByKey(store, "out").stream().map(o -> o.replaceFirst("^out-", "late-")).toList());
+        }
+    }
+
+    @Test
+    void aRekeyAfterAStatefulOperatorIsStillRefusedWithPartitions() {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey().count()
+                .toStream().selectKey((user, n) -> n).groupByKey().count();
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            assertThatThrownBy(() -> StreamProcessor.start(store, b.build(), ProcessorConfig.of("p").withPartitions(2)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("re-keyed")
+                    .hasMessageContaining("after another stateful operator");
+            // one partition runs it
+            StreamProcessor.start(store, b.build(), ProcessorConfig.of("p")).close();
+        }
+    }
+
+    @Test
+    void aRekeyBeforeAnyStateIsAccepted() {
+        StreamsBuilder b = new StreamsBuilder();
+        KStream<String, String> clicks = b.stream(Consumed.category("click", e -> e.dataAsString()));
+        clicks.groupBy((k, v) -> v).count();
+        clicks.flatMap((k, v) -> List.of(KeyValue.pair(v, k), KeyValue.pair(k, v))).groupByKey().reduce((x, y) -> y, Materialized.defaults())
+                .toStream().groupByKey().count(); // no re-key after the reduce: stays in its partition
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            StreamProcessor.start(store, b.build(), ProcessorConfig.of("p").withPartitions(2)).close();
+        }
+    }
+}
