@@ -161,7 +161,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         try {
             if (!log.state().snapshotDone()) {
                 state = CdcStatus.State.SNAPSHOTTING;
-                new MySnapshotter(source, schemas, mapper, log, 0, s -> durable = log.durable(false))
+                new MySnapshotter(source, setup, schemas, mapper, log, 0, s -> durable = log.durable(false))
                         .run(snapshotConnection, snapshotPoint, () -> stopping);
                 snapshotConnection.close();
                 snapshotConnection = null;

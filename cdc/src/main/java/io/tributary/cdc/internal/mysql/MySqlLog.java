@@ -126,6 +126,13 @@ final class MySqlLog {
         txDone = 0;
     }
 
+    /** Drops the buffered events (a snapshot chunk that could not be read to its end). */
+    void discardPending() {
+        pending.clear();
+        pendingBytes = 0;
+        pendingEvents = 0;
+    }
+
     /** Whether the buffered events fill an append (bytes, or streams: the store takes 10,000 per append). */
     boolean full() {
         return pendingBytes >= maxAppendBytes || pending.size() >= LogWriter.MAX_STREAMS_PER_APPEND - 1;
