@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.RecordedEvent;
 import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.StoreConfig;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,6 +133,38 @@ class MySqlSnapshotIT {
         } finally {
             stop.set(true);
             db.exec("DROP TABLE big_a", "DROP TABLE big_b");
+        }
+    }
+
+    @Test
+    void splitsSnapshotChunksOfWideRowsByMaxAppendBytes() throws Exception {
+        // 300 rows of 64 KiB: one chunk of snapshotChunkRows (1,024) would be a 20 MB append; the store takes 1 MiB.
+        db.exec("CREATE TABLE wide (id int PRIMARY KEY, v int NOT NULL, body mediumtext)",
+                "INSERT INTO wide SELECT seq, 0, REPEAT(CHAR(65 + seq % 26), 65536) FROM seq_1_to_300");
+        StoreConfig config = StoreConfig.builder(dir).maxRequestBytes(1 << 20).build();
+        MySqlSource source = db.source("wide", "wide").maxAppendBytes(256 << 10).build();
+        try (EmbeddedEventStore store = Tributary.open(config);
+             MySqlCapture capture = MySqlCapture.start(store, source)) {
+            MySqlCaptureIT.awaitCount(store, "wide", 300, capture);
+            db.exec("INSERT INTO wide VALUES (301, 0, REPEAT('z', 65536))");
+            List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "wide", 301, capture);
+            assertThat(events).hasSize(301);
+            RowHistory history = new RowHistory(events);
+            assertThat(history.repeatedReads()).isEmpty();
+            assertThat(history.state()).hasSize(301);
+            for (int i = 0; i < 300; i++) {
+                JsonNode d = SourceDb.data(events.get(i));
+                assertThat(d.get("op").asText()).isEqualTo("r");
+                assertThat(d.at("/after/id").asInt()).isEqualTo(i + 1);
+                assertThat(d.at("/after/body").asText()).hasSize(65536).startsWith(String.valueOf((char) (65 + (i + 1) % 26)));
+            }
+            assertThat(SourceDb.data(events.get(300)).get("op").asText()).isEqualTo("c");
+            assertThat(capture.status().snapshot().rowsDone()).isEqualTo(300);
+            // Appends of at most 256 KiB and one row: at least 300 * 64 KiB / (256 KiB + 64 KiB) positions.
+            long positions = store.readStream(source.offsetStream(), 0, 10_000, io.tributary.core.Direction.FORWARD).events().size();
+            assertThat(positions).isGreaterThanOrEqualTo(60);
+        } finally {
+            db.exec("DROP TABLE wide");
         }
     }
 

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies the tables' rows inside a consistent snapshot ({@code START TRANSACTION WITH CONSISTENT
- * SNAPSHOT}), in primary-key order, in chunks of {@code snapshotChunkRows}; each chunk is one
- * atomic append with the snapshot's progress (the last key per table), so a restarted capture
+ * SNAPSHOT}), in primary-key order, in chunks of {@code snapshotChunkRows} (fewer when the rows read
+ * reach {@code maxAppendBytes}); each chunk is one atomic append with the snapshot's progress (the last key per table), so a restarted capture
  * continues after the last appended chunk.
  */
 final class MySnapshotter {
@@ -162,6 +162,7 @@ final class MySnapshotter {
             }
             int rows = 0;
             List<String> lastKey = p.lastKey();
+            boolean full = false;
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 if (keys.length > 0) {
                     for (int i = 0; i < p.lastKey().size(); i++) {
@@ -174,11 +175,17 @@ final class MySnapshotter {
                         mapper.snapshotRow(t, after, point, serverId, log::add);
                         lastKey = MyMapper.key(t, after);
                         rows++;
+                        if (log.full()) {
+                            // Wide rows: the chunk so far is one append (below the store's request limit); the
+                            // next query continues after its last key (or offset).
+                            full = true;
+                            break;
+                        }
                     }
                 }
             }
             offset += rows;
-            boolean done = rows < chunk;
+            boolean done = !full && rows < chunk;
             long total = (keys.length == 0 && offset == rows ? 0 : p.rows()) + rows;
             commitProgress(tableIndex, new OffsetState.TableProgress(qualified, keys.length == 0 ? List.of() : lastKey, done, total));
             if (done) {
