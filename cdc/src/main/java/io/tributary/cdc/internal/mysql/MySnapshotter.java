@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal.mysql;
 
+import io.tributary.cdc.internal.LogWriter;
 import io.tributary.cdc.internal.OffsetState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cdc.CdcException;
@@ -28,13 +29,13 @@ final class MySnapshotter {
     private final MySqlSource source;
     private final MySchemas schemas;
     private final MyMapper mapper;
-    private final MySqlLog log;
+    private final LogWriter<MySqlOffset> log;
     private final Consumer<MySqlOffset> progress;
     private final long serverId;
     private final MySetup setup;
     private int failuresInARow;
 
-    MySnapshotter(MySqlSource source, MySetup setup, MySchemas schemas, MyMapper mapper, MySqlLog log, long serverId,
+    MySnapshotter(MySqlSource source, MySetup setup, MySchemas schemas, MyMapper mapper, LogWriter<MySqlOffset> log, long serverId,
                   Consumer<MySqlOffset> progress) {
         this.source = source;
         this.setup = setup;
@@ -100,7 +101,7 @@ final class MySnapshotter {
      * point for every unfinished table (from its last appended key). Returns the new point.
      */
     private BinlogPosition restart(Connection c, SQLException cause) {
-        log.discardPending();
+        log.discard();
         schemas.invalidateAll();
         try {
             c.rollback();

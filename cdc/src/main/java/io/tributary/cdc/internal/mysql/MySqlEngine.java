@@ -2,6 +2,7 @@ package io.tributary.cdc.internal.mysql;
 
 import io.tributary.cdc.internal.OffsetState;
 import io.tributary.cdc.internal.CaptureThread;
+import io.tributary.cdc.internal.LogWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
@@ -64,7 +65,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
     private final MySqlSource source;
     private final ObjectMapper json = new ObjectMapper();
     private final MySetup setup;
-    private final MySqlLog log;
+    private final LogWriter<MySqlOffset> log;
     private final MyMapper mapper;
     private Connection catalog;
     private Connection snapshotConnection;
@@ -94,7 +95,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
         this.store = store;
         this.source = source;
         this.setup = new MySetup(source);
-        this.log = new MySqlLog(store, source.offsetStream(), json, source.maxAppendBytes(), source.name());
+        this.log = new LogWriter<>(store, source.offsetStream(), json, source.maxAppendBytes(), source.name(),
+                MySqlOffset::fromJson, null);
         this.mapper = new MyMapper(source.name(), json, source.clock());
     }
 
@@ -369,7 +371,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         }
         tx = new MyMapper.Tx(at, gtid, h.getTimestamp(), h.getServerId(), skip);
         txStandalone = false;
-        log.beginTx(at, skip);
+        log.beginTx("beginning at " + at, MySqlOffset.partialAt(at), skip);
         if (domain >= 0) {
             pendingGtid = new long[] {domain};
             pendingGtidText = gtid;
