@@ -115,6 +115,19 @@ class MySqlMisconfigurationIT {
     }
 
     @Test
+    void capturesFromAServerThatChecksNoPrivilege() {
+        try (MariaDb open = MariaDb.startWithoutGrantTables()) {
+            open.exec("CREATE TABLE g (id int PRIMARY KEY)");
+            try (EmbeddedEventStore store = Tributary.open(dir);
+                 MySqlCapture capture = MySqlCapture.start(store, open.source("nogrants", "g").build())) {
+                MySqlCaptureIT.awaitPosition(capture);
+                open.exec("INSERT INTO g VALUES (1)");
+                MySqlCaptureIT.awaitCount(store, "g", 1, capture);
+            }
+        }
+    }
+
+    @Test
     void passesUrlParametersToTheJdbcDriver() {
         // Connector/J checks its options: a bad value of one proves the parameter reached it (it was dropped before).
         MySqlSource source = MySqlSource.builder("params", db.url() + "?connectTimeout=soon").credentials("root", "")

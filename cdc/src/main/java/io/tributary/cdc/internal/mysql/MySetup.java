@@ -80,9 +80,11 @@ final class MySetup {
                 privileges.add(rs.getString(1).toUpperCase(Locale.ROOT));
             }
         }
-        globalGrants(c, privileges);
-        // A server started with --skip-grant-tables has no current account and checks no privilege.
+        // A server started with --skip-grant-tables has no current account and checks no privilege (nor runs SHOW GRANTS).
         boolean grantsOff = scalar(c, "SELECT CURRENT_USER()").isBlank() || scalar(c, "SELECT CURRENT_USER()").equals("@");
+        if (!grantsOff) {
+            globalGrants(c, privileges);
+        }
         if (!grantsOff && !privileges.contains("REPLICATION SLAVE")) {
             throw new SourceConfigurationException("the account " + account + " lacks the REPLICATION SLAVE privilege"
                     + " (needed to read the binlog): run GRANT REPLICATION SLAVE ON *.* TO " + account);
