@@ -2,7 +2,6 @@ package io.tributary.cdc.internal.mysql;
 
 import io.tributary.cdc.internal.LogWriter;
 import io.tributary.cdc.internal.OffsetState;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cdc.CdcException;
 import io.tributary.cdc.MySqlSource;
 import java.sql.Connection;
@@ -172,9 +171,7 @@ final class MySnapshotter {
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        ObjectNode after = mapper.jdbcRow(t, rs);
-                        mapper.snapshotRow(t, after, point, serverId, log::add);
-                        lastKey = MyMapper.key(t, after);
+                        lastKey = mapper.snapshotRow(t, mapper.jdbcRow(t, rs), point, serverId, log::add);
                         rows++;
                         if (log.full()) {
                             // Wide rows: the chunk so far is one append (below the store's request limit); the
