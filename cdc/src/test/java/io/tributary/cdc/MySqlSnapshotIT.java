@@ -168,6 +168,25 @@ class MySqlSnapshotIT {
         }
     }
 
+    @Test
+    void snapshotsATableWithoutAKeyInChunks() {
+        // Rows of a keyless table share the stream <table>: each needs its own event id (a chunk is one append).
+        db.exec("CREATE TABLE nokey (v int)", "INSERT INTO nokey SELECT seq FROM seq_1_to_120");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("nokey", "nokey").snapshotChunkRows(50).build())) {
+            MySqlCaptureIT.awaitCount(store, "nokey", 120, capture);
+            db.exec("INSERT INTO nokey VALUES (121)");
+            List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "nokey", 121, capture);
+            assertThat(events).hasSize(121).allSatisfy(e -> assertThat(e.stream().value()).isEqualTo("nokey"));
+            assertThat(events.stream().map(e -> SourceDb.data(e).at("/after/v").asInt()).toList())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 121).boxed().toList());
+            assertThat(events.stream().map(e -> SourceDb.data(e).get("op").asText()).distinct().toList()).containsExactly("r", "c");
+            assertThat(events.stream().map(RecordedEvent::eventId).distinct()).hasSize(121);
+        } finally {
+            db.exec("DROP TABLE nokey");
+        }
+    }
+
     /** Inserts, deletes and updates that add 1 to v, on {@code table} until {@code stop}. */
     private static Thread writer(String table, int firstNew, AtomicBoolean stop, long seed) {
         Random random = new Random(seed);

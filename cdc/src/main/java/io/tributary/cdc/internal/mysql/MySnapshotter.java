@@ -171,7 +171,7 @@ final class MySnapshotter {
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        lastKey = mapper.snapshotRow(t, mapper.jdbcRow(t, rs), point, serverId, log::add);
+                        lastKey = mapper.snapshotRow(t, mapper.jdbcRow(t, rs), offset + rows, point, serverId, log::add);
                         rows++;
                         if (log.full()) {
                             // Wide rows: the chunk so far is one append (below the store's request limit); the
