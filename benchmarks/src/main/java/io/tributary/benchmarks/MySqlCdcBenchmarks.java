@@ -50,6 +50,7 @@ import org.HdrHistogram.Histogram;
 public final class MySqlCdcBenchmarks {
     private static final String DB_NAME = "bench";
     private final Map<String, String> flags;
+    private final Map<String, List<Double>> cpu = new LinkedHashMap<>();
     private final Path work;
     private int port;
 
@@ -123,6 +124,7 @@ public final class MySqlCdcBenchmarks {
         row("commit-to-visible p99 ms at " + flags.get("rate") + " commits/s", "p99", sides, results, false);
         System.out.println();
         results.forEach((k, v) -> System.out.println("- " + k + ": " + v));
+        cpu.forEach((k, v) -> System.out.println("- " + k + ": " + v + ", median " + median(v)));
         unavailable.forEach((k, v) -> System.out.println("- " + k + " could not run: " + v));
     }
 
@@ -242,6 +244,16 @@ public final class MySqlCdcBenchmarks {
         };
     }
 
+    /** CPU time so far of our capture thread for {@code table} (named {@code tributary-cdc-<connector>}). */
+    private static long captureCpuNanos(String table) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("tributary-cdc-" + table)) {
+                return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+            }
+        }
+        throw new IllegalStateException("no capture thread for " + table);
+    }
+
     /** Commits {@code txs} transactions of {@code rows} rows, returns events/s until all are delivered. */
     @SuppressWarnings("try")
     private double throughput(int run, String side, String name, int txs, int rows) throws Exception {
@@ -250,6 +262,7 @@ public final class MySqlCdcBenchmarks {
         long expected = (long) txs * rows;
         AtomicLong seen = new AtomicLong();
         try (AutoCloseable capture = start(side, table, -1, v -> seen.incrementAndGet())) {
+            long cpu0 = side.equals("ours") ? captureCpuNanos(table) : 0;
             long start;
             try (Connection c = DriverManager.getConnection(url(), "root", ""); Statement s = c.createStatement()) {
                 start = System.nanoTime();
@@ -268,6 +281,14 @@ public final class MySqlCdcBenchmarks {
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = expected / seconds;
             System.err.printf("run %d %s %s: %d events in %.2f s = %.0f events/s%n", run, side, name, expected, seconds, rate);
+            if (side.equals("ours")) {
+                // CPU of the capture thread (decode, map, hand to the store) per event: less sensitive than
+                // events/s to other processes on a shared machine.
+                double cpuMicros = (captureCpuNanos(table) - cpu0) / 1e3 / expected;
+                System.err.printf("run %d ours %s: capture thread %.2f µs CPU per event%n", run, name, cpuMicros);
+                cpu.computeIfAbsent("ours capture-thread CPU µs/event " + name, k -> new ArrayList<>())
+                        .add(Math.round(cpuMicros * 100) / 100.0);
+            }
             return Math.round(rate);
         }
     }

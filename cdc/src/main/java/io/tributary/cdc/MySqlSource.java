@@ -4,8 +4,13 @@ import io.tributary.core.InvalidRequestException;
 import io.tributary.core.StreamName;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +24,10 @@ import java.util.regex.Pattern;
  * @param port                the server's port, from the JDBC URL (default 3306)
  * @param database            the database of the JDBC URL: tables in it are named without it, like
  *                            PostgreSQL's {@code public}; tables of other databases are {@code db.table}
+ * @param urlParameters       the JDBC URL's {@code ?key=value} parameters, in order, passed to the JDBC connections
+ *                            (MariaDB Connector/J options); the SSL ones are taken out into {@code sslMode}; default none
+ * @param sslMode             encryption of both the JDBC and the binlog connection, from the URL's {@code sslMode} or
+ *                            {@code useSSL}; default {@link SslMode#DISABLE}
  * @param user                the account to connect as; needs {@code REPLICATION SLAVE}, {@code REPLICATION CLIENT}
  *                            ({@code BINLOG MONITOR} on MariaDB) and {@code SELECT} on the tables; default {@code root}
  * @param password            its password; default empty
@@ -35,10 +44,79 @@ import java.util.regex.Pattern;
  *                            module README); keep it below the store's request limit; default 8 MiB
  * @param clock               time source for lag and {@code ts_ms}; default the UTC system clock
  */
-public record MySqlSource(String name, String host, int port, String database, String user, String password,
+public record MySqlSource(String name, String host, int port, String database, Map<String, String> urlParameters,
+                          SslMode sslMode, String user, String password,
                           long serverId, List<TableSelection> tables, SnapshotMode snapshotMode, int snapshotChunkRows,
                           long heartbeatIntervalMs, long connectTimeoutMs, int maxAppendBytes, Clock clock) {
-    private static final Pattern URL = Pattern.compile("jdbc:(mysql|mariadb)://([^:/?]+)(?::(\\d+))?/([^/?;]+)(?:[?;].*)?");
+    private static final Pattern URL = Pattern.compile("jdbc:(mysql|mariadb)://([^:/?]+)(?::(\\d+))?/([^/?;&]+)(?:\\?(.*))?");
+    /** URL parameters that set SSL: resolved into {@link #sslMode()}. */
+    private static final Set<String> SSL_KEYS = Set.of("sslMode", "useSSL", "useSsl");
+    /** URL parameters the binlog connection could not follow, with what to do instead. */
+    private static final Map<String, String> REFUSED = refused();
+
+    /**
+     * Encryption of the connections to the server; the JDBC connections (MariaDB Connector/J's {@code sslMode})
+     * and the binlog connection always use the same one. Certificates are checked against the JVM's trust store
+     * ({@code javax.net.ssl.trustStore}).
+     */
+    public enum SslMode {
+        /** Plain text ({@code sslMode=disable}, MySQL's {@code DISABLED}, {@code useSSL=false}). */
+        DISABLE("disable"),
+        /** Encrypted, the server's certificate not checked ({@code trust}, MySQL's {@code REQUIRED}); development only. */
+        TRUST("trust"),
+        /** Encrypted, the certificate checked against the trust store but not the host name ({@code verify-ca}, {@code VERIFY_CA}). */
+        VERIFY_CA("verify-ca"),
+        /** Encrypted, certificate and host name checked ({@code verify-full}, {@code VERIFY_IDENTITY}, {@code useSSL=true}). */
+        VERIFY_FULL("verify-full");
+
+        private final String driverName;
+
+        SslMode(String driverName) {
+            this.driverName = driverName;
+        }
+
+        /** The value of MariaDB Connector/J's {@code sslMode} option. */
+        public String driverName() {
+            return driverName;
+        }
+
+        static SslMode parse(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "disable", "disabled" -> DISABLE;
+                case "trust", "required" -> TRUST;
+                case "verify-ca", "verify_ca" -> VERIFY_CA;
+                case "verify-full", "verify_identity" -> VERIFY_FULL;
+                case "preferred" -> throw new InvalidRequestException("MySQL source: jdbcUrl parameter sslMode=" + value
+                        + " is not supported: it falls back to plain text without saying so. Use sslMode=trust (encrypted,"
+                        + " certificate not checked), verify-ca or verify-full, or disable");
+                default -> throw new InvalidRequestException("MySQL source: jdbcUrl parameter sslMode=" + value + " is unknown;"
+                        + " use disable, trust, verify-ca or verify-full (or MySQL's DISABLED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY)");
+            };
+        }
+    }
+
+    private static Map<String, String> refused() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("user", "set the account with credentials(user, password): the binlog connection needs it too");
+        m.put("password", "set the account with credentials(user, password): the binlog connection needs it too");
+        String trust = "the binlog connection checks the server's certificate against the JVM's trust store only: put the"
+                + " CA certificate there (javax.net.ssl.trustStore), both connections then use it";
+        for (String k : List.of("serverSslCert", "trustStore", "trustStorePassword", "trustStoreType",
+                "trustCertificateKeyStoreUrl", "trustCertificateKeyStorePassword")) {
+            m.put(k, trust);
+        }
+        String client = "client certificates are not supported (the binlog connection cannot present one)";
+        for (String k : List.of("keyStore", "keyStorePassword", "keyPassword", "keyStoreType",
+                "clientCertificateKeyStoreUrl", "clientCertificateKeyStorePassword")) {
+            m.put(k, client);
+        }
+        String legacy = "use sslMode (disable, trust, verify-ca or verify-full), which both connections follow";
+        for (String k : List.of("requireSSL", "verifyServerCertificate", "trustServerCertificate",
+                "disableSslHostnameVerification", "sslmode", "usessl")) {
+            m.put(k, legacy);
+        }
+        return Map.copyOf(m);
+    }
 
     /** Validates every setting; throws {@link InvalidRequestException} naming the setting. */
     public MySqlSource {
@@ -48,6 +126,16 @@ public record MySqlSource(String name, String host, int port, String database, S
         require(port > 0 && port < 65_536, "port must be 1 to 65535, got " + port);
         require(database != null && !database.isBlank() && database.indexOf('.') < 0,
                 "database must not be empty or contain '.', got '" + database + "'");
+        require(urlParameters != null, "urlParameters must not be null (use Map.of())");
+        for (Map.Entry<String, String> p : urlParameters.entrySet()) {
+            require(p.getKey() != null && p.getKey().matches("[A-Za-z0-9_.]+") && p.getValue() != null
+                    && p.getValue().indexOf('&') < 0, "jdbcUrl parameter '" + p.getKey() + "=" + p.getValue() + "' is malformed");
+            require(!SSL_KEYS.contains(p.getKey()), "jdbcUrl parameter " + p.getKey() + " belongs in sslMode");
+            String why = REFUSED.get(p.getKey());
+            require(why == null, "jdbcUrl parameter " + p.getKey() + " is not supported: " + why);
+        }
+        urlParameters = Collections.unmodifiableMap(new LinkedHashMap<>(urlParameters));
+        require(sslMode != null, "sslMode must not be null");
         require(user != null && !user.isEmpty(), "user must not be empty");
         require(password != null, "password must not be null (use \"\")");
         require(serverId >= 1 && serverId <= 0xFFFF_FFFFL, "serverId must be 1 to 4294967295, got " + serverId);
@@ -79,9 +167,15 @@ public record MySqlSource(String name, String host, int port, String database, S
         return StreamName.of("tributary.cdc-" + name);
     }
 
-    /** The JDBC URL of the source (MariaDB Connector/J syntax, which also speaks to MySQL). */
+    /**
+     * The JDBC URL of the source (MariaDB Connector/J syntax, which also speaks to MySQL), with the URL's
+     * parameters and the SSL mode.
+     */
     public String jdbcUrl() {
-        return "jdbc:mariadb://" + host + ":" + port + "/" + database;
+        StringBuilder b = new StringBuilder("jdbc:mariadb://").append(host).append(':').append(port).append('/').append(database)
+                .append("?sslMode=").append(sslMode.driverName());
+        urlParameters.forEach((k, v) -> b.append('&').append(k).append('=').append(v));
+        return b.toString();
     }
 
     /**
@@ -91,10 +185,49 @@ public record MySqlSource(String name, String host, int port, String database, S
     public static Builder builder(String name, String jdbcUrl) {
         Matcher m = jdbcUrl == null ? null : URL.matcher(jdbcUrl);
         if (m == null || !m.matches()) {
-            throw new InvalidRequestException("MySQL source: jdbcUrl must be jdbc:mariadb://host[:port]/database or "
-                    + "jdbc:mysql://host[:port]/database, got '" + jdbcUrl + "'");
+            throw new InvalidRequestException("MySQL source: jdbcUrl must be jdbc:mariadb://host[:port]/database[?key=value&...]"
+                    + " or jdbc:mysql://host[:port]/database[?...], got '" + jdbcUrl + "'");
         }
-        return new Builder(name, m.group(2), m.group(3) == null ? 3306 : Integer.parseInt(m.group(3)), m.group(4));
+        Builder b = new Builder(name, m.group(2), m.group(3) == null ? 3306 : Integer.parseInt(m.group(3)), m.group(4));
+        Map<String, String> params = new LinkedHashMap<>();
+        if (m.group(5) != null && !m.group(5).isEmpty()) {
+            for (String pair : m.group(5).split("&", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new InvalidRequestException("MySQL source: jdbcUrl parameter '" + pair + "' is not key=value");
+                }
+                if (params.put(pair.substring(0, eq), pair.substring(eq + 1)) != null) {
+                    throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + pair.substring(0, eq) + " is given twice");
+                }
+            }
+        }
+        if (params.containsKey("useSSL") && params.containsKey("useSsl")) {
+            throw new InvalidRequestException("MySQL source: jdbcUrl has both useSSL and useSsl; give sslMode only");
+        }
+        String useSsl = params.containsKey("useSSL") ? params.remove("useSSL") : params.remove("useSsl");
+        b.sslMode = ssl(params.remove("sslMode"), useSsl);
+        b.urlParameters = params;
+        return b;
+    }
+
+    /** The SSL mode from the URL's {@code sslMode} and legacy {@code useSSL}; contradictions are refused. */
+    private static SslMode ssl(String sslMode, String useSsl) {
+        Boolean use = null;
+        if (useSsl != null) {
+            if (!useSsl.equalsIgnoreCase("true") && !useSsl.equalsIgnoreCase("false")) {
+                throw new InvalidRequestException("MySQL source: jdbcUrl parameter useSSL=" + useSsl + " must be true or false");
+            }
+            use = Boolean.parseBoolean(useSsl);
+        }
+        if (sslMode == null) {
+            return use == null || !use ? SslMode.DISABLE : SslMode.VERIFY_FULL;
+        }
+        SslMode mode = SslMode.parse(sslMode);
+        if (use != null && use != (mode != SslMode.DISABLE)) {
+            throw new InvalidRequestException("MySQL source: jdbcUrl parameters contradict each other: useSSL=" + useSsl
+                    + " and sslMode=" + sslMode + "; give sslMode only");
+        }
+        return mode;
     }
 
     /** A builder with every default, for connector {@code name} reading {@code database} at {@code host:port}. */
@@ -108,6 +241,8 @@ public record MySqlSource(String name, String host, int port, String database, S
         private final String host;
         private final int port;
         private final String database;
+        private Map<String, String> urlParameters = Map.of();
+        private SslMode sslMode = SslMode.DISABLE;
         private String user = "root";
         private String password = "";
         private long serverId;
@@ -192,7 +327,7 @@ public record MySqlSource(String name, String host, int port, String database, S
         /** Validates and builds. */
         public MySqlSource build() {
             long id = serverId != 0 ? serverId : 5_400 + Math.floorMod(name == null ? 0 : name.hashCode(), 100_000);
-            return new MySqlSource(name, host, port, database, user, password, id, tables, snapshotMode,
+            return new MySqlSource(name, host, port, database, urlParameters, sslMode, user, password, id, tables, snapshotMode,
                     snapshotChunkRows, heartbeatIntervalMs, connectTimeoutMs, maxAppendBytes, clock);
         }
     }

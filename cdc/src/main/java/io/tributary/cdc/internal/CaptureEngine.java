@@ -47,7 +47,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private final PostgresSource source;
     private final ObjectMapper json = new ObjectMapper();
     private final SourceSetup setup;
-    private final LogWriter writer;
+    private final LogWriter<OffsetState> writer;
     private Connection catalog;
     private Connection replication;
     private Connection snapshotConnection;
@@ -69,7 +69,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
         this.store = store;
         this.source = source;
         this.setup = new SourceSetup(source);
-        this.writer = new LogWriter(store, source.offsetStream(), json, source.maxAppendBytes(), source.name());
+        this.writer = new LogWriter<>(store, source.offsetStream(), json, source.maxAppendBytes(), source.name(),
+                OffsetState::fromJson, OffsetState.empty());
     }
 
     /** Checks the source, creates publication and slot as needed; throws {@link SourceConfigurationException}. */
@@ -350,7 +351,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
             return new Live(t, 0, true);
         }
         long skip = st.partial() != null && st.partial().commitLsn() == commitLsn ? st.partial().eventsDone() : 0;
-        writer.beginTx(commitLsn, skip);
+        writer.beginTx("commit " + Lsn.format(commitLsn), OffsetState.partialAt(commitLsn), skip);
         return new Live(t, skip, false);
     }
 
@@ -428,7 +429,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
         }
         if (mapper.isOutboxMessage(msg)) {
             ChangeMapper.Tx t = new ChangeMapper.Tx(0, msg.lsn(), source.clock().millis() * 1000 - ChangeMapper.PG_EPOCH_MICROS, false);
-            writer.beginTx(msg.lsn(), 0);
+            writer.beginTx("message " + Lsn.format(msg.lsn()), OffsetState.partialAt(msg.lsn()), 0);
             mapper.outboxMessage(msg.content(), t, cap -> writer.add(cap.stream(), cap.event()));
             writer.endTx(st.at(msg.lsn(), 0));
         } else if (HEARTBEAT_PREFIX.equals(msg.prefix())

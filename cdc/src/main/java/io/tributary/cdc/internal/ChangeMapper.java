@@ -12,8 +12,6 @@ import io.tributary.core.EventData;
 import io.tributary.core.StreamName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,7 +80,7 @@ public final class ChangeMapper {
     private RowGate gate;
     // Reused per event: a mapper is used by one thread at a time (the capture's).
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
-    private final MessageDigest md5;
+    private final NameUuids ids = new NameUuids();
 
     /** A mapper for {@code source}, reading database {@code database}. */
     public ChangeMapper(PostgresSource source, ObjectMapper mapper, ValueConverter values, RelationCache relations,
@@ -95,11 +93,6 @@ public final class ChangeMapper {
         this.clock = source.clock();
         String ob = source.outboxTable().orElse(null);
         this.outboxTable = ob == null ? null : (ob.indexOf('.') < 0 ? "public." + ob : ob);
-        try {
-            this.md5 = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is missing from this JVM", e);
-        }
     }
 
     /** Sets the gate for streamed row changes; null for none. */
@@ -242,17 +235,7 @@ public final class ChangeMapper {
 
     /** {@code UUID.nameUUIDFromBytes} of {@code <connector>/<commit LSN>/<index>} (a version 3 UUID), with one reused digest. */
     private UUID eventId(Tx tx, long index) {
-        md5.reset();
-        byte[] hash = md5.digest((source.name() + "/" + tx.commitLsn + "/" + index).getBytes(StandardCharsets.UTF_8));
-        hash[6] = (byte) ((hash[6] & 0x0f) | 0x30);
-        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
-        long msb = 0;
-        long lsb = 0;
-        for (int i = 0; i < 8; i++) {
-            msb = (msb << 8) | (hash[i] & 0xff);
-            lsb = (lsb << 8) | (hash[i + 8] & 0xff);
-        }
-        return new UUID(msb, lsb);
+        return ids.of(source.name() + "/" + tx.commitLsn + "/" + index);
     }
 
     /**

@@ -12,64 +12,98 @@ import io.tributary.core.StreamName;
 import io.tributary.core.StreamNotFoundException;
 import io.tributary.core.WrongExpectedVersionException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Appends captured events to the log together with the connector's position: each append is
- * one atomic multi-stream append whose last part is a {@code CdcPosition} event in the offset
- * stream, checked with {@code exact(version)} so two captures of the same connector cannot both
- * write (the second gets {@link WrongExpectedVersionException}).
+ * Appends captured events to the log together with the connector's position ({@link OffsetState} for
+ * PostgreSQL, the binlog position for MySQL): each append is one atomic multi-stream append whose last
+ * part is a {@code CdcPosition} event in the offset stream, checked with {@code exact(version)} so two
+ * captures of the same connector cannot both write (the second gets {@link WrongExpectedVersionException}).
+ * Appends are pipelined; the store commits them in order, so the log always holds a prefix of what was
+ * sent, and {@link #durable(boolean)} tells how far. One thread uses a writer.
+ *
+ * @param <S> the position type
  */
-public final class LogWriter {
+public final class LogWriter<S extends LogWriter.Position> {
     /** The event type of positions in the offset stream. */
     public static final String POSITION_TYPE = "CdcPosition";
+    /** Streams per append, the offset stream included: the embedded store accepts at most 10,000. */
+    public static final int MAX_STREAMS_PER_APPEND = 10_000;
+    private static final int MAX_IN_FLIGHT = 256;
+
+    /** A connector's position, stored as the JSON data of a {@code CdcPosition} event. */
+    public interface Position {
+        /** Encodes as JSON. */
+        byte[] toJson(ObjectMapper mapper);
+    }
+
+    /** Decodes the JSON of a {@code CdcPosition} event. */
+    @FunctionalInterface
+    public interface Decoder<S> {
+        /** The position {@code json} holds; throws {@link CdcException} when it is unreadable. */
+        S fromJson(ObjectMapper mapper, byte[] json);
+    }
+
+    /** The position recorded with a chunk of a transaction too large for one append. */
+    @FunctionalInterface
+    public interface PartialPosition<S> {
+        /** {@code current} with the transaction being written marked as having {@code eventsDone} events in the log. */
+        S after(S current, long eventsDone);
+    }
+
+    private record InFlight<S>(CompletableFuture<?> future, S state) {
+    }
 
     private final EventStore store;
     private final StreamName offsetStream;
     private final ObjectMapper mapper;
     private final int maxAppendBytes;
     private final String connector;
+    private final Decoder<S> decoder;
     private long offsetVersion = -1;
-    private OffsetState state = OffsetState.empty();
+    private S state;
+    private S durable;
     private final Map<StreamName, List<EventData>> pending = new LinkedHashMap<>();
     private long pendingBytes;
     private long pendingEvents;
-    private long txCommitLsn = -1;
+    private PartialPosition<S> txPartial;
+    private String txName;
     private long txDone;
     private long chunkedAppends;
-    private static final int MAX_IN_FLIGHT = 256;
-    /** Streams per append, the offset stream included: the embedded store accepts at most 10,000. */
-    public static final int MAX_STREAMS_PER_APPEND = 10_000;
-    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
-    private OffsetState durable = OffsetState.empty();
+    private final ArrayDeque<InFlight<S>> inFlight = new ArrayDeque<>();
 
-    private record InFlight(java.util.concurrent.CompletableFuture<?> future, OffsetState state) {
-    }
-
-    /** A writer for {@code connector}'s offset stream. */
-    public LogWriter(EventStore store, StreamName offsetStream, ObjectMapper mapper, int maxAppendBytes, String connector) {
+    /**
+     * A writer for {@code connector}'s offset stream; {@code initial} (may be null) is its state until
+     * {@link #load()} finds a position.
+     */
+    public LogWriter(EventStore store, StreamName offsetStream, ObjectMapper mapper, int maxAppendBytes, String connector,
+                     Decoder<S> decoder, S initial) {
         this.store = store;
         this.offsetStream = offsetStream;
         this.mapper = mapper;
         this.maxAppendBytes = maxAppendBytes;
         this.connector = connector;
+        this.decoder = decoder;
+        this.state = initial;
+        this.durable = initial;
     }
 
-    /** Reads the newest position from the offset stream; {@link OffsetState#empty()} when there is none. */
-    public OffsetState load() {
+    /** Reads the newest position from the offset stream; the initial state when there is none. */
+    public S load() {
         try {
             ReadSlice last = store.readStream(offsetStream, Long.MAX_VALUE, 1, Direction.BACKWARD);
-            if (last.events().isEmpty()) {
-                return state;
+            if (!last.events().isEmpty()) {
+                offsetVersion = last.events().get(0).version();
+                state = decoder.fromJson(mapper, last.events().get(0).data());
+                durable = state;
             }
-            offsetVersion = last.events().get(0).version();
-            state = OffsetState.fromJson(mapper, last.events().get(0).data());
-            durable = state;
         } catch (StreamNotFoundException e) {
             offsetVersion = -1;
         }
@@ -82,41 +116,70 @@ public final class LogWriter {
     }
 
     /** The newest position sent to the log (durable once {@link #durable(boolean)} says so). */
-    public OffsetState state() {
+    public S state() {
         return state;
     }
 
     /**
-     * Starts writing a source transaction committed at {@code commitLsn} of which
-     * {@code alreadyDone} events are already in the log (an earlier, interrupted chunked append).
+     * Starts writing a source transaction ({@code name} in error messages) of which {@code alreadyDone} events
+     * are already in the log (an earlier, interrupted chunked append); a chunk of it is appended with the
+     * position {@code partial} gives.
      */
-    public void beginTx(long commitLsn, long alreadyDone) {
-        txCommitLsn = commitLsn;
+    public void beginTx(String name, PartialPosition<S> partial, long alreadyDone) {
+        txName = name;
+        txPartial = partial;
         txDone = alreadyDone;
     }
 
     /**
-     * Adds an event of the transaction being written; when the buffered events reach
-     * {@code maxAppendBytes} they are appended with a partial position (a transaction larger
-     * than one append).
+     * Adds an event of the transaction being written; when the buffered events fill an append they are
+     * appended with a partial position (a transaction larger than one append). Outside a transaction
+     * (a snapshot chunk) the caller checks {@link #full()} and commits.
      */
     public void add(StreamName stream, EventData event) {
         pending.computeIfAbsent(stream, s -> new ArrayList<>()).add(event);
         pendingBytes += event.sizeBytes() + stream.value().length() + 64;
         pendingEvents++;
-        if ((pendingBytes >= maxAppendBytes || pending.size() >= MAX_STREAMS_PER_APPEND - 1) && txCommitLsn >= 0) {
+        if (txPartial != null && full()) {
             long done = txDone + pendingEvents;
-            commit(new OffsetState(state.lsn(), new OffsetState.Partial(txCommitLsn, done), state.snapshot(), state.lagMs()));
+            commit(txPartial.after(state, done));
             txDone = done;
             chunkedAppends++;
         }
     }
 
     /** Appends the rest of the transaction with its final position. */
-    public void endTx(OffsetState newState) {
+    public void endTx(S newState) {
         commit(newState);
-        txCommitLsn = -1;
+        endOfTx();
+    }
+
+    /**
+     * Drops the transaction being written (it was rolled back).
+     *
+     * @throws CdcException when part of it is in the log already (it was larger than one append)
+     */
+    public void discardTx() {
+        if (txPartial != null && txDone > 0) {
+            throw new CdcException("a transaction (" + txName + ") was rolled back after " + txDone
+                    + " of its events were appended (it was larger than one append of maxAppendBytes); "
+                    + "the log holds changes that did not happen — raise maxAppendBytes and capture again");
+        }
+        discard();
+        endOfTx();
+    }
+
+    private void endOfTx() {
+        txPartial = null;
+        txName = null;
         txDone = 0;
+    }
+
+    /** Drops the buffered events (a skipped transaction, a snapshot chunk that could not be read to its end). */
+    public void discard() {
+        pending.clear();
+        pendingBytes = 0;
+        pendingEvents = 0;
     }
 
     /** How many appends carried part of a transaction too large for one (for tests and status). */
@@ -129,7 +192,7 @@ public final class LogWriter {
         return pendingBytes;
     }
 
-    /** Whether the buffered events fill an append (bytes or streams). */
+    /** Whether the buffered events fill an append (bytes, or streams: the store takes 10,000 per append). */
     public boolean full() {
         return pendingBytes >= maxAppendBytes || pending.size() >= MAX_STREAMS_PER_APPEND - 1;
     }
@@ -140,10 +203,10 @@ public final class LogWriter {
     }
 
     /**
-     * Appends the buffered events (possibly none) and {@code newState} atomically; returns once
-     * durable. Throws {@link CdcException} when the log refuses.
+     * Appends the buffered events (possibly none) and {@code newState} atomically, without waiting.
+     * Throws {@link CdcException} when an earlier append failed.
      */
-    public void commit(OffsetState newState) {
+    public void commit(S newState) {
         List<StreamAppend> appends = new ArrayList<>(pending.size() + 1);
         for (Map.Entry<StreamName, List<EventData>> e : pending.entrySet()) {
             appends.add(new StreamAppend(e.getKey(), ExpectedVersion.any(), e.getValue()));
@@ -157,33 +220,28 @@ public final class LogWriter {
         // Appends are pipelined (the store commits them in order, in groups): the position of each is
         // durable once its future completes; exact(version) on the offset stream makes a failed append
         // fail every later one, so the log always holds a prefix of what was sent.
-        inFlight.addLast(new InFlight(store.appendAll(appends), newState));
+        inFlight.addLast(new InFlight<>(store.appendAll(appends), newState));
         while (inFlight.size() > MAX_IN_FLIGHT) {
-            harvest(true);
+            harvest();
         }
         offsetVersion++;
         state = newState;
-        pending.clear();
-        pendingBytes = 0;
-        pendingEvents = 0;
+        discard();
     }
 
     /**
      * Collects completed appends (waiting for them all when {@code wait}) and returns the newest
      * position that is durable in the log. Throws {@link CdcException} when an append failed.
      */
-    public OffsetState durable(boolean wait) {
+    public S durable(boolean wait) {
         while (!inFlight.isEmpty() && (wait || inFlight.peekFirst().future().isDone())) {
-            harvest(true);
+            harvest();
         }
         return durable;
     }
 
-    private void harvest(boolean block) {
-        InFlight first = inFlight.peekFirst();
-        if (first == null || (!block && !first.future().isDone())) {
-            return;
-        }
+    private void harvest() {
+        InFlight<S> first = inFlight.peekFirst();
         try {
             first.future().join();
         } catch (CompletionException e) {
@@ -196,12 +254,5 @@ public final class LogWriter {
         }
         inFlight.removeFirst();
         durable = first.state();
-    }
-
-    /** Drops buffered events (the transaction was skipped). */
-    public void discard() {
-        pending.clear();
-        pendingBytes = 0;
-        pendingEvents = 0;
     }
 }

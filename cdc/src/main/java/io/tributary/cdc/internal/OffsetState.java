@@ -2,11 +2,7 @@ package io.tributary.cdc.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.cdc.CdcException;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +14,7 @@ import java.util.List;
  * @param snapshot     the initial snapshot's progress; null when no snapshot was taken
  * @param lagMs        commit-to-append time of the newest transaction (for status)
  */
-public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lagMs) {
+public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lagMs) implements LogWriter.Position {
 
     /**
      * A transaction appended in chunks.
@@ -96,6 +92,7 @@ public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lag
     }
 
     /** Encodes as JSON. */
+    @Override
     public byte[] toJson(ObjectMapper mapper) {
         ObjectNode o = mapper.createObjectNode();
         o.put("lsn", Lsn.format(lsn));
@@ -107,28 +104,16 @@ public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lag
             ObjectNode s = o.putObject("snapshot");
             s.put("slotPoint", Lsn.format(snapshot.slotPoint()));
             s.put("done", snapshot.done());
-            ArrayNode tables = s.putArray("tables");
-            for (TableProgress t : snapshot.tables()) {
-                ObjectNode n = tables.addObject().put("table", t.table()).put("done", t.done()).put("rows", t.rows());
-                t.lastKey().forEach(n.putArray("lastKey")::add);
-            }
-            ArrayNode segments = s.putArray("segments");
-            for (Segment g : snapshot.segments()) {
-                ObjectNode n = segments.addObject().put("table", g.table()).put("point", Lsn.format(g.point()));
-                g.afterKey().forEach(n.putArray("afterKey")::add);
-            }
+            OffsetJson.putProgress(s, snapshot.tables(), snapshot.segments().stream()
+                    .map(g -> new OffsetJson.Segment<>(g.table(), g.afterKey(), g.point())).toList(),
+                    (n, point) -> n.put("point", Lsn.format(point)));
         }
-        try {
-            return mapper.writeValueAsBytes(o);
-        } catch (IOException e) {
-            throw new CdcException("cannot encode position", e);
-        }
+        return OffsetJson.bytes(mapper, o);
     }
 
     /** Decodes the JSON of a {@code CdcPosition} event. */
     public static OffsetState fromJson(ObjectMapper mapper, byte[] json) {
-        try {
-            JsonNode o = mapper.readTree(json);
+        return OffsetJson.read(mapper, json, "position", o -> {
             Partial partial = null;
             if (o.hasNonNull("partial")) {
                 partial = new Partial(Lsn.parse(o.get("partial").get("commitLsn").asText()), o.get("partial").get("eventsDone").asLong());
@@ -136,28 +121,17 @@ public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lag
             Snapshot snapshot = null;
             if (o.hasNonNull("snapshot")) {
                 JsonNode s = o.get("snapshot");
-                List<TableProgress> tables = new ArrayList<>();
-                for (JsonNode t : s.get("tables")) {
-                    tables.add(new TableProgress(t.get("table").asText(), strings(t.get("lastKey")), t.get("done").asBoolean(),
-                            t.get("rows").asLong()));
-                }
-                List<Segment> segments = new ArrayList<>();
-                for (JsonNode g : s.get("segments")) {
-                    segments.add(new Segment(g.get("table").asText(), strings(g.get("afterKey")), Lsn.parse(g.get("point").asText())));
-                }
-                snapshot = new Snapshot(Lsn.parse(s.get("slotPoint").asText()), tables, segments, s.get("done").asBoolean());
+                List<Segment> segments = OffsetJson.segments(s, g -> Lsn.parse(g.get("point").asText())).stream()
+                        .map(g -> new Segment(g.table(), g.afterKey(), g.point())).toList();
+                snapshot = new Snapshot(Lsn.parse(s.get("slotPoint").asText()), OffsetJson.tables(s), segments,
+                        s.get("done").asBoolean());
             }
             return new OffsetState(Lsn.parse(o.get("lsn").asText()), partial, snapshot, o.path("lagMs").asLong());
-        } catch (IOException | RuntimeException e) {
-            throw new CdcException("the connector's offset stream holds an unreadable position: " + e.getMessage(), e);
-        }
+        });
     }
 
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            array.forEach(n -> out.add(n.isNull() ? null : n.asText()));
-        }
-        return out;
+    /** The position of a chunk of the transaction committed at {@code commitLsn}, for {@link LogWriter#beginTx}. */
+    public static LogWriter.PartialPosition<OffsetState> partialAt(long commitLsn) {
+        return (st, done) -> new OffsetState(st.lsn(), new Partial(commitLsn, done), st.snapshot(), st.lagMs());
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 public final class Snapshotter {
     private final PostgresSource source;
     private final ChangeMapper mapper;
-    private final LogWriter writer;
+    private final LogWriter<OffsetState> writer;
     private final Consumer<OffsetState> progress;
     private final Connection catalog;
 
@@ -36,7 +36,7 @@ public final class Snapshotter {
      */
     private java.util.function.BooleanSupplier stopping = () -> false;
 
-    public Snapshotter(PostgresSource source, ChangeMapper mapper, LogWriter writer, Connection catalog,
+    public Snapshotter(PostgresSource source, ChangeMapper mapper, LogWriter<OffsetState> writer, Connection catalog,
                        Consumer<OffsetState> progress) {
         this.catalog = catalog;
         this.source = source;

@@ -9,11 +9,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Connects to the source and checks that it is set up for binlog capture. */
 final class MySetup {
+    /** {@code GRANT <privileges> ON *.* TO ...}, a line of {@code SHOW GRANTS}. */
+    private static final Pattern GLOBAL_GRANT = Pattern.compile("GRANT (.+?) ON \\*\\.\\* TO ", Pattern.CASE_INSENSITIVE);
     private final MySqlSource source;
     private boolean mariaDb;
 
@@ -75,8 +80,11 @@ final class MySetup {
                 privileges.add(rs.getString(1).toUpperCase(Locale.ROOT));
             }
         }
-        // A server started with --skip-grant-tables has no current account and checks no privilege.
+        // A server started with --skip-grant-tables has no current account and checks no privilege (nor runs SHOW GRANTS).
         boolean grantsOff = scalar(c, "SELECT CURRENT_USER()").isBlank() || scalar(c, "SELECT CURRENT_USER()").equals("@");
+        if (!grantsOff) {
+            globalGrants(c, privileges);
+        }
         if (!grantsOff && !privileges.contains("REPLICATION SLAVE")) {
             throw new SourceConfigurationException("the account " + account + " lacks the REPLICATION SLAVE privilege"
                     + " (needed to read the binlog): run GRANT REPLICATION SLAVE ON *.* TO " + account);
@@ -99,6 +107,28 @@ final class MySetup {
                             + t.table() + ": run GRANT SELECT ON " + name + " TO " + account, e);
                 }
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Adds the global privileges {@code SHOW GRANTS} lists: the account's own and, on MariaDB, those of its enabled
+     * roles (a grant through {@code SET DEFAULT ROLE} is not in {@code USER_PRIVILEGES}). {@code ALL PRIVILEGES}
+     * stands for every privilege checked here.
+     */
+    private static void globalGrants(Connection c, Set<String> out) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                Matcher m = GLOBAL_GRANT.matcher(rs.getString(1));
+                if (m.lookingAt()) {
+                    for (String p : m.group(1).split(",")) {
+                        String privilege = p.trim().toUpperCase(Locale.ROOT);
+                        if (privilege.equals("ALL PRIVILEGES") || privilege.equals("ALL")) {
+                            out.addAll(List.of("REPLICATION SLAVE", "REPLICATION CLIENT", "BINLOG MONITOR"));
+                        }
+                        out.add(privilege);
+                    }
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.tributary.cdc.internal.mysql;
 
+import io.tributary.cdc.internal.LogWriter;
 import io.tributary.cdc.internal.OffsetState;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cdc.CdcException;
 import io.tributary.cdc.MySqlSource;
 import java.sql.Connection;
@@ -12,24 +12,32 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies the tables' rows inside a consistent snapshot ({@code START TRANSACTION WITH CONSISTENT
- * SNAPSHOT}), in primary-key order, in chunks of {@code snapshotChunkRows}; each chunk is one
- * atomic append with the snapshot's progress (the last key per table), so a restarted capture
+ * SNAPSHOT}), in primary-key order, in chunks of {@code snapshotChunkRows} (fewer when the rows read
+ * reach {@code maxAppendBytes}); each chunk is one atomic append with the snapshot's progress (the last key per table), so a restarted capture
  * continues after the last appended chunk.
  */
 final class MySnapshotter {
+    private static final Logger LOG = LoggerFactory.getLogger(MySnapshotter.class);
+    /** Snapshot restarts after a table definition change with no chunk appended in between, before giving up. */
+    private static final int MAX_RETRIES = 10;
     private final MySqlSource source;
     private final MySchemas schemas;
     private final MyMapper mapper;
-    private final MySqlLog log;
+    private final LogWriter<MySqlOffset> log;
     private final Consumer<MySqlOffset> progress;
     private final long serverId;
+    private final MySetup setup;
+    private int failuresInARow;
 
-    MySnapshotter(MySqlSource source, MySchemas schemas, MyMapper mapper, MySqlLog log, long serverId,
+    MySnapshotter(MySqlSource source, MySetup setup, MySchemas schemas, MyMapper mapper, LogWriter<MySqlOffset> log, long serverId,
                   Consumer<MySqlOffset> progress) {
         this.source = source;
+        this.setup = setup;
         this.schemas = schemas;
         this.mapper = mapper;
         this.log = log;
@@ -37,21 +45,38 @@ final class MySnapshotter {
         this.progress = progress;
     }
 
-    /** Reads every unfinished table on {@code snapshot} (in a consistent snapshot at {@code point}), then marks the snapshot done. */
+    /**
+     * Reads every unfinished table on {@code snapshot} (in a consistent snapshot at {@code point}), then marks
+     * the snapshot done. When a table's definition changed after the snapshot began (a DDL that rebuilt it, so
+     * InnoDB refuses the older read view), the rest is read in a new consistent snapshot at a later point: a new
+     * segment per unfinished table, as after a crash (no gap, no duplicate: see {@link MyGate}).
+     */
     void run(Connection snapshot, BinlogPosition point, java.util.function.BooleanSupplier stopping) {
-        try {
-            List<OffsetState.TableProgress> tables = log.state().snapshot().tables();
-            for (int i = 0; i < tables.size(); i++) {
-                if (stopping.getAsBoolean()) {
-                    return;
+        BinlogPosition at = point;
+        while (true) {
+            try {
+                List<OffsetState.TableProgress> tables = log.state().snapshot().tables();
+                for (int i = 0; i < tables.size(); i++) {
+                    if (stopping.getAsBoolean()) {
+                        return;
+                    }
+                    if (!log.state().snapshot().tables().get(i).done()) {
+                        copy(snapshot, i, at, stopping);
+                    }
                 }
-                if (!tables.get(i).done()) {
-                    copy(snapshot, i, point, stopping);
+                snapshot.commit();
+                break;
+            } catch (SQLException e) {
+                if (!definitionChanged(e) || stopping.getAsBoolean()) {
+                    throw new CdcException("snapshot failed: " + e.getMessage(), e);
                 }
+                if (++failuresInARow > MAX_RETRIES) {
+                    throw new CdcException("snapshot failed: " + failuresInARow + " times in a row a captured table's"
+                            + " definition changed while the snapshot read it (last: " + e.getMessage() + "); avoid DDL on the"
+                            + " captured tables during the initial snapshot and start the capture again (it resumes)", e);
+                }
+                at = restart(snapshot, e);
             }
-            snapshot.commit();
-        } catch (SQLException e) {
-            throw new CdcException("snapshot failed: " + e.getMessage(), e);
         }
         if (stopping.getAsBoolean()) {
             return;
@@ -60,6 +85,44 @@ final class MySnapshotter {
         MySqlOffset.Snapshot s = st.snapshot();
         log.commit(new MySqlOffset(st.position(), null, new MySqlOffset.Snapshot(s.point(), s.tables(), s.segments(), true), 0));
         progress.accept(log.state());
+    }
+
+    /**
+     * ER_TABLE_DEF_CHANGED (1412): the table was rebuilt after the snapshot's read view was made; ER_BAD_FIELD_ERROR
+     * (1054): a column information_schema listed before a DDL is gone.
+     */
+    private static boolean definitionChanged(SQLException e) {
+        return e.getErrorCode() == 1412 || e.getErrorCode() == 1054;
+    }
+
+    /**
+     * Drops the rows of the chunk being read, ends the snapshot and opens a new one, and records a segment at its
+     * point for every unfinished table (from its last appended key). Returns the new point.
+     */
+    private BinlogPosition restart(Connection c, SQLException cause) {
+        log.discard();
+        schemas.invalidateAll();
+        try {
+            c.rollback();
+            BinlogPosition at = setup.startSnapshot(c);
+            MySqlOffset st = log.state();
+            MySqlOffset.Snapshot s = st.snapshot();
+            List<MySqlOffset.Segment> segments = new ArrayList<>(s.segments());
+            for (OffsetState.TableProgress t : s.tables()) {
+                if (!t.done()) {
+                    segments.add(new MySqlOffset.Segment(t.table(), t.lastKey(), at));
+                }
+            }
+            log.commit(new MySqlOffset(st.position(), null, new MySqlOffset.Snapshot(s.point(), s.tables(), segments, false), 0));
+            progress.accept(log.state());
+            LOG.info("capture '{}': a captured table changed during the snapshot ({}); the rest is read in a new consistent"
+                    + " snapshot at {}", source.name(), cause.getMessage(), at);
+            return at;
+        } catch (SQLException e) {
+            e.addSuppressed(cause);
+            throw new CdcException("snapshot failed: cannot open a new consistent snapshot after a table changed: "
+                    + e.getMessage(), e);
+        }
     }
 
     private void copy(Connection c, int tableIndex, BinlogPosition point, java.util.function.BooleanSupplier stopping)
@@ -99,6 +162,7 @@ final class MySnapshotter {
             }
             int rows = 0;
             List<String> lastKey = p.lastKey();
+            boolean full = false;
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 if (keys.length > 0) {
                     for (int i = 0; i < p.lastKey().size(); i++) {
@@ -107,15 +171,19 @@ final class MySnapshotter {
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        ObjectNode after = mapper.jdbcRow(t, rs);
-                        mapper.snapshotRow(t, after, point, serverId, log::add);
-                        lastKey = MyMapper.key(t, after);
+                        lastKey = mapper.snapshotRow(t, mapper.jdbcRow(t, rs), offset + rows, point, serverId, log::add);
                         rows++;
+                        if (log.full()) {
+                            // Wide rows: the chunk so far is one append (below the store's request limit); the
+                            // next query continues after its last key (or offset).
+                            full = true;
+                            break;
+                        }
                     }
                 }
             }
             offset += rows;
-            boolean done = rows < chunk;
+            boolean done = !full && rows < chunk;
             long total = (keys.length == 0 && offset == rows ? 0 : p.rows()) + rows;
             commitProgress(tableIndex, new OffsetState.TableProgress(qualified, keys.length == 0 ? List.of() : lastKey, done, total));
             if (done) {
@@ -139,6 +207,7 @@ final class MySnapshotter {
         MySqlOffset.Snapshot s = st.snapshot();
         List<OffsetState.TableProgress> tables = new ArrayList<>(s.tables());
         tables.set(tableIndex, p);
+        failuresInARow = 0;
         log.commit(new MySqlOffset(st.position(), null, new MySqlOffset.Snapshot(s.point(), tables, s.segments(), false), 0));
         progress.accept(log.state());
     }

@@ -2,8 +2,9 @@ package io.tributary.cdc.internal.mysql;
 
 import io.tributary.cdc.internal.OffsetState;
 import io.tributary.cdc.internal.CaptureThread;
+import io.tributary.cdc.internal.LogWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
@@ -64,7 +65,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
     private final MySqlSource source;
     private final ObjectMapper json = new ObjectMapper();
     private final MySetup setup;
-    private final MySqlLog log;
+    private final LogWriter<MySqlOffset> log;
     private final MyMapper mapper;
     private Connection catalog;
     private Connection snapshotConnection;
@@ -80,7 +81,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
 
     // Streaming state, owned by the capture thread.
     private String file;
-    private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+    /** The table maps of the current binlog file by table id, each resolved once (at its first row event). */
+    private final Map<Long, Mapped> tableMaps = new HashMap<>();
     private final Map<Long, String> gtidState = new LinkedHashMap<>();
     private MyMapper.Tx tx;
     private boolean txStandalone;
@@ -94,7 +96,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
         this.store = store;
         this.source = source;
         this.setup = new MySetup(source);
-        this.log = new MySqlLog(store, source.offsetStream(), json, source.maxAppendBytes(), source.name());
+        this.log = new LogWriter<>(store, source.offsetStream(), json, source.maxAppendBytes(), source.name(),
+                MySqlOffset::fromJson, null);
         this.mapper = new MyMapper(source.name(), json, source.clock());
     }
 
@@ -161,7 +164,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         try {
             if (!log.state().snapshotDone()) {
                 state = CdcStatus.State.SNAPSHOTTING;
-                new MySnapshotter(source, schemas, mapper, log, 0, s -> durable = log.durable(false))
+                new MySnapshotter(source, setup, schemas, mapper, log, 0, s -> durable = log.durable(false))
                         .run(snapshotConnection, snapshotPoint, () -> stopping);
                 snapshotConnection.close();
                 snapshotConnection = null;
@@ -212,7 +215,13 @@ public final class MySqlEngine implements CaptureThread.Engine {
         // A reconnect inside the client could resume in the middle of a transaction: on any
         // disconnect the capture fails instead, and a restart resumes from the durable position.
         c.setKeepAlive(false);
-        c.setSSLMode(SSLMode.DISABLED);
+        // The same encryption as the JDBC connections (the source's sslMode); certificates against the JVM's trust store.
+        c.setSSLMode(switch (source.sslMode()) {
+            case DISABLE -> SSLMode.DISABLED;
+            case TRUST -> SSLMode.REQUIRED;
+            case VERIFY_CA -> SSLMode.VERIFY_CA;
+            case VERIFY_FULL -> SSLMode.VERIFY_IDENTITY;
+        });
         if (source.heartbeatIntervalMs() > 0) {
             c.setHeartbeatInterval(source.heartbeatIntervalMs());
         }
@@ -313,13 +322,14 @@ public final class MySqlEngine implements CaptureThread.Engine {
             case QUERY -> query(h, e.getData());
             case TABLE_MAP -> {
                 TableMapEventData m = e.getData();
-                tableMaps.put(m.getTableId(), m);
+                tableMaps.put(m.getTableId(), new Mapped(m));
             }
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
                 WriteRowsEventData w = e.getData();
-                MyTable t = table(w.getTableId());
-                if (t != null) {
-                    int[] types = types(w.getTableId());
+                Mapped mt = table(w.getTableId());
+                if (mt.table != null) {
+                    MyTable t = mt.table;
+                    int[] types = mt.types;
                     for (int i = 0; i < w.getRows().size(); i++) {
                         change(t, "c", null, mapper.binlogRow(t, types, w.getIncludedColumns(), w.getRows().get(i)), h, i);
                     }
@@ -327,9 +337,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
             }
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
                 UpdateRowsEventData u = e.getData();
-                MyTable t = table(u.getTableId());
-                if (t != null) {
-                    int[] types = types(u.getTableId());
+                Mapped mt = table(u.getTableId());
+                if (mt.table != null) {
+                    MyTable t = mt.table;
+                    int[] types = mt.types;
                     int i = 0;
                     for (Map.Entry<Serializable[], Serializable[]> r : u.getRows()) {
                         change(t, "u", mapper.binlogRow(t, types, u.getIncludedColumnsBeforeUpdate(), r.getKey()),
@@ -339,9 +350,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
             }
             case DELETE_ROWS, EXT_DELETE_ROWS -> {
                 DeleteRowsEventData dl = e.getData();
-                MyTable t = table(dl.getTableId());
-                if (t != null) {
-                    int[] types = types(dl.getTableId());
+                Mapped mt = table(dl.getTableId());
+                if (mt.table != null) {
+                    MyTable t = mt.table;
+                    int[] types = mt.types;
                     for (int i = 0; i < dl.getRows().size(); i++) {
                         change(t, "d", mapper.binlogRow(t, types, dl.getIncludedColumns(), dl.getRows().get(i)), null, h, i);
                     }
@@ -363,7 +375,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         }
         tx = new MyMapper.Tx(at, gtid, h.getTimestamp(), h.getServerId(), skip);
         txStandalone = false;
-        log.beginTx(at, skip);
+        log.beginTx("beginning at " + at, MySqlOffset.partialAt(at), skip);
         if (domain >= 0) {
             pendingGtid = new long[] {domain};
             pendingGtidText = gtid;
@@ -413,30 +425,39 @@ public final class MySqlEngine implements CaptureThread.Engine {
         commit(h);
     }
 
-    private MyTable table(long tableId) {
-        TableMapEventData m = tableMaps.get(tableId);
-        if (m == null) {
+    /** A table map; {@code table} (null when not captured) and the real column types are resolved once. */
+    private static final class Mapped {
+        final TableMapEventData map;
+        boolean resolved;
+        MyTable table;
+        int[] types;
+
+        Mapped(TableMapEventData map) {
+            this.map = map;
+        }
+    }
+
+    private Mapped table(long tableId) {
+        Mapped mt = tableMaps.get(tableId);
+        if (mt == null) {
             throw new CdcException("a row event for table id " + tableId + " arrived without its table map at " + file);
         }
-        if (schemas.selection(m.getDatabase(), m.getTable()).isEmpty()) {
-            return null;
+        TableMapEventData m = mt.map;
+        if (!mt.resolved && schemas.selection(m.getDatabase(), m.getTable()).isPresent()) {
+            mt.table = schemas.fromTableMap(m);
+            mt.types = new int[m.getColumnTypes().length];
+            for (int i = 0; i < mt.types.length; i++) {
+                mt.types[i] = MySchemas.realType(m.getColumnTypes()[i] & 0xFF, m.getColumnMetadata()[i]);
+            }
         }
-        if (tx == null) {
+        mt.resolved = true;
+        if (mt.table != null && tx == null) {
             throw new CdcException("a row event outside a transaction at " + file + ":" + m.getTableId());
         }
-        return schemas.fromTableMap(m);
+        return mt;
     }
 
-    private int[] types(long tableId) {
-        TableMapEventData m = tableMaps.get(tableId);
-        int[] out = new int[m.getColumnTypes().length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = MySchemas.realType(m.getColumnTypes()[i] & 0xFF, m.getColumnMetadata()[i]);
-        }
-        return out;
-    }
-
-    private void change(MyTable t, String op, ObjectNode before, ObjectNode after, EventHeaderV4 h, int row) {
+    private void change(MyTable t, String op, JsonNode[] before, JsonNode[] after, EventHeaderV4 h, int row) {
         if (gate != null && gate.skip(t, MyMapper.key(t, after != null ? after : before), tx.begin)) {
             return;
         }

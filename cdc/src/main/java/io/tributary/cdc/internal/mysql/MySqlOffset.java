@@ -2,12 +2,10 @@ package io.tributary.cdc.internal.mysql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.cdc.CdcException;
+import io.tributary.cdc.internal.LogWriter;
+import io.tributary.cdc.internal.OffsetJson;
 import io.tributary.cdc.internal.OffsetState.TableProgress;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +17,8 @@ import java.util.List;
  * @param snapshot the initial snapshot's progress; null when no snapshot was taken
  * @param lagMs    commit-to-append time of the newest transaction (for status)
  */
-public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot snapshot, long lagMs) {
+public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot snapshot, long lagMs)
+        implements LogWriter.Position {
 
     /**
      * A transaction appended in chunks.
@@ -77,6 +76,7 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
     }
 
     /** Encodes as JSON. */
+    @Override
     public byte[] toJson(ObjectMapper mapper) {
         ObjectNode o = mapper.createObjectNode();
         put(o.putObject("binlog"), position);
@@ -90,23 +90,11 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
             ObjectNode s = o.putObject("snapshot");
             put(s.putObject("point"), snapshot.point());
             s.put("done", snapshot.done());
-            ArrayNode tables = s.putArray("tables");
-            for (TableProgress t : snapshot.tables()) {
-                ObjectNode n = tables.addObject().put("table", t.table()).put("done", t.done()).put("rows", t.rows());
-                t.lastKey().forEach(n.putArray("lastKey")::add);
-            }
-            ArrayNode segments = s.putArray("segments");
-            for (Segment g : snapshot.segments()) {
-                ObjectNode n = segments.addObject().put("table", g.table());
-                put(n.putObject("point"), g.point());
-                g.afterKey().forEach(n.putArray("afterKey")::add);
-            }
+            OffsetJson.putProgress(s, snapshot.tables(), snapshot.segments().stream()
+                    .map(g -> new OffsetJson.Segment<>(g.table(), g.afterKey(), g.point())).toList(),
+                    (n, point) -> put(n.putObject("point"), point));
         }
-        try {
-            return mapper.writeValueAsBytes(o);
-        } catch (IOException e) {
-            throw new CdcException("cannot encode position", e);
-        }
+        return OffsetJson.bytes(mapper, o);
     }
 
     private static void put(ObjectNode o, BinlogPosition p) {
@@ -122,8 +110,7 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
 
     /** Decodes the JSON of a {@code CdcPosition} event. */
     public static MySqlOffset fromJson(ObjectMapper mapper, byte[] json) {
-        try {
-            JsonNode o = mapper.readTree(json);
+        return OffsetJson.read(mapper, json, "MySQL position", o -> {
             Partial partial = null;
             if (o.hasNonNull("partial")) {
                 partial = new Partial(position(o.get("partial").get("begin")), o.get("partial").get("eventsDone").asLong());
@@ -131,28 +118,16 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
             Snapshot snapshot = null;
             if (o.hasNonNull("snapshot")) {
                 JsonNode s = o.get("snapshot");
-                List<TableProgress> tables = new ArrayList<>();
-                for (JsonNode t : s.get("tables")) {
-                    tables.add(new TableProgress(t.get("table").asText(), strings(t.get("lastKey")), t.get("done").asBoolean(),
-                            t.get("rows").asLong()));
-                }
-                List<Segment> segments = new ArrayList<>();
-                for (JsonNode g : s.get("segments")) {
-                    segments.add(new Segment(g.get("table").asText(), strings(g.get("afterKey")), position(g.get("point"))));
-                }
-                snapshot = new Snapshot(position(s.get("point")), tables, segments, s.get("done").asBoolean());
+                List<Segment> segments = OffsetJson.segments(s, g -> position(g.get("point"))).stream()
+                        .map(g -> new Segment(g.table(), g.afterKey(), g.point())).toList();
+                snapshot = new Snapshot(position(s.get("point")), OffsetJson.tables(s), segments, s.get("done").asBoolean());
             }
             return new MySqlOffset(position(o.get("binlog")), partial, snapshot, o.path("lagMs").asLong());
-        } catch (IOException | RuntimeException e) {
-            throw new CdcException("the connector's offset stream holds an unreadable MySQL position: " + e.getMessage(), e);
-        }
+        });
     }
 
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            array.forEach(n -> out.add(n.isNull() ? null : n.asText()));
-        }
-        return out;
+    /** The position of a chunk of the transaction beginning at {@code begin}, for {@link LogWriter#beginTx}. */
+    static LogWriter.PartialPosition<MySqlOffset> partialAt(BinlogPosition begin) {
+        return (st, done) -> new MySqlOffset(st.position(), new Partial(begin, done), st.snapshot(), st.lagMs());
     }
 }

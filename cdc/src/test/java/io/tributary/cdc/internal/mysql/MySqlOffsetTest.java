@@ -26,6 +26,23 @@ class MySqlOffsetTest {
     }
 
     @Test
+    void readsAndWritesTheStoredFormat() {
+        // As the capture has always written it: offset streams in existing logs hold this.
+        String stored = "{\"binlog\":{\"file\":\"mysql-bin.000001\",\"pos\":16551446,\"gtid\":\"0-1-30493\"},\"lagMs\":4850,"
+                + "\"snapshot\":{\"point\":{\"file\":\"mysql-bin.000001\",\"pos\":6716608,\"gtid\":\"0-1-11\"},\"done\":true,"
+                + "\"tables\":[{\"table\":\"shop.big_a\",\"done\":true,\"rows\":60000,\"lastKey\":[\"60000\"]}],"
+                + "\"segments\":[{\"table\":\"shop.big_a\",\"point\":{\"file\":\"mysql-bin.000001\",\"pos\":6716608,"
+                + "\"gtid\":\"0-1-11\"},\"afterKey\":[]}]}}";
+        BinlogPosition point = new BinlogPosition("mysql-bin.000001", 6_716_608, "0-1-11");
+        MySqlOffset offset = new MySqlOffset(new BinlogPosition("mysql-bin.000001", 16_551_446, "0-1-30493"), null,
+                new MySqlOffset.Snapshot(point, List.of(new OffsetState.TableProgress("shop.big_a", List.of("60000"), true, 60_000)),
+                        List.of(new MySqlOffset.Segment("shop.big_a", List.of(), point)), true), 4_850);
+
+        assertThat(MySqlOffset.fromJson(json, stored.getBytes(StandardCharsets.UTF_8))).isEqualTo(offset);
+        assertThat(new String(offset.toJson(json), StandardCharsets.UTF_8)).isEqualTo(stored);
+    }
+
+    @Test
     void ordersPositionsByFileSequenceThenOffset() {
         BinlogPosition a = new BinlogPosition("mysql-bin.000009", 900, "");
         BinlogPosition b = new BinlogPosition("mysql-bin.000010", 4, "");
