@@ -26,6 +26,13 @@ import org.rocksdb.RocksIterator;
 final class LogReader {
     /** Most log events a filtered read examines before it returns to its caller. */
     static final int SCAN_BUDGET = 100_000;
+    /**
+     * An indexed read scans the log instead of reading frame by frame when a batch of at least
+     * this many matching positions ...
+     */
+    private static final int DENSE_MIN_EVENTS = 64;
+    /** ... lies within this many times as many positions (at least one event in eight matches). */
+    private static final int DENSE_SPAN = 8;
 
     private final SegmentSet segments;
     private final Index index;
@@ -207,12 +214,23 @@ final class LogReader {
                     }
                     batch[n++] = pos;
                 }
-                for (RecordedEvent e : eventsAt(batch, n)) {
-                    examined++;
-                    if (filter.matches(e)) {
-                        out.add(e);
-                        if (out.size() >= max) {
-                            return new AllRead(out, e.position() + 1, false);
+                if (n >= DENSE_MIN_EVENTS && batch[n - 1] - batch[0] < (long) DENSE_SPAN * n) {
+                    // Most of this stretch of the log matches: one sequential scan of it costs less than
+                    // an index seek and a frame read per matching event (small frames, interleaved streams).
+                    AllRead part = scanForward(batch[0], max - out.size(), filter, batch[n - 1]);
+                    out.addAll(part.events());
+                    examined += (int) (Math.min(part.next(), batch[n - 1] + 1) - batch[0]);
+                    if (out.size() >= max || part.next() <= batch[n - 1]) {
+                        return new AllRead(out, part.next(), false);
+                    }
+                } else {
+                    for (RecordedEvent e : eventsAt(batch, n)) {
+                        examined++;
+                        if (filter.matches(e)) {
+                            out.add(e);
+                            if (out.size() >= max) {
+                                return new AllRead(out, e.position() + 1, false);
+                            }
                         }
                     }
                 }
