@@ -51,6 +51,26 @@ class ReadFilterTest {
         }
 
         @Test
+        void categoryMatchingAgreesWithTheCategoryOfTheStreamName() {
+            java.util.List<String> streams = java.util.List.of("a", "a-", "a-b", "ab-c", "acc", "account", "account-",
+                    "account-x-y", "-x", "order-7", "orde-7", "orders-7", "x-account-1");
+            java.util.List<ReadFilter> filters = new java.util.ArrayList<>(java.util.List.of(ReadFilter.categories("a"),
+                    ReadFilter.categories("account", "order"), ReadFilter.categories("a-b"), ReadFilter.categories("ab")));
+            java.util.List<String> many = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                many.add("c" + i);
+            }
+            many.add("order");
+            filters.add(ReadFilter.categories(many.toArray(String[]::new)));
+            for (ReadFilter f : filters) {
+                for (String stream : streams) {
+                    assertThat(f.matches(stream, "T")).as("%s on %s", f, stream)
+                            .isEqualTo(f.categories().contains(StreamName.categoryOf(stream)));
+                }
+            }
+        }
+
+        @Test
         void eventTypesAreAlternatives() {
             ReadFilter filter = ReadFilter.eventTypes("Deposited", "Withdrawn");
 
