@@ -168,6 +168,24 @@ class IdleTimeoutTest {
     }
 
     @Test
+    void aPartitionedRunReadsTheTicksOfAnEarlierRunAndClosesTheWindowsTheyClosed() throws Exception {
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            click(store, "ann", T - 3_000);
+            click(store, "bob", T - 2_000);
+            click(store, "cid", T - 1_000);
+            // As an earlier one-partition run with an idle timeout left it: a tick past the window's end.
+            store.append(Ticks.streamName("parted"), ExpectedVersion.any(), List.of(Ticks.tick("parted", T + 6_000))).join();
+            try (StreamProcessor p = StreamProcessor.start(store, topology(),
+                    ProcessorConfig.of("parted").withPollTimeout(Duration.ofMillis(10)).withPartitions(2))) {
+                waitUntil(() -> read(store, ReadFilter.categories("counted")).size() == 3, "the counts the tick closed");
+                assertThat(p.status().watermark()).contains(Instant.ofEpochMilli(T + 6_000));
+            }
+            assertThat(read(store, ReadFilter.categories("counted"))).extracting(RecordedEvent::dataAsString)
+                    .containsOnly((T - 5_000) + "=1");
+        }
+    }
+
+    @Test
     void anIdleTimeoutWithPartitionsIsRefused() {
         assertThatThrownBy(() -> ProcessorConfig.of("p").withPartitions(2).withIdleTimeout(Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout").hasMessageContaining("partition");

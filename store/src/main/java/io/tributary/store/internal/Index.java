@@ -99,9 +99,22 @@ final class Index implements AutoCloseable {
                 new ColumnFamilyDescriptor("eventids".getBytes(StandardCharsets.US_ASCII), cfOptions("eventids")));
         idHandles = new ArrayList<>();
         String idPath = dir.resolve(ID_DIR).toString();
-        idDb = readOnly
-                ? RocksDB.openReadOnly(dbOptions, idPath, idDescriptors, idHandles)
-                : RocksDB.open(dbOptions, idPath, idDescriptors, idHandles);
+        try {
+            idDb = readOnly
+                    ? RocksDB.openReadOnly(dbOptions, idPath, idDescriptors, idHandles)
+                    : RocksDB.open(dbOptions, idPath, idDescriptors, idHandles);
+        } catch (RocksDBException | RuntimeException e) {
+            // Release the main database (and its lock), so the caller can destroy and rebuild.
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
+            db.close();
+            dbOptions.close();
+            for (ColumnFamilyOptions o : cfOptions) {
+                o.close();
+            }
+            throw e;
+        }
         idMeta = idHandles.get(0);
         eventIds = idHandles.get(1);
         // No WAL: the index is derived from the log. Atomic flush keeps every column family of a

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ final class KeyFilter implements AutoCloseable {
     private final Thread loader;
 
     private KeyFilter(String what, Index index, ColumnFamilyHandle cf, ToLongFunction<byte[]> keyHash) {
-        loader = new Thread(() -> load(what, index, cf, keyHash), "tributary-filter-" + what);
+        loader = new Thread(() -> load(what, index, cf, keyHash), "tributary-filter-" + what.replace(' ', '-'));
         loader.setDaemon(true);
     }
 
@@ -78,6 +79,13 @@ final class KeyFilter implements AutoCloseable {
         live.add(hash);
     }
 
+    /** Like {@link #add}, unless the live part already answers "maybe" for it (a key looked up again). */
+    void addIfAbsent(long hash) {
+        if (!live.mightContain(hash)) {
+            live.add(hash);
+        }
+    }
+
     /** False only if the key of {@code hash} certainly is not in the index. Writer thread only. */
     boolean mightContain(long hash) {
         Bloom base = loaded;
@@ -98,11 +106,13 @@ final class KeyFilter implements AutoCloseable {
                     return;
                 }
             }
+            // isValid() is also false after a read error: only a complete pass may answer "new".
+            it.status();
             loaded = b;
             if (n > 100_000) {
                 LOG.info("loaded {} {} into a filter in {} ms", n, what, (System.nanoTime() - started) / 1_000_000);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | RocksDBException e) {
             // Without the filter every key takes the exact look-up: slower, still correct.
             LOG.warn("loading the filter of {} failed; they are looked up in the index only", what, e);
         }
@@ -112,9 +122,17 @@ final class KeyFilter implements AutoCloseable {
     @Override
     public void close() {
         stop = true;
-        try {
-            loader.join();
-        } catch (InterruptedException e) {
+        // The loader holds an iterator of the index: the index must not close before it ends,
+        // so wait for it even when interrupted (it stops within a few thousand keys).
+        boolean interrupted = false;
+        while (loader.isAlive()) {
+            try {
+                loader.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -53,7 +53,13 @@ final class Scavenger {
     }
 
     ScavengeResult run() {
+        // Only segments both indexers are past: the id indexer trails the main one, and a segment it
+        // is still reading must not be rewritten under it (its checkpoint would name old offsets).
         long tailSegment = visible.get().end().segment();
+        Checkpoint ids = index.idCheckpoint();
+        if (ids != null) {
+            tailSegment = Math.min(tailSegment, ids.segment());
+        }
         int scanned = 0;
         int rewritten = 0;
         long removed = 0;

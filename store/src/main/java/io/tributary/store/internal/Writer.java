@@ -518,7 +518,7 @@ final class Writer implements Runnable {
         st = streamFilter.mightContain(hash) ? index.stream(name) : null;
         if (st == null) {
             // Not in the index: remember it as (about to be) recorded, so a later look-up asks the index.
-            streamFilter.add(hash);
+            streamFilter.addIfAbsent(hash);
             st = StreamRecord.NEW;
         }
         cache.put(name, st, 0, indexer.indexedSeq());

@@ -73,6 +73,20 @@ class SplitIndexRecoveryTest {
         recoversFrom(false);
     }
 
+    @Test
+    void aDamagedIdDatabaseIsRebuiltFromTheLog() throws Exception {
+        dir = root.resolve("data");
+        writeBatch(1);
+        java.nio.file.Files.delete(dir.resolve("index").resolve(Index.ID_DIR).resolve("CURRENT"));
+        try (EmbeddedEventStore store = Tributary.open(config())) {
+            assertThat(store.readStream(StreamName.of("thing", 2), 0, 100, Direction.FORWARD).events()).hasSize(20);
+            List<EventData> reused = List.of(batches.get(2).get(5));
+            assertThatThrownBy(() -> store.append(StreamName.of("thing", 2), ExpectedVersion.exact(19), reused).join())
+                    .hasCauseInstanceOf(DuplicateEventException.class);
+        }
+        assertThat(Verifier.verify(dir).ok()).isTrue();
+    }
+
     private void recoversFrom(boolean idsAhead) {
         dir = root.resolve("data");
         writeBatch(1);

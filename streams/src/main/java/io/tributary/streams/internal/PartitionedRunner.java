@@ -46,6 +46,8 @@ public final class PartitionedRunner {
     }
 
     private final EventStore store;
+    /** The processor's name (its tick stream is named after it). */
+    private final String name;
     private final Graph graph;
     private final Task[] tasks;
     private final Task router;
@@ -75,6 +77,7 @@ public final class PartitionedRunner {
                              Consumer<List<OutputEvent>> appender, RateMeter rate, int maxBatch, Duration pollTimeout) {
         this.store = store;
         this.graph = graph;
+        this.name = name;
         this.appender = appender;
         this.rate = rate;
         this.maxBatch = maxBatch;
@@ -132,7 +135,10 @@ public final class PartitionedRunner {
         try {
             long from = dispatched + 1;
             long nextBroadcast = (Math.floorDiv(dispatched, BROADCAST_EVERY) + 1) * BROADCAST_EVERY;
-            subscription = store.subscribeToAll(from, graph.subscriptionFilter());
+            // As a one-partition run does, read this processor's watermark ticks (appended by an earlier
+            // run with an idle timeout) and move the watermark where they say, for every partition.
+            String tickStream = Ticks.stream(name);
+            subscription = store.subscribeToAll(from, Ticks.withTicks(graph.subscriptionFilter()));
             List<Graph.Source<?, ?>> sources = graph.sources();
             int n = tasks.length;
             while (running) {
@@ -144,7 +150,11 @@ public final class PartitionedRunner {
                 for (RecordedEvent e : batch) {
                     long before = watermark;
                     long wm = before;
-                    for (int s = 0; s < sources.size(); s++) {
+                    boolean tick = Ticks.isTick(e, tickStream);
+                    if (tick) {
+                        wm = Math.max(wm, Ticks.watermarkOf(e));
+                    }
+                    for (int s = 0; s < sources.size() && !tick; s++) {
                         Decoded d = SourceRunner.decode(sources.get(s).consumed(), s, e);
                         if (d != null) {
                             router.route(d);
@@ -169,7 +179,7 @@ public final class PartitionedRunner {
                         router.clearRouted();
                     }
                     long q = e.position();
-                    boolean broadcast = q >= nextBroadcast;
+                    boolean broadcast = q >= nextBroadcast || (tick && wm > before);
                     if (broadcast) {
                         nextBroadcast = (Math.floorDiv(q, BROADCAST_EVERY) + 1) * BROADCAST_EVERY;
                     }
