@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
@@ -431,7 +432,30 @@ public final class LogStore implements EmbeddedEventStore {
     @Override
     public ScavengeResult scavenge() {
         synchronized (scavengeLock) {
+            awaitIdIndex();
             return guarded(() -> new Scavenger(config, segments, index, indexer::visible, recent).run());
+        }
+    }
+
+    /**
+     * Waits (up to 10 s) for the event-id index to reach what is visible now: a scavenge rewrites
+     * only segments the id indexer has passed, so without the wait a busy store would skip the
+     * newest sealed segment.
+     */
+    private void awaitIdIndex() {
+        Checkpoint end = indexer.visible().end();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Checkpoint ids = guarded(index::idCheckpoint);
+            if (ids == null || ids.atOrAfter(end)) {
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
