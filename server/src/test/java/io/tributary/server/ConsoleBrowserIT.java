@@ -199,7 +199,8 @@ class ConsoleBrowserIT {
         assertThat(processor.awaitPosition(first, Duration.ofSeconds(10))).isTrue();
         browser.open(server.uri() + "/#/cdc");
         browser.visible("#nav a[data-page='processors']").click();
-        assertThat(browser.visible("#nav a.active").getText()).isEqualTo("Stream processors");
+        // The click's route change is asynchronous: wait for the active entry to follow it.
+        assertThat(browser.text("#nav a.active", "Stream processors").getText()).isEqualTo("Stream processors");
         WebElement row = browser.visible("#processors tr[data-processor='order-counts']");
         assertThat(row.getText()).contains("running");
         browser.text("#processors tr[data-processor='order-counts'] [data-field='inputPosition']",
