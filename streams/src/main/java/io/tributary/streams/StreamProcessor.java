@@ -68,9 +68,8 @@ public final class StreamProcessor implements AutoCloseable {
         if (config.partitions() > 1) {
             if (topology.graph().stateAfterRekey()) {
                 throw new IllegalStateException("processor '" + config.name() + "' cannot run in " + config.partitions()
-                        + " partitions: a stateful operator reads a stream re-keyed (selectKey, map, flatMap or groupBy) after"
-                        + " another stateful operator, and records coming out of state are not repartitioned (a re-key before"
-                        + " any state is); run it with one partition");
+                        + " partitions: " + String.join("; ", topology.graph().singlePartitionReasons())
+                        + "; run it with one partition");
             }
             this.partitioned = new PartitionedRunner(store, topology.graph(), config.name(), config.partitions(),
                     i -> stateFor(config, Optional.of(i)), this::appendAll, rate, config.maxBatchEvents(), config.pollTimeout());

@@ -154,6 +154,21 @@ class RepartitionTest {
     }
 
     @Test
+    void foldedAndRegroupedTablesAreRefusedWithPartitionsSayingWhy() {
+        StreamsBuilder cdc = new StreamsBuilder();
+        cdc.cdcTable("users");
+        StreamsBuilder regrouped = new StreamsBuilder();
+        regrouped.stream(Consumed.category("click", e -> e.dataAsString())).toTable(Materialized.defaults()).groupBy((user, page) -> KeyValue.pair(page, user)).count();
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            assertThatThrownBy(() -> StreamProcessor.start(store, cdc.build(), ProcessorConfig.of("c").withPartitions(2)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cdcTable")
+                    .hasMessageNotContaining("re-keyed").hasMessageContaining("run it with one partition");
+            assertThatThrownBy(() -> StreamProcessor.start(store, regrouped.build(), ProcessorConfig.of("r").withPartitions(2)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("KTable.groupBy");
+        }
+    }
+
+    @Test
     void aRekeyAfterAStatefulOperatorIsStillRefusedWithPartitions() {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey().count()

@@ -22,7 +22,8 @@ public final class Graph {
     private final List<Node<?, ?>> boundaries = new ArrayList<>();
     private final Set<String> storeNames = new HashSet<>();
     private int counter;
-    private boolean stateAfterRekey;
+    /** Why the topology cannot run partitioned (empty when it can), in the order found. */
+    private final Set<String> singlePartitionReasons = new java.util.LinkedHashSet<>();
 
     /** Adds a source and returns the node its records leave from. */
     public <K, V> Node<K, V> addSource(Consumed<K, V> consumed) {
@@ -61,7 +62,19 @@ public final class Graph {
      * records are processed in the partition of their old key, so the topology cannot run partitioned.
      */
     public void markStateAfterRekey() {
-        stateAfterRekey = true;
+        markStateAfterRekey("a stateful operator reads a stream re-keyed (selectKey, map, flatMap or groupBy) after"
+                + " another stateful operator, and records coming out of state are not repartitioned (a re-key before"
+                + " any state is)");
+    }
+
+    /** Notes that the topology cannot run partitioned, and why (for the refusal message). */
+    public void markStateAfterRekey(String reason) {
+        singlePartitionReasons.add(reason);
+    }
+
+    /** Why the topology cannot run partitioned; empty when it can. */
+    public List<String> singlePartitionReasons() {
+        return List.copyOf(singlePartitionReasons);
     }
 
     /**
@@ -71,7 +84,7 @@ public final class Graph {
      * A re-key before any state is fine: the router of a partitioned run routes by the new key.
      */
     public boolean stateAfterRekey() {
-        return stateAfterRekey;
+        return !singlePartitionReasons.isEmpty();
     }
 
     /** A new unique name {@code prefix-NNNN}. */

@@ -85,7 +85,9 @@ final class KGroupedTableImpl<K0, V0, K, V> implements KGroupedTable<K, V> {
         TableStore<K, Grouping<A>> store = new TableStore<>(graph.claimStore(m.storeName().orElseGet(() -> graph.newName("TABLE-" + kind))),
                 m.keySerde().or(grouped::keySerde), aggregateSerde.map(Grouping::serde), Grouping::aggregate);
         String name = store.name();
-        graph.markStateAfterRekey(); // the groups are keyed by the selector's key
+        // the groups are keyed by the selector's key, and a row's old value leaves its old group
+        graph.markStateAfterRekey("a table is regrouped (KTable.groupBy): a row's old and new groups may be in"
+                + " different partitions");
         Node<K, Change<A>> result = new Node<>();
         table.changes().attach(task -> {
             KvStore<K, Grouping<A>> s = store.in(task);

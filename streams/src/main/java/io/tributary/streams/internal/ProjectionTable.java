@@ -28,7 +28,8 @@ public final class ProjectionTable {
         Graph graph = source.graph;
         TableStore<K, V> store = new TableStore<>(graph.claimStore(materialized.storeName().orElseGet(() -> graph.newName("PROJECTION"))),
                 materialized.keySerde(), materialized.valueSerde());
-        graph.markStateAfterRekey();
+        graph.markStateAfterRekey("a table is folded from events (a projection table or cdcTable): its keys are"
+                + " not the events' keys, and its updates are not repartitioned");
         Node<K, V> upserts = new Node<>();
         Node<K, Change<V>> changes = new Node<>();
         attach(source, store, projection, upserts, changes);
