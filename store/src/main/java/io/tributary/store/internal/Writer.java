@@ -243,10 +243,21 @@ final class Writer implements Runnable {
         List<StreamAppend> parts = a.parts();
         List<StreamRecord> states = new ArrayList<>(parts.size());
         List<AppendResult> duplicates = new ArrayList<>(parts.size());
+        // Each part's name bytes and event-id hashes, computed once: the check and the write both use them.
+        List<byte[]> names = new ArrayList<>(parts.size());
+        List<long[]> idHashes = new ArrayList<>(parts.size());
         int dupCount = 0;
         for (StreamAppend p : parts) {
+            byte[] name = Keys.utf8(p.stream().value());
+            long streamHash = Keys.streamHash(name);
+            long[] hashes = new long[p.events().size()];
+            for (int j = 0; j < hashes.length; j++) {
+                hashes[j] = KeyFilter.idHash(p.events().get(j).eventId(), streamHash);
+            }
+            names.add(name);
+            idHashes.add(hashes);
             StreamRecord st = state(p.stream().value());
-            AppendResult dup = check(p, st);
+            AppendResult dup = check(p, st, hashes);
             if (dup != null) {
                 dupCount++;
             }
@@ -278,7 +289,7 @@ final class Writer implements Runnable {
         List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
             StreamAppend p = parts.get(i);
-            encodeParts.add(new FrameCodec.StreamPart(Keys.utf8(p.stream().value()), states.get(i).lastVersion() + 1, p.events()));
+            encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, p.events()));
         }
         long ts = config.clock().millis();
         long idsIndexed = indexer.idsIndexedSeq();
@@ -294,9 +305,10 @@ final class Writer implements Runnable {
             long version = states.get(i).lastVersion() + 1;
             long firstVersion = version;
             String name = p.stream().value();
-            long streamHash = Keys.streamHash(encodeParts.get(i).name());
-            for (EventData e : p.events()) {
-                long h = KeyFilter.idHash(e.eventId(), streamHash);
+            long[] hashes = idHashes.get(i);
+            for (int j = 0; j < hashes.length; j++) {
+                EventData e = p.events().get(j);
+                long h = hashes[j];
                 idFilter.add(h);
                 inflight.add(h, seq + 1, idsIndexed);
                 recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
@@ -325,7 +337,7 @@ final class Writer implements Runnable {
      * that reuses recorded ids is either an exact repeat (same ids, same order, same place) or
      * rejected.
      */
-    private AppendResult check(StreamAppend p, StreamRecord st) {
+    private AppendResult check(StreamAppend p, StreamRecord st, long[] idHashes) {
         StreamName stream = p.stream();
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(stream);
@@ -334,7 +346,7 @@ final class Writer implements Runnable {
         // A stream that never had an event (lastVersion is of the last event ever appended, in flight included:
         // the overlay and the cache hold streams of groups the index does not have yet) has recorded no event id,
         // so the look-ups (in flight, then RocksDB) can only miss: a new stream's first append skips them.
-        List<Index.EventIdEntry> seen = st.lastVersion() < 0 ? null : recordedIds(stream.value(), events);
+        List<Index.EventIdEntry> seen = st.lastVersion() < 0 ? null : recordedIds(stream.value(), events, idHashes);
         long cur = st.currentVersion();
         ExpectedVersion ev = p.expected();
         if (seen != null) {
@@ -367,12 +379,11 @@ final class Writer implements Runnable {
      * for almost every new id; only the others are looked for among the groups in flight and,
      * if not there, in the index.
      */
-    private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events) {
-        long streamHash = Keys.streamHash(Keys.utf8(stream));
+    private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events, long[] idHashes) {
         Map<UUID, Integer> maybeInFlight = null;
         List<Integer> lookUp = null;
         for (int i = 0; i < events.size(); i++) {
-            long h = KeyFilter.idHash(events.get(i).eventId(), streamHash);
+            long h = idHashes[i];
             if (!idFilter.mightContain(h)) {
                 continue; // certainly new: no look-up
             }
