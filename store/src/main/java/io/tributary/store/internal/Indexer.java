@@ -26,7 +26,6 @@ final class Indexer implements Runnable {
     private final Index index;
     private final RecentEvents recent;
     private final HeadNotifier notifier;
-    private final IdIndexer idIndexer;
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(64);
     private final Thread thread;
     private volatile Visible visible;
@@ -37,7 +36,6 @@ final class Indexer implements Runnable {
     final AtomicLong eventsCompleted = new AtomicLong();
 
     Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Visible initial) {
-        this.idIndexer = new IdIndexer(index);
         this.index = index;
         this.recent = recent;
         this.notifier = notifier;
@@ -47,7 +45,6 @@ final class Indexer implements Runnable {
     }
 
     void start() {
-        idIndexer.start();
         thread.start();
     }
 
@@ -59,13 +56,8 @@ final class Indexer implements Runnable {
         return indexedSeq;
     }
 
-    /** The sequence number of the last group whose event ids are in the index. */
-    long idsIndexedSeq() {
-        return idIndexer.indexedSeq();
-    }
-
     TributaryException failure() {
-        return failure != null ? failure : idIndexer.failure();
+        return failure;
     }
 
     /** Hands a written group over; blocks when the indexer is 64 groups behind (back-pressure). */
@@ -107,7 +99,6 @@ final class Indexer implements Runnable {
                 return;
             }
             if (g == END) {
-                idIndexer.finish();
                 return;
             }
             apply(g);
@@ -150,7 +141,6 @@ final class Indexer implements Runnable {
         visible = new Visible(g.lastPosition, g.end);
         indexedSeq = g.seq;
         notifier.signalAll();
-        idIndexer.enqueue(g);
         appendsCompleted.addAndGet(g.appends);
         eventsCompleted.addAndGet(g.events);
         for (Runnable c : g.completions) {

@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +58,16 @@ final class Writer implements Runnable {
     private final BlockingQueue<Request> queue;
     private final ByteBuffer buf;
     private final StreamCache cache;
-    /** Hashes of the ids written by groups that may not be in the id index yet. */
-    private final InflightIds inflight = new InflightIds();
+    /** Where each event id was written: candidates for the duplicate check, confirmed by reading the event. */
+    private final IdIndex ids;
+    /** Reads an event the indexer has made visible (null if a scavenge removed it). */
+    private final LongFunction<RecordedEvent> visibleEvent;
     /** Answers "certainly new" for almost every new id, so it needs no look-up. */
     private final KeyFilter idFilter;
     /** Answers "certainly new" for almost every new stream, so it needs no index read. */
     private final KeyFilter streamFilter;
-    /** The event frames of the groups written whose ids are not yet in the id index, oldest first. */
-    private final ArrayDeque<GroupFrames> inflightGroups = new ArrayDeque<>();
+    /** The event frames of the groups written that the indexer has not made visible yet, oldest first. */
+    private final ArrayDeque<GroupFrames> unapplied = new ArrayDeque<>();
 
     private record GroupFrames(long seq, List<Group.WrittenFrame> frames) {
     }
@@ -94,7 +97,10 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter) {
+           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter, IdIndex ids,
+           LongFunction<RecordedEvent> visibleEvent) {
+        this.ids = ids;
+        this.visibleEvent = visibleEvent;
         this.idFilter = idFilter;
         this.streamFilter = streamFilter;
         this.config = config;
@@ -178,7 +184,7 @@ final class Writer implements Runnable {
                     onIdle();
                     continue;
                 }
-                dropIndexedIds();
+                dropApplied();
                 process(first);
                 Request next;
                 while (buf.position() < config.maxBatchBytes() && (next = queue.poll()) != null) {
@@ -191,6 +197,9 @@ final class Writer implements Runnable {
                 }
             }
             syncAndCheckpoint();
+            if (failure == null) {
+                ids.closeCleanly(); // the log is synced: the ids in memory may go to a file
+            }
         } catch (Throwable t) {
             fail("the writer thread stopped unexpectedly: " + t, t);
         } finally {
@@ -292,7 +301,6 @@ final class Writer implements Runnable {
             encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, p.events()));
         }
         long ts = config.clock().millis();
-        long idsIndexed = indexer.idsIndexedSeq();
         long firstPosition = nextPosition;
         long frameOffset = tail.offset() + buf.position();
         FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
@@ -310,7 +318,7 @@ final class Writer implements Runnable {
                 EventData e = p.events().get(j);
                 long h = hashes[j];
                 idFilter.add(h);
-                inflight.add(h, seq + 1, idsIndexed);
+                ids.add(h, position);
                 recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
                         e.data(), e.metadata(), timestamp));
             }
@@ -374,88 +382,74 @@ final class Writer implements Runnable {
     }
 
     /**
-     * Where the events' ids are recorded in {@code stream} (in flight or indexed): null when
-     * none is, else one entry per event (null for the new ones). The id filter answers "new"
-     * for almost every new id; only the others are looked for among the groups in flight and,
-     * if not there, in the index.
+     * Where the events' ids are recorded in {@code stream}: null when none is, else one entry per
+     * event (null for the new ones). The id filter answers "new" for almost every new id; for the
+     * others the id index names candidate positions, each confirmed by reading the event there.
      */
     private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events, long[] idHashes) {
-        Map<UUID, Integer> maybeInFlight = null;
-        List<Integer> lookUp = null;
+        Index.EventIdEntry[] found = null;
+        long[] candidates = new long[4];
+        int[] n = new int[1];
         for (int i = 0; i < events.size(); i++) {
             long h = idHashes[i];
             if (!idFilter.mightContain(h)) {
                 continue; // certainly new: no look-up
             }
-            if (inflight.contains(h)) {
-                if (maybeInFlight == null) {
-                    maybeInFlight = new HashMap<>();
+            n[0] = 0;
+            long[][] box = {candidates};
+            ids.find(h, p -> {
+                if (n[0] == box[0].length) {
+                    box[0] = java.util.Arrays.copyOf(box[0], n[0] * 2);
                 }
-                maybeInFlight.put(events.get(i).eventId(), i);
-            } else {
-                if (lookUp == null) {
-                    lookUp = new ArrayList<>();
-                }
-                lookUp.add(i);
-            }
-        }
-        if (maybeInFlight == null && lookUp == null) {
-            return null;
-        }
-        Index.EventIdEntry[] found = new Index.EventIdEntry[events.size()];
-        if (maybeInFlight != null) {
-            findInFlight(stream, maybeInFlight, found);
-            for (int i : maybeInFlight.values()) {
-                if (found[i] == null) {
-                    if (lookUp == null) {
-                        lookUp = new ArrayList<>();
+                box[0][n[0]++] = p;
+            });
+            candidates = box[0];
+            UUID id = events.get(i).eventId();
+            for (int k = 0; k < n[0]; k++) {
+                RecordedEvent e = eventAt(candidates[k]);
+                if (e != null && e.eventId().equals(id) && e.stream().value().equals(stream)) {
+                    if (found == null) {
+                        found = new Index.EventIdEntry[events.size()];
                     }
-                    lookUp.add(i);
+                    found[i] = new Index.EventIdEntry(e.version(), e.position(), stream);
+                    break;
                 }
             }
         }
-        if (lookUp != null) {
-            List<UUID> ids = new ArrayList<>(lookUp.size());
-            for (int i : lookUp) {
-                ids.add(events.get(i).eventId());
-            }
-            List<Index.EventIdEntry> indexed = index.eventIds(stream, ids);
-            for (int k = 0; k < lookUp.size(); k++) {
-                found[lookUp.get(k)] = indexed.get(k);
-            }
-        }
-        boolean any = false;
-        for (int i = 0; i < found.length; i++) {
-            Index.EventIdEntry e = found[i];
-            if (e != null && !e.stream().equals(stream)) {
-                found[i] = null; // ids are unique per stream; another stream's use is no conflict
-            } else if (e != null) {
-                any = true;
-            }
-        }
-        return any ? java.util.Arrays.asList(found) : null;
+        return found == null ? null : java.util.Arrays.asList(found);
     }
 
-    /**
-     * Finds the ids of {@code wanted} (id → index in the request) among the events written to
-     * {@code stream} by the groups not yet in the id index and by the group being built.
-     */
-    private void findInFlight(String stream, Map<UUID, Integer> wanted, Index.EventIdEntry[] found) {
-        List<List<Group.WrittenFrame>> groups = new ArrayList<>(inflightGroups.size() + 1);
-        for (GroupFrames g : inflightGroups) {
-            groups.add(g.frames());
+    /** The event at {@code position}: from a group not yet visible to readers, else read from the log. */
+    private RecordedEvent eventAt(long position) {
+        RecordedEvent e = findIn(group.frames, position);
+        if (e != null) {
+            return e;
         }
-        groups.add(group.frames);
-        for (List<Group.WrittenFrame> frames : groups) {
-            for (Group.WrittenFrame f : frames) {
-                for (RecordedEvent e : f.events()) {
-                    Integer i = wanted.get(e.eventId());
-                    if (i != null && e.stream().value().equals(stream)) {
-                        found[i] = new Index.EventIdEntry(e.version(), e.position(), stream);
-                    }
-                }
+        for (GroupFrames g : unapplied) {
+            e = findIn(g.frames(), position);
+            if (e != null) {
+                return e;
             }
         }
+        GroupFrames oldest = unapplied.peek();
+        List<Group.WrittenFrame> oldestFrames = oldest != null ? oldest.frames() : group.frames;
+        if (!oldestFrames.isEmpty() && position >= oldestFrames.get(0).events().get(0).position()) {
+            return null; // a position of the groups not visible yet: they were searched above
+        }
+        return visibleEvent.apply(position);
+    }
+
+    private static RecordedEvent findIn(List<Group.WrittenFrame> frames, long position) {
+        for (Group.WrittenFrame f : frames) {
+            List<RecordedEvent> events = f.events();
+            long first = events.get(0).position();
+            long last = events.get(events.size() - 1).position();
+            if (position >= first && position <= last) {
+                RecordedEvent e = events.get((int) (position - first));
+                return e.position() == position ? e : null;
+            }
+        }
+        return null;
     }
 
     /** The original result if {@code seen} covers every event, consecutively, at the expected place. */
@@ -590,18 +584,19 @@ final class Writer implements Runnable {
         overlay.clear();
         group = new Group();
         if (!g.frames.isEmpty()) {
-            inflightGroups.add(new GroupFrames(g.seq, g.frames));
+            unapplied.add(new GroupFrames(g.seq, g.frames));
         }
         indexer.enqueue(g);
+        ids.maybeFreeze(nextPosition);
         return true;
     }
 
-    /** Forgets the groups the id indexer has put into the index. */
-    private void dropIndexedIds() {
-        long done = indexer.idsIndexedSeq();
+    /** Forgets the groups the indexer has made visible (their events are read from the log from now on). */
+    private void dropApplied() {
+        long done = indexer.indexedSeq();
         GroupFrames g;
-        while ((g = inflightGroups.peek()) != null && g.seq() <= done) {
-            inflightGroups.poll();
+        while ((g = unapplied.peek()) != null && g.seq() <= done) {
+            unapplied.poll();
         }
     }
 
@@ -668,7 +663,7 @@ final class Writer implements Runnable {
         if (failure != null) {
             return;
         }
-        dropIndexedIds();
+        dropApplied();
         afterFlush();
     }
 
