@@ -42,8 +42,12 @@ final class IdIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IdIndex.class);
     /** Events per chunk file (about 4 MiB of file and 8 MiB of table). */
     static final int CHUNK_EVENTS = 1 << 18;
-    /** The chunk size stores opened from now on use; tests lower it to make many chunks. */
-    static volatile int chunkEventsForNewStores = CHUNK_EVENTS;
+    /**
+     * The chunk size stores opened from now on use; tests lower it to make many chunks (also in
+     * child JVMs, through the internal system property {@code tributary.internal.idChunkEvents}).
+     */
+    static volatile int chunkEventsForNewStores = Math.max(1, Integer.getInteger("tributary.internal.idChunkEvents",
+            CHUNK_EVENTS));
 
     private final Path dir;
     private final FileIO io;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ final class Indexer implements Runnable {
     private final RecentEvents recent;
     private final HeadNotifier notifier;
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(64);
+    /** Held while a group is applied, by the indexer thread or the writer ({@link #tryApplyNow}). */
+    private final ReentrantLock applying = new ReentrantLock();
     private final Thread thread;
     private volatile Visible visible;
     private volatile long indexedSeq;
@@ -101,7 +104,33 @@ final class Indexer implements Runnable {
             if (g == END) {
                 return;
             }
+            applying.lock();
+            try {
+                apply(g);
+            } finally {
+                applying.unlock();
+            }
+        }
+    }
+
+    /**
+     * Applies {@code g} on the calling (writer) thread if every earlier group is applied and
+     * none is queued; returns false if it must be {@link #enqueue queued} instead. With nothing
+     * else to write, a hand-over to the indexer thread would only add a thread wake-up to the
+     * append's latency.
+     */
+    boolean tryApplyNow(Group g) {
+        if (!queue.isEmpty() || !applying.tryLock()) {
+            return false;
+        }
+        try {
+            if (indexedSeq != g.seq - 1 || !queue.isEmpty()) {
+                return false;
+            }
             apply(g);
+            return true;
+        } finally {
+            applying.unlock();
         }
     }
 

@@ -41,6 +41,11 @@ final class KeyFilter implements AutoCloseable {
     /** Feeds the keys present at open to a filter (in the background), checking {@code stop} now and then. */
     private interface Source {
         void feed(LongConsumer add, BooleanSupplier stop) throws RocksDBException;
+
+        /** How many keys {@link #feed} will give, if known (sizes the filter: one level, one cache line per look-up). */
+        default long expected() {
+            return FIRST_CAPACITY;
+        }
     }
 
     private KeyFilter(String what, Source source) {
@@ -54,12 +59,21 @@ final class KeyFilter implements AutoCloseable {
      */
     static KeyFilter eventIds(IdIndex ids) {
         List<IdChunk> chunks = ids.chunks();
-        KeyFilter f = new KeyFilter("event ids", (add, stop) -> {
-            for (IdChunk c : chunks) {
-                if (stop.getAsBoolean()) {
-                    return;
+        long keys = chunks.stream().mapToLong(IdChunk::count).sum();
+        KeyFilter f = new KeyFilter("event ids", new Source() {
+            @Override
+            public void feed(LongConsumer add, BooleanSupplier stop) {
+                for (IdChunk c : chunks) {
+                    if (stop.getAsBoolean()) {
+                        return;
+                    }
+                    c.forEachHash(add);
                 }
-                c.forEachHash(add);
+            }
+
+            @Override
+            public long expected() {
+                return keys;
             }
         });
         ids.live().forEachHash(f::add);
@@ -122,12 +136,12 @@ final class KeyFilter implements AutoCloseable {
         if (base == null) {
             return true;
         }
-        return live.mightContain(hash) || base.mightContain(hash);
+        return live.mightContain(hash) || (base.count() > 0 && base.mightContain(hash));
     }
 
     private void load(String what, Source source) {
         long started = System.nanoTime();
-        Bloom b = new Bloom();
+        Bloom b = new Bloom(Math.max(FIRST_CAPACITY, source.expected()));
         long[] n = new long[1];
         try {
             source.feed(h -> {
@@ -189,9 +203,19 @@ final class KeyFilter implements AutoCloseable {
         private int[] last;
         private long lastCapacity;
         private long lastCount;
+        private long count;
 
         Bloom() {
-            grow(FIRST_CAPACITY);
+            this(FIRST_CAPACITY);
+        }
+
+        /** A filter whose first level takes {@code capacity} keys (more keys add levels). */
+        Bloom(long capacity) {
+            grow(Math.max(1, capacity));
+        }
+
+        long count() {
+            return count;
         }
 
         private void grow(long capacity) {
@@ -207,6 +231,7 @@ final class KeyFilter implements AutoCloseable {
             }
             add(last, h);
             lastCount++;
+            count++;
         }
 
         boolean mightContain(long h) {

@@ -261,12 +261,12 @@ public final class LogStore implements EmbeddedEventStore {
             }
             int i = 0;
             List<EventData> partEvents = a.events();
-            Set<UUID> ids = partEvents.size() > 1 ? new HashSet<>(partEvents.size() * 2) : null;
+            UUID twice = repeatedId(partEvents);
+            if (twice != null) {
+                throw new InvalidRequestException("event id " + twice + " appears twice in the append to '"
+                        + a.stream() + "'; every event needs its own id");
+            }
             for (EventData e : partEvents) {
-                if (ids != null && !ids.add(e.eventId())) {
-                    throw new InvalidRequestException("event id " + e.eventId() + " appears twice in the append to '"
-                            + a.stream() + "'; every event needs its own id");
-                }
                 int size = e.sizeBytes();
                 if (size > config.maxEventBytes()) {
                     throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
@@ -284,6 +284,29 @@ public final class LogStore implements EmbeddedEventStore {
         CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
         writer.submit(new Request.Append(List.copyOf(appends), f, frameBytes, events));
         return f;
+    }
+
+    /** An id that occurs twice among {@code events}, or null (an open-addressing table of indexes: no boxing). */
+    static UUID repeatedId(List<EventData> events) {
+        int n = events.size();
+        if (n < 2) {
+            return null;
+        }
+        int[] slots = new int[Integer.highestOneBit(n * 2 - 1) * 2];
+        int mask = slots.length - 1;
+        for (int i = 0; i < n; i++) {
+            UUID id = events.get(i).eventId();
+            long h = (id.getMostSignificantBits() * 0x9E3779B97F4A7C15L) ^ id.getLeastSignificantBits();
+            int slot = (int) (h ^ (h >>> 32)) & mask;
+            while (slots[slot] != 0) {
+                if (events.get(slots[slot] - 1).eventId().equals(id)) {
+                    return id;
+                }
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = i + 1;
+        }
+        return null;
     }
 
     @Override

@@ -586,7 +586,9 @@ final class Writer implements Runnable {
         if (!g.frames.isEmpty()) {
             unapplied.add(new GroupFrames(g.seq, g.frames));
         }
-        indexer.enqueue(g);
+        if (!queue.isEmpty() || !indexer.tryApplyNow(g)) {
+            indexer.enqueue(g);
+        }
         ids.maybeFreeze(nextPosition);
         return true;
     }
