@@ -141,6 +141,12 @@ public final class LogVerifier {
                 }
             }
         }
+        for (IdChunk c : idChunks) {
+            if (c.to() > nextPosition) {
+                notes.add("event-id index file " + c.path().getFileName() + " covers positions up to " + c.to()
+                        + ", past the log's last position " + nextPosition + ": the next open drops it");
+            }
+        }
         if (index != null) {
             checkIndex(index, frameLocations, lastVersions, lastPositions, end, indexedEvents, problems, notes);
         } else if (!Files.isDirectory(indexDir)) {

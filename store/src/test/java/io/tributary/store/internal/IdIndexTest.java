@@ -215,6 +215,7 @@ class IdIndexTest {
         Path ids = dir.resolve("index").resolve(Index.ID_DIR);
         LogFiles.deleteTree(ids);
         LogFiles.copyTree(lateIds, ids);
+        assertThat(String.join("\n", Verifier.verify(dir).notes())).contains("past the log's last position 99");
         try (EmbeddedEventStore store = Tributary.open(config())) {
             assertThat(store.stats().headPosition()).isEqualTo(99);
             // Batch 2's ids are not in this log: appending them again is new, not a repeat.
