@@ -87,7 +87,7 @@ final class IdIndex implements AutoCloseable {
             Files.createDirectories(dir);
             List<IdChunk> kept = keptChunks(dir, tail.nextPosition());
             long next = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).to() + 1;
-            IdIndex ids = new IdIndex(dir, io, chunkEvents, kept, new IdTable(next, chunkEvents));
+            IdIndex ids = new IdIndex(dir, io, chunkEvents, kept, new IdTable(next, firstTableSize(chunkEvents)));
             ids.scanLog(segments, index, tail, maxFrameBytes);
             return ids;
         } catch (IOException e) {
@@ -170,7 +170,7 @@ final class IdIndex implements AutoCloseable {
                     if (live.count() >= chunkEvents) {
                         writeChunk(live);
                         takeDone();
-                        live = new IdTable(live.to() + 1, chunkEvents);
+                        live = new IdTable(live.to() + 1, chunkEvents); // a big log: full size at once
                     }
                 }
             }
@@ -191,6 +191,11 @@ final class IdIndex implements AutoCloseable {
         if (events > 100_000) {
             LOG.info("indexed the ids of {} events from the log in {} ms", events, (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /** The first table of a store starts small (a store may stay small); the ones after a chunk start full size. */
+    private static int firstTableSize(int chunkEvents) {
+        return Math.min(chunkEvents, 1 << 12);
     }
 
     /** The chunk files, oldest first. Any thread. */
@@ -295,7 +300,7 @@ final class IdIndex implements AutoCloseable {
             }
             if (live.count() > 0) {
                 writeChunk(live);
-                live = new IdTable(live.to() + 1, chunkEvents);
+                live = new IdTable(live.to() + 1, firstTableSize(chunkEvents));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write the last event-id chunk to {} ({}); the next open rescans the log", dir, e.toString());

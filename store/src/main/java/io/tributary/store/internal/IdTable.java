@@ -17,14 +17,11 @@ final class IdTable {
     private int count;
     private long to;
 
-    /**
-     * An empty table for the positions from {@code from}, to hold up to about {@code expected}
-     * entries: it starts small (a store may stay small) and doubles as it fills.
-     */
+    /** An empty table for the positions from {@code from}, with room for {@code expected} entries (it doubles when full). */
     IdTable(long from, int expected) {
         this.from = from;
         this.to = from - 1;
-        int capacity = Integer.highestOneBit(Math.max(16, Math.min(expected, 1 << 12)) * 2 - 1) * 2;
+        int capacity = Integer.highestOneBit(Math.max(16, expected) * 2 - 1) * 2;
         hashes = new long[capacity];
         positions = new long[capacity];
     }

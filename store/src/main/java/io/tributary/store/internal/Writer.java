@@ -80,7 +80,7 @@ final class Writer implements Runnable {
     private long nextPosition;
     private long seq;
     private Group group = new Group();
-    private final Map<String, StreamRecord> overlay = new HashMap<>();
+    private Map<String, StreamRecord> overlay = new HashMap<>();
     private long lastSyncNanos = System.nanoTime();
     private long lastCheckpointNanos = System.nanoTime();
     private boolean unsynced;
@@ -265,7 +265,7 @@ final class Writer implements Runnable {
             }
             names.add(name);
             idHashes.add(hashes);
-            StreamRecord st = state(p.stream().value());
+            StreamRecord st = state(p.stream().value(), name);
             AppendResult dup = check(p, st, hashes);
             if (dup != null) {
                 dupCount++;
@@ -306,7 +306,7 @@ final class Writer implements Runnable {
         FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
         Instant timestamp = Instant.ofEpochMilli(ts);
         List<RecordedEvent> recorded = new ArrayList<>(a.events());
-        List<AppendResult> results = new ArrayList<>(parts.size());
+        long[] firstVersions = new long[parts.size()];
         long position = firstPosition;
         for (int i = 0; i < parts.size(); i++) {
             StreamAppend p = parts.get(i);
@@ -323,13 +323,15 @@ final class Writer implements Runnable {
                         e.data(), e.metadata(), timestamp));
             }
             overlay.put(name, states.get(i).withAppended(version - 1, position - 1));
-            results.add(new AppendResult(p.stream(), firstVersion, version - 1, -1));
+            firstVersions[i] = firstVersion;
         }
         long lastPosition = position - 1;
         nextPosition = position;
-        List<AppendResult> finalResults = new ArrayList<>(results.size());
-        for (AppendResult r : results) {
-            finalResults.add(new AppendResult(r.stream(), r.firstVersion(), r.lastVersion(), lastPosition));
+        List<AppendResult> finalResults = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            StreamAppend p = parts.get(i);
+            finalResults.add(new AppendResult(p.stream(), firstVersions[i], firstVersions[i] + p.events().size() - 1,
+                    lastPosition));
         }
         MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
         group.frames.add(new Group.WrittenFrame(current.number(), frameOffset, recorded));
@@ -473,7 +475,7 @@ final class Writer implements Runnable {
 
     private void processMetadata(Request.SetMetadata m) throws IOException {
         String name = m.stream().value();
-        StreamRecord st = state(name);
+        StreamRecord st = state(name, null);
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(m.stream());
         }
@@ -486,7 +488,7 @@ final class Writer implements Runnable {
 
     private void processDelete(Request.Delete d) throws IOException {
         String name = d.stream().value();
-        StreamRecord st = state(name);
+        StreamRecord st = state(name, null);
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(d.stream());
         }
@@ -509,8 +511,11 @@ final class Writer implements Runnable {
         group.completions.add(() -> d.future().complete(null));
     }
 
-    /** The stream's state as the writer sees it: this group, then the cache, then the index. */
-    private StreamRecord state(String name) {
+    /**
+     * The stream's state as the writer sees it: this group, then the cache, then the index.
+     * {@code nameBytes} is the name in UTF-8 if the caller has it (else null).
+     */
+    private StreamRecord state(String name, byte[] nameBytes) {
         StreamRecord st = overlay.get(name);
         if (st != null) {
             return st;
@@ -519,7 +524,7 @@ final class Writer implements Runnable {
         if (st != null) {
             return st;
         }
-        long hash = KeyFilter.streamHash(Keys.utf8(name));
+        long hash = KeyFilter.streamHash(nameBytes != null ? nameBytes : Keys.utf8(name));
         st = streamFilter.mightContain(hash) ? index.stream(name) : null;
         if (st == null) {
             // Not in the index: remember it as (about to be) recorded, so a later look-up asks the index.
@@ -576,12 +581,12 @@ final class Writer implements Runnable {
         g.lastPosition = nextPosition - 1;
         g.seq = ++seq;
         g.bytes = len;
-        g.streams.putAll(overlay);
+        g.streams = overlay;
         long indexed = indexer.indexedSeq();
         for (Map.Entry<String, StreamRecord> e : overlay.entrySet()) {
             cache.put(e.getKey(), e.getValue(), g.seq, indexed);
         }
-        overlay.clear();
+        overlay = new HashMap<>();
         group = new Group();
         if (!g.frames.isEmpty()) {
             unapplied.add(new GroupFrames(g.seq, g.frames));
