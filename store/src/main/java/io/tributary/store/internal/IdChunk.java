@@ -18,12 +18,13 @@ import java.util.zip.CRC32C;
  * event at the position, so entries of events a scavenge removed do no harm.
  *
  * <pre>
- * magic "TRIDCHK1" | from long | to long | count int | filterWords int | crc32c int (of all that follows)
+ * magic "TRIDCHK2" | from long | to long | count int | filterWords int | crc32c int (of the 28 bytes before it and all that follows)
  * filter int[filterWords] | hashes long[count] (ascending) | positions long[count]
  * </pre>
+ * The checksum is checked when the store opens: a damaged chunk is dropped and rebuilt from the log.
  */
 final class IdChunk {
-    private static final byte[] MAGIC = {'T', 'R', 'I', 'D', 'C', 'H', 'K', '1'};
+    private static final byte[] MAGIC = {'T', 'R', 'I', 'D', 'C', 'H', 'K', '2'};
     private static final int HEADER_BYTES = 8 + 8 + 8 + 4 + 4 + 4;
     static final String SUFFIX = ".ids";
 
@@ -31,21 +32,21 @@ final class IdChunk {
     private final long from;
     private final long to;
     private final int count;
-    private final int[] filter;
+    private final int filterWords;
     private final MappedByteBuffer map;
     private final int hashesAt;
     private final int positionsAt;
     private final int crc;
 
-    private IdChunk(Path path, long from, long to, int count, int[] filter, MappedByteBuffer map, int crc) {
+    private IdChunk(Path path, long from, long to, int count, int filterWords, MappedByteBuffer map, int crc) {
         this.path = path;
         this.from = from;
         this.to = to;
         this.count = count;
-        this.filter = filter;
+        this.filterWords = filterWords;
         this.map = map;
         this.crc = crc;
-        this.hashesAt = HEADER_BYTES + filter.length * 4;
+        this.hashesAt = HEADER_BYTES + filterWords * 4;
         this.positionsAt = hashesAt + count * 8;
     }
 
@@ -71,15 +72,13 @@ final class IdChunk {
         b.position(b.position() + hashes.length * 8);
         b.asLongBuffer().put(positions);
         CRC32C crc = new CRC32C();
+        crc.update(b.array(), MAGIC.length, HEADER_BYTES - 4 - MAGIC.length);
         crc.update(b.array(), HEADER_BYTES, b.capacity() - HEADER_BYTES);
         b.putInt(HEADER_BYTES - 4, (int) crc.getValue());
         return b.array();
     }
 
-    /**
-     * Maps a chunk file. Checks its header and that it is as long as the header says; the body's
-     * checksum is checked by {@link #verify()} (the verifier), not on every open.
-     */
+    /** Maps a chunk file and checks its header, length and checksum. */
     static IdChunk open(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -103,11 +102,11 @@ final class IdChunk {
                 throw new IOException(path + " is not a complete event-id chunk (header " + from + ".." + to + ", "
                         + count + " entries, " + words + " filter words, " + size + " bytes)");
             }
-            int[] filter = new int[words];
-            ByteBuffer f = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            f.position(HEADER_BYTES);
-            f.asIntBuffer().get(filter);
-            return new IdChunk(path, from, to, count, filter, map, crc);
+            IdChunk c = new IdChunk(path, from, to, count, words, map, crc);
+            if (!c.checksumMatches()) {
+                throw new IOException(path + " is damaged (checksum mismatch)");
+            }
+            return c;
         }
     }
 
@@ -130,7 +129,7 @@ final class IdChunk {
     /** Passes every position recorded with {@code hash} to {@code out}. Thread-safe. */
     void find(long hash, LongConsumer out) {
         long h = hash == 0 ? 1 : hash;
-        if (count == 0 || !KeyFilter.Bloom.mightContain(filter, h)) {
+        if (count == 0 || !filterMightContain(h)) {
             return;
         }
         int lo = 0;
@@ -167,13 +166,31 @@ final class IdChunk {
         void accept(long hash, long position);
     }
 
-    /** Null if the body matches its checksum, is sorted and within range; else what is wrong. */
-    String verify() {
+    /** The chunk's filter, read in place (the same split-block layout as {@link KeyFilter.Bloom#mightContain}). */
+    private boolean filterMightContain(long h) {
+        int b = KeyFilter.Bloom.block(h, filterWords);
+        int x = (int) h;
+        for (int i = 0; i < 8; i++) {
+            if ((map.getInt(HEADER_BYTES + (b + i) * 4) & KeyFilter.Bloom.bit(x, i)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean checksumMatches() {
         CRC32C c = new CRC32C();
-        ByteBuffer body = map.duplicate();
-        body.position(HEADER_BYTES);
-        c.update(body);
-        if ((int) c.getValue() != crc) {
+        ByteBuffer all = map.duplicate();
+        all.position(MAGIC.length).limit(HEADER_BYTES - 4);
+        c.update(all);
+        all.limit(all.capacity()).position(HEADER_BYTES);
+        c.update(all);
+        return (int) c.getValue() == crc;
+    }
+
+    /** Null if the chunk matches its checksum, is sorted and within range; else what is wrong. */
+    String verify() {
+        if (!checksumMatches()) {
             return "checksum mismatch";
         }
         for (int i = 0; i < count; i++) {

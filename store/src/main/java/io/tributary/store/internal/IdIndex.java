@@ -56,6 +56,8 @@ final class IdIndex implements AutoCloseable {
     private IdTable live;
     /** Frozen tables (oldest first) whose files are being written: the writer's alone. */
     private final List<IdTable> frozen = new ArrayList<>();
+    /** Frozen tables whose file could not be written, to try again. */
+    private final List<IdTable> failed = new ArrayList<>();
     /** Chunks written by the background thread, waiting for the writer to take them. */
     private final ConcurrentLinkedQueue<Object> done = new ConcurrentLinkedQueue<>();
     private final ExecutorService background;
@@ -85,7 +87,7 @@ final class IdIndex implements AutoCloseable {
                         int chunkEvents) {
         try {
             Files.createDirectories(dir);
-            List<IdChunk> kept = keptChunks(dir, tail.nextPosition());
+            List<IdChunk> kept = keptChunks(dir, io, tail.nextPosition());
             long next = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).to() + 1;
             IdIndex ids = new IdIndex(dir, io, chunkEvents, kept, new IdTable(next, firstTableSize(chunkEvents)));
             ids.scanLog(segments, index, tail, maxFrameBytes);
@@ -96,8 +98,12 @@ final class IdIndex implements AutoCloseable {
         }
     }
 
-    /** The chunks that follow each other from position 0 and end before {@code nextPosition}; deletes the rest. */
-    private static List<IdChunk> keptChunks(Path dir, long nextPosition) throws IOException {
+    /**
+     * The chunks that follow each other from position 0 (each starting at or before the end of the
+     * one before, and reaching past it) and end before {@code nextPosition}; deletes the rest, durably.
+     */
+    private static List<IdChunk> keptChunks(Path dir, FileIO io, long nextPosition) throws IOException {
+        boolean deleted = false;
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -105,7 +111,7 @@ final class IdIndex implements AutoCloseable {
                 if (name.endsWith(IdChunk.SUFFIX)) {
                     files.add(p);
                 } else if (name.endsWith(".tmp")) {
-                    Files.deleteIfExists(p); // an interrupted write
+                    deleted |= Files.deleteIfExists(p); // an interrupted write
                 }
             }
         }
@@ -119,7 +125,7 @@ final class IdIndex implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("dropping event-id chunk {}: {}", p, e.getMessage());
             }
-            if (c != null && c.from() == expected && c.to() < nextPosition) {
+            if (c != null && c.from() <= expected && c.to() >= expected && c.to() < nextPosition) {
                 kept.add(c);
                 expected = c.to() + 1;
             } else {
@@ -127,8 +133,13 @@ final class IdIndex implements AutoCloseable {
                     LOG.info("dropping event-id chunk {} (positions {}..{}; the index continues at {}, the log ends before {})",
                             p.getFileName(), c.from(), c.to(), expected, nextPosition);
                 }
-                Files.deleteIfExists(p);
+                deleted |= Files.deleteIfExists(p);
             }
+        }
+        if (deleted) {
+            // Durably gone before new events take their positions: a chunk that came back after a
+            // second crash would describe events that are no longer there.
+            io.fsyncDirectory(dir);
         }
         return kept;
     }
@@ -208,6 +219,11 @@ final class IdIndex implements AutoCloseable {
         return live;
     }
 
+    /** Forgets the ids at {@code position} and after: their group was not written. Writer thread. */
+    void truncateFrom(long position) {
+        live.truncateFrom(position);
+    }
+
     /** Records the event at {@code position}. Writer thread. */
     void add(long hash, long position) {
         live.add(hash, position);
@@ -235,18 +251,26 @@ final class IdIndex implements AutoCloseable {
         if (live.count() < chunkEvents) {
             return;
         }
+        for (IdTable t : failed) {
+            submit(t); // tried again, in order, before the new one
+        }
+        failed.clear();
         IdTable full = live;
         frozen.add(full);
         live = new IdTable(nextPosition, chunkEvents);
+        submit(full);
+    }
+
+    private void submit(IdTable t) {
         background.execute(() -> {
             try {
-                done.add(write(full));
+                done.add(write(t));
             } catch (IOException | RuntimeException e) {
                 // Not written (the disk is full?): the table stays in memory and answers for its
-                // positions; a clean close tries again, else the next open rescans the log.
-                done.add(full);
+                // positions; it is tried again at the next chunk and at a clean close.
+                done.add(t);
                 LOG.warn("could not write the event-id chunk of positions {}..{} to {} (kept in memory): {}",
-                        full.from(), full.to(), dir, e.toString());
+                        t.from(), t.to(), dir, e.toString());
             }
         });
     }
@@ -260,6 +284,8 @@ final class IdIndex implements AutoCloseable {
                 List<IdChunk> cs = new ArrayList<>(chunks);
                 cs.add(c);
                 chunks = List.copyOf(cs);
+            } else if (o instanceof IdTable t) {
+                failed.add(t); // still in frozen: it answers for its positions meanwhile
             }
         }
     }

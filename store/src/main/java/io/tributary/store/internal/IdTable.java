@@ -42,7 +42,8 @@ final class IdTable {
 
     /** Records the event at {@code position} (at or after every position added so far). */
     void add(long hash, long position) {
-        if (2 * (count + 1) > hashes.length) {
+        // Up to three quarters full: a full chunk's table plus a large group fits without doubling.
+        if (4L * (count + 1) > 3L * hashes.length) {
             grow();
         }
         long h = hash == 0 ? 1 : hash;
@@ -55,6 +56,25 @@ final class IdTable {
         positions[i] = position;
         count++;
         to = Math.max(to, position);
+    }
+
+    /**
+     * Forgets the entries at {@code position} and after (a group whose write failed): rebuilds the
+     * table from the entries before it. Rare, so simple.
+     */
+    void truncateFrom(long position) {
+        long[] oldHashes = hashes;
+        long[] oldPositions = positions;
+        hashes = new long[oldHashes.length];
+        positions = new long[oldHashes.length];
+        count = 0;
+        to = from - 1;
+        for (int j = 0; j < oldHashes.length; j++) {
+            if (oldHashes[j] != 0 && oldPositions[j] < position) {
+                add(oldHashes[j], oldPositions[j]);
+            }
+        }
+        to = Math.max(from - 1, position - 1);
     }
 
     /** Marks the positions up to {@code position} as covered (events without ids, e.g. none at all). */

@@ -175,7 +175,11 @@ final class Indexer implements Runnable {
         for (Runnable c : g.completions) {
             try {
                 c.run();
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // A caller's non-async callback runs here (on the indexer or the writer thread): its
+                // failure is the caller's, it must not stop the store.
                 LOG.warn("a callback on an append future threw", e);
             }
         }

@@ -24,14 +24,15 @@ import org.slf4j.LoggerFactory;
  * index (scavenge, deletes) stay in the filter: a false "maybe" costs only the exact look-up.
  *
  * <p>Each part is a series of split-block Bloom filters (all of a key's bits in one 32-byte block:
- * one cache line per filter) whose capacity grows fourfold, so it grows with the store without
+ * one cache line per filter) whose capacity grows eightfold, so it grows with the store without
  * rehashing: 16 bits per key, about half a percent of false "maybe"s at 5 million keys.
  */
 final class KeyFilter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyFilter.class);
-    private static final int FIRST_CAPACITY = 1 << 20;
+    private static final int FIRST_CAPACITY = 1 << 16;
     private static final int BITS_PER_KEY = 16;
-    private static final int GROWTH = 4;
+    /** Eightfold: few levels (one cache miss each) in a big store, small ones (cached) in a small one. */
+    private static final int GROWTH = 8;
 
     private final Bloom live = new Bloom();
     private volatile Bloom loaded;
@@ -263,15 +264,20 @@ final class KeyFilter implements AutoCloseable {
             int x = (int) h;
             int b = block(h, words.length);
             for (int i = 0; i < 8; i++) {
-                if ((words[b + i] & (1 << ((x * SALT[i]) >>> 27))) == 0) {
+                if ((words[b + i] & bit(x, i)) == 0) {
                     return false;
                 }
             }
             return true;
         }
 
+        /** The bit of word {@code i} of its block that a key whose hash's low half is {@code x} sets. */
+        static int bit(int x, int i) {
+            return 1 << ((x * SALT[i]) >>> 27);
+        }
+
         /** The first word of the key's block: the high half of the hash picks the block. */
-        private static int block(long h, int length) {
+        static int block(long h, int length) {
             return (int) (((h >>> 32) * (length >>> 3)) >>> 32) << 3;
         }
     }

@@ -355,7 +355,7 @@ final class Writer implements Runnable {
         List<EventData> events = p.events();
         // A stream that never had an event (lastVersion is of the last event ever appended, in flight included:
         // the overlay and the cache hold streams of groups the index does not have yet) has recorded no event id,
-        // so the look-ups (in flight, then RocksDB) can only miss: a new stream's first append skips them.
+        // so the id look-up can only miss: a new stream's first append skips it.
         List<Index.EventIdEntry> seen = st.lastVersion() < 0 ? null : recordedIds(stream.value(), events, idHashes);
         long cur = st.currentVersion();
         ExpectedVersion ev = p.expected();
@@ -632,6 +632,7 @@ final class Writer implements Runnable {
         group.completions.addAll(keep);
         overlay.clear();
         nextPosition = tail.nextPosition();
+        ids.truncateFrom(nextPosition); // the ids of the group that was not written
     }
 
     private void sync() {

@@ -227,4 +227,77 @@ class IdIndexTest {
         }
         assertThat(Verifier.verify(dir).problems()).isEmpty();
     }
+
+    private static List<EventData> named(String tag, int n) {
+        List<EventData> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            l.add(new EventData(UUID.nameUUIDFromBytes((tag + i).getBytes(StandardCharsets.UTF_8)), "T", new byte[] {1},
+                    new byte[0]));
+        }
+        return l;
+    }
+
+    @Test
+    void theIdsOfAFailedWriteLeaveNoGapInTheChunks() throws IOException {
+        // A write that failed (disk full) had put its ids in the table; the next freeze must not
+        // claim its positions, or the chunks overlap and the open drops the newer one.
+        StreamName s = StreamName.of("acct-1");
+        List<EventData> c = named("C", 5);
+        FaultyFileIO io = new FaultyFileIO();
+        try (LogStore store = LogStore.open(config(), io)) {
+            store.append(s, ExpectedVersion.any(), named("A", 5)).join();            // positions 0..4
+            io.failNthWrite(1, FaultyFileIO.segmentFiles());
+            assertThatThrownBy(() -> store.append(s, ExpectedVersion.any(), named("X", 5)).join())
+                    .hasCauseInstanceOf(io.tributary.core.StorageException.class);
+            store.append(s, ExpectedVersion.any(), named("B", 3)).join();            // 5..7
+            store.append(s, ExpectedVersion.any(), c).join();                        // 8..12, a chunk frozen on the way
+            // The failed write's ids were never written: they are new.
+            assertThat(store.append(s, ExpectedVersion.exact(12), named("X", 5)).join().firstVersion()).isEqualTo(13);
+        }
+        long expected = 0;
+        for (Path f : chunkFiles()) {
+            IdChunk chunk = IdChunk.open(f);
+            assertThat(chunk.from()).as(f.getFileName().toString()).isEqualTo(expected);
+            expected = chunk.to() + 1;
+        }
+        assertThat(expected).isEqualTo(18);
+        try (EmbeddedEventStore store = Tributary.open(config())) {
+            assertThatThrownBy(() -> store.append(s, ExpectedVersion.any(), List.of(named("N", 1).get(0), c.get(0))).join())
+                    .hasCauseInstanceOf(DuplicateEventException.class);
+            AppendResult again = store.append(s, ExpectedVersion.exact(7), c).join();
+            assertThat(again.firstVersion()).isEqualTo(8);
+            assertThat(again.position()).isEqualTo(12);
+        }
+        assertThat(Verifier.verify(dir).problems()).isEmpty();
+    }
+
+    @Test
+    void aChunkThatCouldNotBeWrittenIsKeptInMemoryAndWrittenLater() throws IOException {
+        FaultyFileIO io = new FaultyFileIO();
+        List<List<EventData>> written = new ArrayList<>();
+        try (LogStore store = LogStore.open(config(), io)) {
+            io.diskFull(p -> p.getFileName().toString().endsWith(IdChunk.SUFFIX));
+            for (int b = 0; b < 4; b++) { // 40 events: chunks frozen, their files refused
+                List<EventData> events = named("D" + b, 10);
+                store.append(StreamName.of("d", 1), ExpectedVersion.any(), events).join();
+                written.add(events);
+            }
+            // Still recognised from the tables kept in memory.
+            for (List<EventData> events : written) {
+                assertThatThrownBy(() -> store.append(StreamName.of("d", 1), ExpectedVersion.any(),
+                        List.of(events.get(3), named("new", 1).get(0))).join())
+                        .hasCauseInstanceOf(DuplicateEventException.class);
+            }
+            io.freeSpace();
+            store.append(StreamName.of("d", 1), ExpectedVersion.any(), named("E", 10)).join(); // the next freeze retries
+        }
+        long expected = 0;
+        for (Path f : chunkFiles()) {
+            IdChunk chunk = IdChunk.open(f);
+            assertThat(chunk.from()).isEqualTo(expected);
+            expected = chunk.to() + 1;
+        }
+        assertThat(expected).isEqualTo(50);
+        assertThat(Verifier.verify(dir).problems()).isEmpty();
+    }
 }
