@@ -50,7 +50,8 @@ public record EventData(UUID eventId, String type, byte[] data, byte[] metadata)
                 return "event type contains a control character at index " + i;
             }
         }
-        if (type.getBytes(StandardCharsets.UTF_8).length > MAX_TYPE_BYTES) {
+        // No UTF-16 unit takes more than 3 UTF-8 bytes: a short type needs no encoding to be checked.
+        if (type.length() * 3 > MAX_TYPE_BYTES && utf8Length(type) > MAX_TYPE_BYTES) {
             return "event type is longer than " + MAX_TYPE_BYTES + " bytes";
         }
         return null;
@@ -83,7 +84,28 @@ public record EventData(UUID eventId, String type, byte[] data, byte[] metadata)
 
     /** Size of data plus metadata plus the UTF-8 type, the part that counts against the event size limit. */
     public int sizeBytes() {
-        return data.length + metadata.length + type.getBytes(StandardCharsets.UTF_8).length;
+        return data.length + metadata.length + utf8Length(type);
+    }
+
+    /** The length of {@code s} in UTF-8, without encoding it (an unpaired surrogate counts as '?': 1 byte). */
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     @Override

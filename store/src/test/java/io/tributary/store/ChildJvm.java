@@ -52,12 +52,16 @@ final class ChildJvm implements AutoCloseable {
      * first start in {@code files}' directory, so a rebuild of the project while a long test runs
      * cannot pull classes away from under later children.
      */
+    /** The internal property that sets the event-id chunk size of the stores a JVM opens. */
+    static final String ID_CHUNK_PROPERTY = "tributary.internal.idChunkEvents";
+
     static ChildJvm start(Path files, List<String> args) throws IOException {
         Path stderrFile = files.resolveSibling(files.getFileName() + ".stderr");
         Path stdoutFile = files.resolveSibling(files.getFileName() + ".stdout");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Event-id chunks of 64 events: a child writes many, and is often killed while writing one.
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", classPathSnapshot(files.getParent()), CrashChild.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-D" + ID_CHUNK_PROPERTY + "=64", "-cp", classPathSnapshot(files.getParent()), CrashChild.class.getName()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(stderrFile.toFile()).start();
         return new ChildJvm(p, stderrFile, stdoutFile, String.join(" ", args));

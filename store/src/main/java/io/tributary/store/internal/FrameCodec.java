@@ -74,8 +74,13 @@ public final class FrameCodec {
         for (int s = 0; s < parts.size(); s++) {
             StreamPart p = parts.get(s);
             long version = p.firstVersion();
+            String lastType = null;
+            byte[] type = null;
             for (EventData e : p.events()) {
-                byte[] type = e.type().getBytes(StandardCharsets.UTF_8);
+                if (!e.type().equals(lastType)) { // a batch's events mostly share one type
+                    lastType = e.type();
+                    type = lastType.getBytes(StandardCharsets.UTF_8);
+                }
                 out.putShort((short) s).putLong(position++).putLong(version++)
                         .putLong(e.eventId().getMostSignificantBits()).putLong(e.eventId().getLeastSignificantBits())
                         .putShort((short) type.length).put(type)

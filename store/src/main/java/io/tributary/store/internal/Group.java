@@ -17,7 +17,8 @@ final class Group {
     }
 
     final List<WrittenFrame> frames = new ArrayList<>();
-    final Map<String, StreamRecord> streams = new HashMap<>();
+    /** The streams the group changed (the writer hands over its overlay map: no copy). */
+    Map<String, StreamRecord> streams = new HashMap<>();
     final List<Runnable> completions = new ArrayList<>();
     /** Every request completed by this group (failed with it if the group fails). */
     final List<Request> requests = new ArrayList<>();

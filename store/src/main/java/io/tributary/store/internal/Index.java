@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -35,12 +34,11 @@ import org.rocksdb.WriteOptions;
  * versions   name 0x00 firstVersion    → firstPosition, count   (a run: consecutive versions at consecutive positions)
  * categories category 0x00 firstPosition → count              (a run of consecutive positions in the category)
  * types      type 0x00 firstPosition   → count                (a run of consecutive positions of the type)
- * eventids   eventId, hash(name)       → version, position        (in its own database, ids/)
  * positions  firstPosition of a frame  → segment, offset, lastPosition
  * default    "checkpoint"              → {@link Checkpoint}
  * </pre>
  * Runs are computed per frame, so a batch of 1,000 events to one stream costs three run
- * entries instead of 3,000 keys; only the event-id index has a key per event.
+ * entries instead of 3,000 keys. Event ids are not here: see {@link IdIndex} (files in ids/).
  */
 final class Index implements AutoCloseable {
     static {
@@ -48,12 +46,11 @@ final class Index implements AutoCloseable {
     }
 
     private static final byte[] CHECKPOINT_KEY = "checkpoint".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ID_CHECKPOINT_KEY = "id-checkpoint".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     /** Bumped whenever the layout of any column family changes; another value means rebuild. */
-    static final byte[] FORMAT = "tributary-index-6".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] FORMAT = "tributary-index-7".getBytes(StandardCharsets.US_ASCII);
     private static final long MEMTABLE_BYTES = 4L << 20;
-    /** The event-id index's own database, inside the index directory. */
+    /** The event-id index's directory ({@link IdIndex}), inside the index directory. */
     static final String ID_DIR = "ids";
 
     private final Path dir;
@@ -64,11 +61,7 @@ final class Index implements AutoCloseable {
     final ColumnFamilyHandle versions;
     final ColumnFamilyHandle categories;
     final ColumnFamilyHandle types;
-    final ColumnFamilyHandle eventIds;
     final ColumnFamilyHandle positions;
-    private final RocksDB idDb;
-    private final List<ColumnFamilyHandle> idHandles;
-    private final ColumnFamilyHandle idMeta;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     private final WriteOptions writeOptions;
@@ -91,36 +84,9 @@ final class Index implements AutoCloseable {
         categories = handles.get(3);
         types = handles.get(4);
         positions = handles.get(5);
-        // The event ids live in a RocksDB of their own (in ids/ inside the index directory): the
-        // id indexer writes a key per event, and in a shared database the indexer's small batches
-        // (on the append path) would queue behind those large ones in RocksDB's write group.
-        List<ColumnFamilyDescriptor> idDescriptors = List.of(
-                new ColumnFamilyDescriptor("default".getBytes(StandardCharsets.US_ASCII), cfOptions("default")),
-                new ColumnFamilyDescriptor("eventids".getBytes(StandardCharsets.US_ASCII), cfOptions("eventids")));
-        idHandles = new ArrayList<>();
-        String idPath = dir.resolve(ID_DIR).toString();
-        try {
-            idDb = readOnly
-                    ? RocksDB.openReadOnly(dbOptions, idPath, idDescriptors, idHandles)
-                    : RocksDB.open(dbOptions, idPath, idDescriptors, idHandles);
-        } catch (RocksDBException | RuntimeException e) {
-            // Release the main database (and its lock), so the caller can destroy and rebuild.
-            for (ColumnFamilyHandle h : handles) {
-                h.close();
-            }
-            db.close();
-            dbOptions.close();
-            for (ColumnFamilyOptions o : cfOptions) {
-                o.close();
-            }
-            throw e;
-        }
-        idMeta = idHandles.get(0);
-        eventIds = idHandles.get(1);
-        // No WAL: the index is derived from the log. Atomic flush keeps every column family of a
-        // database and its checkpoint at the same point, so after a crash each database resumes
-        // from its last flush and the store replays the log from there (each from its own
-        // checkpoint: the main index's or the id index's, whichever is behind).
+        // No WAL: the index is derived from the log. Atomic flush keeps every column family and
+        // the checkpoint at the same point, so after a crash the index resumes from its last
+        // flush and the store replays the log from there.
         writeOptions = new WriteOptions().setSync(false).setDisableWAL(true);
     }
 
@@ -130,9 +96,9 @@ final class Index implements AutoCloseable {
         // and the index's inserts sit on the append path.
         ColumnFamilyOptions o = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setWriteBufferSize(MEMTABLE_BYTES);
-        if (name.equals("streams") || name.equals("eventids")) {
-            // Point lookups on every append: bloom filters in SST files and in the memtable
-            // make the common case (a new id, a known stream) cheap.
+        if (name.equals("streams")) {
+            // Point lookups on appends: bloom filters in SST files and in the memtable make the
+            // common case (a known stream) cheap.
             o.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
             o.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
         }
@@ -165,29 +131,10 @@ final class Index implements AutoCloseable {
         return Checkpoint.fromBytes(get(meta, CHECKPOINT_KEY));
     }
 
-    /**
-     * The log place the event-id index has reached; it trails {@link #checkpoint()} because
-     * event ids are indexed by their own thread, off the append path. Null for an empty index.
-     */
-    Checkpoint idCheckpoint() {
-        try {
-            return Checkpoint.fromBytes(idDb.get(idMeta, ID_CHECKPOINT_KEY));
-        } catch (RocksDBException e) {
-            throw new StorageException("index read failed: " + e.getMessage(), e);
-        }
-    }
-
     /** True when the index was written in the current format (or is empty). */
     boolean hasCurrentFormat() {
         byte[] f = get(meta, FORMAT_KEY);
-        byte[] idf;
-        try {
-            idf = idDb.get(idMeta, FORMAT_KEY);
-        } catch (RocksDBException e) {
-            throw new StorageException("index read failed: " + e.getMessage(), e);
-        }
-        return (f == null ? checkpoint() == null : java.util.Arrays.equals(f, FORMAT))
-                && (idf == null ? idCheckpoint() == null : java.util.Arrays.equals(idf, FORMAT));
+        return f == null ? checkpoint() == null : java.util.Arrays.equals(f, FORMAT);
     }
 
     /** True if {@code key} is present in {@code cf}. */
@@ -198,30 +145,6 @@ final class Index implements AutoCloseable {
     StreamRecord stream(String name) {
         byte[] v = get(streams, Keys.utf8(name));
         return v == null ? null : StreamRecord.fromBytes(v);
-    }
-
-    /**
-     * Where each of {@code ids} was recorded in {@code stream} (null where it was not), in one
-     * batched lookup.
-     */
-    List<EventIdEntry> eventIds(String stream, List<UUID> ids) {
-        byte[] name = Keys.utf8(stream);
-        List<ColumnFamilyHandle> cfs = new ArrayList<>(ids.size());
-        List<byte[]> keys = new ArrayList<>(ids.size());
-        for (UUID id : ids) {
-            cfs.add(eventIds);
-            keys.add(Keys.eventIdKey(id, name));
-        }
-        try {
-            List<byte[]> values = idDb.multiGetAsList(cfs, keys);
-            List<EventIdEntry> out = new ArrayList<>(values.size());
-            for (byte[] v : values) {
-                out.add(v == null ? null : new EventIdEntry(Keys.getLong(v, 0), Keys.getLong(v, 8), stream));
-            }
-            return out;
-        } catch (RocksDBException e) {
-            throw new StorageException("index read failed: " + e.getMessage(), e);
-        }
     }
 
     /** Where an event id was recorded. */
@@ -284,7 +207,7 @@ final class Index implements AutoCloseable {
     }
 
     RocksIterator iterator(ColumnFamilyHandle cf) {
-        return cf == eventIds ? idDb.newIterator(cf) : db.newIterator(cf);
+        return db.newIterator(cf);
     }
 
     /** An iterator bounded to the keys of one prefix (versions, categories, types). */
@@ -321,35 +244,16 @@ final class Index implements AutoCloseable {
     /** A write batch of index changes, applied atomically by {@link #write}. */
     final class Batch implements AutoCloseable {
         final WriteBatch wb = new WriteBatch();
-        /** Changes to the event-id database. */
-        final WriteBatch idWb = new WriteBatch();
 
         /**
          * Indexes a frame at {@code segment}/{@code offset}: its place, and its version, category
-         * and type runs. Event ids go separately through {@link #addEventIds}.
+         * and type runs.
          */
         void addEvents(List<RecordedEvent> events, long segment, long offset) throws RocksDBException {
             long first = events.get(0).position();
             long last = events.get(events.size() - 1).position();
             putFrame(first, last, segment, offset);
             putRuns(events);
-        }
-
-        /** Indexes the event ids of a frame. */
-        void addEventIds(List<RecordedEvent> events) throws RocksDBException {
-            String prevStream = null;
-            byte[] streamBytes = null;
-            for (RecordedEvent e : events) {
-                String s = e.stream().value();
-                if (!s.equals(prevStream)) {
-                    prevStream = s;
-                    streamBytes = Keys.utf8(s);
-                }
-                byte[] idv = new byte[16];
-                Keys.putLong(idv, 0, e.version());
-                Keys.putLong(idv, 8, e.position());
-                idWb.put(eventIds, Keys.eventIdKey(e.eventId(), streamBytes), idv);
-            }
         }
 
         /** Writes the version, category and type runs of a frame's events. */
@@ -386,11 +290,6 @@ final class Index implements AutoCloseable {
             }
         }
 
-        /** Removes one event from the event-id index. */
-        void removeEventId(RecordedEvent e) throws RocksDBException {
-            idWb.delete(eventIds, Keys.eventIdKey(e.eventId(), Keys.utf8(e.stream().value())));
-        }
-
         /** Removes a frame's entry from the position index. */
         void removeFrame(long firstPosition) throws RocksDBException {
             wb.delete(positions, Keys.longKey(firstPosition));
@@ -414,19 +313,13 @@ final class Index implements AutoCloseable {
             wb.put(meta, CHECKPOINT_KEY, cp.toBytes());
         }
 
-        void setIdCheckpoint(Checkpoint cp) throws RocksDBException {
-            idWb.put(idMeta, FORMAT_KEY, FORMAT);
-            idWb.put(idMeta, ID_CHECKPOINT_KEY, cp.toBytes());
-        }
-
         int count() {
-            return wb.count() + idWb.count();
+            return wb.count();
         }
 
         @Override
         public void close() {
             wb.close();
-            idWb.close();
         }
     }
 
@@ -436,9 +329,6 @@ final class Index implements AutoCloseable {
 
     void write(Batch batch) {
         try {
-            if (batch.idWb.count() > 0) {
-                idDb.write(writeOptions, batch.idWb);
-            }
             if (batch.wb.count() > 0) {
                 db.write(writeOptions, batch.wb);
             }
@@ -451,7 +341,6 @@ final class Index implements AutoCloseable {
     void flush() {
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
             db.flush(fo, handles);
-            idDb.flush(fo, idHandles);
         } catch (RocksDBException e) {
             throw new StorageException("index flush failed: " + e.getMessage(), e);
         }
@@ -470,10 +359,6 @@ final class Index implements AutoCloseable {
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }
-        for (ColumnFamilyHandle h : idHandles) {
-            h.close();
-        }
-        idDb.close();
         db.close();
         writeOptions.close();
         dbOptions.close();
@@ -485,10 +370,7 @@ final class Index implements AutoCloseable {
     /** Deletes the index directory so it is rebuilt from the log. */
     static void destroy(Path dir) {
         try (org.rocksdb.Options o = new org.rocksdb.Options()) {
-            if (Files.isDirectory(dir.resolve(ID_DIR))) {
-                RocksDB.destroyDB(dir.resolve(ID_DIR).toString(), o);
-                Files.deleteIfExists(dir.resolve(ID_DIR));
-            }
+            IdIndex.destroy(dir.resolve(ID_DIR)); // event-id chunks (or the RocksDB of an older format)
             RocksDB.destroyDB(dir.toString(), o);
         } catch (RocksDBException | java.io.IOException e) {
             throw new StorageException("cannot delete the index in " + dir + ": " + e.getMessage(), e);

@@ -23,15 +23,11 @@ final class IndexCatchUp {
     }
 
     /**
-     * Replays the log to {@code tail}: the event ids of the frames from {@code idsFrom}, the rest
-     * of the index from {@code mainFrom}. The two parts live in separate databases, each flushed
-     * with its own checkpoint, so after a crash either may be ahead of the other.
+     * Replays the log from {@code from} (the index's checkpoint, or the start) to {@code tail}.
      *
-     * @return the number of events whose ids were indexed
+     * @return the number of events indexed
      */
-    static long run(Index index, SegmentSet segments, Checkpoint idsFrom, Checkpoint mainFrom, Checkpoint tail,
-                    int maxFrameBytes) {
-        Checkpoint from = mainFrom.atOrAfter(idsFrom) ? idsFrom : mainFrom;
+    static long run(Index index, SegmentSet segments, Checkpoint from, Checkpoint tail, int maxFrameBytes) {
         long events = 0;
         long started = System.nanoTime();
         long lastReport = started;
@@ -52,26 +48,13 @@ final class IndexCatchUp {
                 while (sc.next() == SegmentScanner.Kind.FRAME) {
                     Frame f = sc.frame();
                     long frameOffset = sc.frameOffset();
-                    // Frames before mainFrom are in the main index already: replaying their
-                    // stream changes again would not be idempotent (a delete after a recreate).
-                    Checkpoint here = new Checkpoint(segNo, frameOffset, 0);
-                    boolean ids = here.atOrAfter(idsFrom);
-                    boolean main = here.atOrAfter(mainFrom);
                     long next = at.nextPosition();
                     if (f instanceof Frame.Events ev) {
-                        if (ids) {
-                            batch.addEventIds(ev.events());
-                            events += ev.events().size();
-                            batchEvents += ev.events().size();
-                        }
                         next = ev.lastPosition() + 1;
-                        if (main) {
-                            batch.addEvents(ev.events(), segNo, frameOffset);
-                            applyEvents(index, streams, ev.events());
-                            batchEvents++;
-                        }
-                    } else if (!main) {
-                        // a control frame already applied
+                        batch.addEvents(ev.events(), segNo, frameOffset);
+                        applyEvents(index, streams, ev.events());
+                        events += ev.events().size();
+                        batchEvents += ev.events().size();
                     } else if (f instanceof Frame.Metadata m) {
                         streams.put(m.stream(), current(index, streams, m.stream()).withMetadata(m.metadata()));
                     } else if (f instanceof Frame.Delete d) {
@@ -83,8 +66,7 @@ final class IndexCatchUp {
                     }
                     at = new Checkpoint(segNo, sc.offset(), next);
                     if (batchEvents >= BATCH_EVENTS) {
-                        flush(index, batch, streams, at.atOrAfter(idsFrom) ? at : idsFrom,
-                                at.atOrAfter(mainFrom) ? at : mainFrom);
+                        flush(index, batch, streams, at);
                         batch = index.batch();
                         batchEvents = 0;
                         streams.clear();
@@ -109,7 +91,7 @@ final class IndexCatchUp {
                 offset = Segment.HEADER_BYTES;
                 at = new Checkpoint(segNo, offset, at.nextPosition());
             }
-            flush(index, batch, streams, tail, tail);
+            flush(index, batch, streams, tail);
         } catch (IOException | RocksDBException e) {
             throw new StorageException("rebuilding the index failed: " + e.getMessage(), e);
         } finally {
@@ -121,12 +103,11 @@ final class IndexCatchUp {
         return events;
     }
 
-    private static void flush(Index index, Index.Batch batch, Map<String, StreamRecord> streams, Checkpoint idsAt,
-                              Checkpoint at) throws RocksDBException {
+    private static void flush(Index index, Index.Batch batch, Map<String, StreamRecord> streams, Checkpoint at)
+            throws RocksDBException {
         for (Map.Entry<String, StreamRecord> e : streams.entrySet()) {
             batch.putStream(e.getKey(), e.getValue());
         }
-        batch.setIdCheckpoint(idsAt);
         batch.setCheckpoint(at);
         index.write(batch);
         batch.close();

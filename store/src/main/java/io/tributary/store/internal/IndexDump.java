@@ -27,13 +27,30 @@ public final class IndexDump {
             out.put("versions", entries(index, index.versions));
             out.put("categories", entries(index, index.categories));
             out.put("types", entries(index, index.types));
-            out.put("eventids", entries(index, index.eventIds));
+            out.put("eventids", eventIds(dataDir.resolve("index").resolve(Index.ID_DIR)));
             out.put("positions", entries(index, index.positions));
             out.put("checkpoint", List.of(String.valueOf(index.checkpoint())));
             return out;
         } catch (RocksDBException e) {
             throw new StorageException("cannot open the index of " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The entries of the event-id chunk files (whatever their boundaries), sorted. */
+    private static List<String> eventIds(Path dir) {
+        List<String> lines = new ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return lines;
+        }
+        try (var files = java.nio.file.Files.newDirectoryStream(dir, "*" + IdChunk.SUFFIX)) {
+            for (Path f : files) {
+                IdChunk.open(f).forEach((h, p) -> lines.add(String.format("%016x=%d", h, p)));
+            }
+        } catch (java.io.IOException e) {
+            throw new StorageException("cannot read the event-id index in " + dir + ": " + e.getMessage(), e);
+        }
+        java.util.Collections.sort(lines);
+        return lines;
     }
 
     private static List<String> entries(Index index, ColumnFamilyHandle cf) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,9 @@ final class Indexer implements Runnable {
     private final Index index;
     private final RecentEvents recent;
     private final HeadNotifier notifier;
-    private final IdIndexer idIndexer;
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(64);
+    /** Held while a group is applied, by the indexer thread or the writer ({@link #tryApplyNow}). */
+    private final ReentrantLock applying = new ReentrantLock();
     private final Thread thread;
     private volatile Visible visible;
     private volatile long indexedSeq;
@@ -37,7 +39,6 @@ final class Indexer implements Runnable {
     final AtomicLong eventsCompleted = new AtomicLong();
 
     Indexer(Index index, RecentEvents recent, HeadNotifier notifier, Visible initial) {
-        this.idIndexer = new IdIndexer(index);
         this.index = index;
         this.recent = recent;
         this.notifier = notifier;
@@ -47,7 +48,6 @@ final class Indexer implements Runnable {
     }
 
     void start() {
-        idIndexer.start();
         thread.start();
     }
 
@@ -59,13 +59,8 @@ final class Indexer implements Runnable {
         return indexedSeq;
     }
 
-    /** The sequence number of the last group whose event ids are in the index. */
-    long idsIndexedSeq() {
-        return idIndexer.indexedSeq();
-    }
-
     TributaryException failure() {
-        return failure != null ? failure : idIndexer.failure();
+        return failure;
     }
 
     /** Hands a written group over; blocks when the indexer is 64 groups behind (back-pressure). */
@@ -107,10 +102,35 @@ final class Indexer implements Runnable {
                 return;
             }
             if (g == END) {
-                idIndexer.finish();
                 return;
             }
+            applying.lock();
+            try {
+                apply(g);
+            } finally {
+                applying.unlock();
+            }
+        }
+    }
+
+    /**
+     * Applies {@code g} on the calling (writer) thread if every earlier group is applied and
+     * none is queued; returns false if it must be {@link #enqueue queued} instead. With nothing
+     * else to write, a hand-over to the indexer thread would only add a thread wake-up to the
+     * append's latency.
+     */
+    boolean tryApplyNow(Group g) {
+        if (!queue.isEmpty() || !applying.tryLock()) {
+            return false;
+        }
+        try {
+            if (indexedSeq != g.seq - 1 || !queue.isEmpty()) {
+                return false;
+            }
             apply(g);
+            return true;
+        } finally {
+            applying.unlock();
         }
     }
 
@@ -150,13 +170,16 @@ final class Indexer implements Runnable {
         visible = new Visible(g.lastPosition, g.end);
         indexedSeq = g.seq;
         notifier.signalAll();
-        idIndexer.enqueue(g);
         appendsCompleted.addAndGet(g.appends);
         eventsCompleted.addAndGet(g.events);
         for (Runnable c : g.completions) {
             try {
                 c.run();
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // A caller's non-async callback runs here (on the indexer or the writer thread): its
+                // failure is the caller's, it must not stop the store.
                 LOG.warn("a callback on an append future threw", e);
             }
         }

@@ -3,17 +3,17 @@ package io.tributary.store.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.ToLongFunction;
-import org.rocksdb.ColumnFamilyHandle;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which keys of an index column family may exist: a Bloom filter the writer asks before it looks
- * a key up. Two are in use: event ids per stream (almost every appended id is new, and a "no"
- * here means new for sure, so the writer skips the in-flight and RocksDB look-ups; a "maybe" — a
+ * Which keys of an index may exist: a Bloom filter the writer asks before it looks a key up. Two
+ * are in use: event ids per stream (almost every appended id is new, and a "no" here means new
+ * for sure, so the writer skips the {@link IdIndex} look-up; a "maybe" — a
  * repeat, or about one new id in two hundred — takes the exact path), and stream names (a stream
  * the filter has never seen is new without a RocksDB read: CDC appends a new stream per inserted
  * row).
@@ -24,34 +24,78 @@ import org.slf4j.LoggerFactory;
  * index (scavenge, deletes) stay in the filter: a false "maybe" costs only the exact look-up.
  *
  * <p>Each part is a series of split-block Bloom filters (all of a key's bits in one 32-byte block:
- * one cache line per filter) whose capacity grows fourfold, so it grows with the store without
+ * one cache line per filter) whose capacity grows eightfold, so it grows with the store without
  * rehashing: 16 bits per key, about half a percent of false "maybe"s at 5 million keys.
  */
 final class KeyFilter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyFilter.class);
     private static final int FIRST_CAPACITY = 1 << 16;
     private static final int BITS_PER_KEY = 16;
-    private static final int GROWTH = 4;
+    /** Eightfold: few levels (one cache miss each) in a big store, small ones (cached) in a small one. */
+    private static final int GROWTH = 8;
 
     private final Bloom live = new Bloom();
     private volatile Bloom loaded;
     private volatile boolean stop;
     private final Thread loader;
 
-    private KeyFilter(String what, Index index, ColumnFamilyHandle cf, ToLongFunction<byte[]> keyHash) {
-        loader = new Thread(() -> load(what, index, cf, keyHash), "tributary-filter-" + what.replace(' ', '-'));
+    /** Feeds the keys present at open to a filter (in the background), checking {@code stop} now and then. */
+    private interface Source {
+        void feed(LongConsumer add, BooleanSupplier stop) throws RocksDBException;
+
+        /** How many keys {@link #feed} will give, if known (sizes the filter: one level, one cache line per look-up). */
+        default long expected() {
+            return FIRST_CAPACITY;
+        }
+    }
+
+    private KeyFilter(String what, Source source) {
+        loader = new Thread(() -> load(what, source), "tributary-filter-" + what.replace(' ', '-'));
         loader.setDaemon(true);
     }
 
-    /** A filter of the event ids per stream, those in the index loaded in the background. */
-    static KeyFilter eventIds(Index index) {
-        return start(new KeyFilter("event ids", index, index.eventIds,
-                k -> idHash(Keys.getLong(k, 0), Keys.getLong(k, 8), Keys.getLong(k, 16))));
+    /**
+     * A filter of the event ids per stream: those in the id index's chunk files loaded in the
+     * background, those in its live table (recovered from the log at open) added now.
+     */
+    static KeyFilter eventIds(IdIndex ids) {
+        List<IdChunk> chunks = ids.chunks();
+        long keys = chunks.stream().mapToLong(IdChunk::count).sum();
+        KeyFilter f = new KeyFilter("event ids", new Source() {
+            @Override
+            public void feed(LongConsumer add, BooleanSupplier stop) {
+                for (IdChunk c : chunks) {
+                    if (stop.getAsBoolean()) {
+                        return;
+                    }
+                    c.forEachHash(add);
+                }
+            }
+
+            @Override
+            public long expected() {
+                return keys;
+            }
+        });
+        ids.live().forEachHash(f::add);
+        return start(f);
     }
 
     /** A filter of the stream names, those in the index loaded in the background. */
     static KeyFilter streams(Index index) {
-        return start(new KeyFilter("streams", index, index.streams, KeyFilter::streamHash));
+        return start(new KeyFilter("streams", (add, stop) -> {
+            try (RocksIterator it = index.iterator(index.streams)) {
+                long n = 0;
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    add.accept(streamHash(it.key()));
+                    if ((++n & 0xFFF) == 0 && stop.getAsBoolean()) {
+                        return;
+                    }
+                }
+                // isValid() is also false after a read error: only a complete pass may answer "new".
+                it.status();
+            }
+        }));
     }
 
     private static KeyFilter start(KeyFilter f) {
@@ -66,7 +110,8 @@ final class KeyFilter implements AutoCloseable {
 
     /** The hash of an event id in the stream whose name hashes to {@code streamHash} ({@link Keys#streamHash}). */
     static long idHash(UUID id, long streamHash) {
-        return idHash(id.getMostSignificantBits(), id.getLeastSignificantBits(), streamHash);
+        long h = idHash(id.getMostSignificantBits(), id.getLeastSignificantBits(), streamHash);
+        return h == 0 ? 1 : h; // never 0: the id index's tables use 0 for an empty slot
     }
 
     /** The hash of a stream name (its UTF-8 bytes). */
@@ -92,25 +137,24 @@ final class KeyFilter implements AutoCloseable {
         if (base == null) {
             return true;
         }
-        return live.mightContain(hash) || base.mightContain(hash);
+        return live.mightContain(hash) || (base.count() > 0 && base.mightContain(hash));
     }
 
-    private void load(String what, Index index, ColumnFamilyHandle cf, ToLongFunction<byte[]> keyHash) {
+    private void load(String what, Source source) {
         long started = System.nanoTime();
-        Bloom b = new Bloom();
-        try (RocksIterator it = index.iterator(cf)) {
-            long n = 0;
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                b.add(keyHash.applyAsLong(it.key()));
-                if ((++n & 0xFFF) == 0 && stop) {
-                    return;
-                }
+        Bloom b = new Bloom(Math.max(FIRST_CAPACITY, source.expected()));
+        long[] n = new long[1];
+        try {
+            source.feed(h -> {
+                b.add(h);
+                n[0]++;
+            }, () -> stop);
+            if (stop) {
+                return;
             }
-            // isValid() is also false after a read error: only a complete pass may answer "new".
-            it.status();
             loaded = b;
-            if (n > 100_000) {
-                LOG.info("loaded {} {} into a filter in {} ms", n, what, (System.nanoTime() - started) / 1_000_000);
+            if (n[0] > 100_000) {
+                LOG.info("loaded {} {} into a filter in {} ms", n[0], what, (System.nanoTime() - started) / 1_000_000);
             }
         } catch (RuntimeException | RocksDBException e) {
             // Without the filter every key takes the exact look-up: slower, still correct.
@@ -160,14 +204,23 @@ final class KeyFilter implements AutoCloseable {
         private int[] last;
         private long lastCapacity;
         private long lastCount;
+        private long count;
 
         Bloom() {
-            grow(FIRST_CAPACITY);
+            this(FIRST_CAPACITY);
+        }
+
+        /** A filter whose first level takes {@code capacity} keys (more keys add levels). */
+        Bloom(long capacity) {
+            grow(Math.max(1, capacity));
+        }
+
+        long count() {
+            return count;
         }
 
         private void grow(long capacity) {
-            long blocks = Math.max(1, capacity * BITS_PER_KEY / 256);
-            last = new int[(int) Math.min(blocks * 8, Integer.MAX_VALUE - 15)];
+            last = words(capacity);
             levels.add(last);
             lastCapacity = capacity;
             lastCount = 0;
@@ -177,32 +230,54 @@ final class KeyFilter implements AutoCloseable {
             if (lastCount >= lastCapacity) {
                 grow(lastCapacity * GROWTH);
             }
-            int b = block(h, last.length);
-            int x = (int) h;
-            for (int i = 0; i < 8; i++) {
-                last[b + i] |= 1 << ((x * SALT[i]) >>> 27);
-            }
+            add(last, h);
             lastCount++;
+            count++;
         }
 
         boolean mightContain(long h) {
-            int x = (int) h;
             for (int l = levels.size() - 1; l >= 0; l--) {
-                int[] words = levels.get(l);
-                int b = block(h, words.length);
-                int i = 0;
-                while (i < 8 && (words[b + i] & (1 << ((x * SALT[i]) >>> 27))) != 0) {
-                    i++;
-                }
-                if (i == 8) {
+                if (mightContain(levels.get(l), h)) {
                     return true;
                 }
             }
             return false;
         }
 
+        /** The words of one fixed-size filter for {@code capacity} keys. */
+        static int[] words(long capacity) {
+            long blocks = Math.max(1, capacity * BITS_PER_KEY / 256);
+            return new int[(int) Math.min(blocks * 8, Integer.MAX_VALUE - 15)];
+        }
+
+        /** Adds a key to one fixed-size filter. */
+        static void add(int[] words, long h) {
+            int b = block(h, words.length);
+            int x = (int) h;
+            for (int i = 0; i < 8; i++) {
+                words[b + i] |= 1 << ((x * SALT[i]) >>> 27);
+            }
+        }
+
+        /** False only if the key was never added to the fixed-size filter {@code words}. */
+        static boolean mightContain(int[] words, long h) {
+            int x = (int) h;
+            int b = block(h, words.length);
+            for (int i = 0; i < 8; i++) {
+                if ((words[b + i] & bit(x, i)) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The bit of word {@code i} of its block that a key whose hash's low half is {@code x} sets. */
+        static int bit(int x, int i) {
+            return 1 << ((x * SALT[i]) >>> 27);
+        }
+
         /** The first word of the key's block: the high half of the hash picks the block. */
-        private static int block(long h, int length) {
+        static int block(long h, int length) {
             return (int) (((h >>> 32) * (length >>> 3)) >>> 32) << 3;
         }
     }

@@ -10,6 +10,7 @@ import io.tributary.core.MultiAppendResult;
 import io.tributary.core.PayloadTooLargeException;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.ReadSlice;
+import io.tributary.core.RecordedEvent;
 import io.tributary.core.StorageException;
 import io.tributary.core.StoreClosedException;
 import io.tributary.core.StreamAppend;
@@ -62,6 +63,7 @@ public final class LogStore implements EmbeddedEventStore {
     private final Index index;
     private final Indexer indexer;
     private final KeyFilter idFilter;
+    private final IdIndex ids;
     private final KeyFilter streamFilter;
     private final Writer writer;
     private final LogReader reader;
@@ -81,6 +83,7 @@ public final class LogStore implements EmbeddedEventStore {
         Index idx = null;
         KeyFilter filter = null;
         KeyFilter streamsFilter = null;
+        IdIndex ids = null;
         try {
             segs = SegmentSet.open(dir.resolve("log"), io, config.segmentSizeBytes());
             Path checkpointFile = dir.resolve("checkpoint");
@@ -99,14 +102,11 @@ public final class LogStore implements EmbeddedEventStore {
             }
             idx = openIndex(indexDir);
             Checkpoint indexed = idx.checkpoint();
-            Checkpoint idsIndexed = idx.idCheckpoint();
             String rebuild = null;
             if (!idx.hasCurrentFormat()) {
                 rebuild = "it was written by another version of Tributary";
             } else if (indexed != null && (!tail.atOrAfter(indexed) || indexed.nextPosition() > tail.nextPosition())) {
                 rebuild = "it is ahead of the log (index at " + indexed + ", log ends at " + tail + ")";
-            } else if (idsIndexed != null && (!tail.atOrAfter(idsIndexed) || idsIndexed.nextPosition() > tail.nextPosition())) {
-                rebuild = "its event-id part is ahead of the log (at " + idsIndexed + ", log ends at " + tail + ")";
             }
             if (rebuild != null) {
                 LOG.warn("rebuilding the index from the log: {}", rebuild);
@@ -114,24 +114,29 @@ public final class LogStore implements EmbeddedEventStore {
                 Index.destroy(indexDir);
                 idx = openIndex(indexDir);
                 indexed = null;
-                idsIndexed = null;
             }
             Checkpoint start = new Checkpoint(segs.all().get(0).number(), Segment.HEADER_BYTES, 0);
-            IndexCatchUp.run(idx, segs, idsIndexed != null ? idsIndexed : start, indexed != null ? indexed : start,
-                    tail, maxFrame);
+            IndexCatchUp.run(idx, segs, indexed != null ? indexed : start, tail, maxFrame);
+            ids = IdIndex.open(indexDir.resolve(Index.ID_DIR), io, segs, idx, tail, maxFrame);
 
             this.segments = segs;
             this.index = idx;
             this.notifier = new HeadNotifier();
             this.recent = new RecentEvents(RECENT_EVENTS);
             this.indexer = new Indexer(idx, recent, notifier, new Indexer.Visible(tail.nextPosition() - 1, tail));
-            filter = KeyFilter.eventIds(idx);
+            filter = KeyFilter.eventIds(ids);
             this.idFilter = filter;
             streamsFilter = KeyFilter.streams(idx);
             this.streamFilter = streamsFilter;
-            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter, streamsFilter);
+            this.ids = ids;
             Supplier<Indexer.Visible> visible = indexer::visible;
             this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
+            LogReader r = reader;
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter, streamsFilter,
+                    ids, p -> {
+                        List<RecordedEvent> found = r.eventsAt(new long[] {p}, 1);
+                        return found.isEmpty() ? null : found.get(0);
+                    });
             indexer.start();
             writer.start();
         } catch (IOException | RuntimeException e) {
@@ -140,6 +145,9 @@ public final class LogStore implements EmbeddedEventStore {
             }
             if (streamsFilter != null) {
                 streamsFilter.close();
+            }
+            if (ids != null) {
+                ids.close();
             }
             if (idx != null) {
                 idx.close();
@@ -253,12 +261,12 @@ public final class LogStore implements EmbeddedEventStore {
             }
             int i = 0;
             List<EventData> partEvents = a.events();
-            Set<UUID> ids = partEvents.size() > 1 ? new HashSet<>(partEvents.size() * 2) : null;
+            UUID twice = repeatedId(partEvents);
+            if (twice != null) {
+                throw new InvalidRequestException("event id " + twice + " appears twice in the append to '"
+                        + a.stream() + "'; every event needs its own id");
+            }
             for (EventData e : partEvents) {
-                if (ids != null && !ids.add(e.eventId())) {
-                    throw new InvalidRequestException("event id " + e.eventId() + " appears twice in the append to '"
-                            + a.stream() + "'; every event needs its own id");
-                }
                 int size = e.sizeBytes();
                 if (size > config.maxEventBytes()) {
                     throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
@@ -276,6 +284,29 @@ public final class LogStore implements EmbeddedEventStore {
         CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
         writer.submit(new Request.Append(List.copyOf(appends), f, frameBytes, events));
         return f;
+    }
+
+    /** An id that occurs twice among {@code events}, or null (an open-addressing table of indexes: no boxing). */
+    static UUID repeatedId(List<EventData> events) {
+        int n = events.size();
+        if (n < 2) {
+            return null;
+        }
+        int[] slots = new int[Integer.highestOneBit(n * 2 - 1) * 2];
+        int mask = slots.length - 1;
+        for (int i = 0; i < n; i++) {
+            UUID id = events.get(i).eventId();
+            long h = (id.getMostSignificantBits() * 0x9E3779B97F4A7C15L) ^ id.getLeastSignificantBits();
+            int slot = (int) (h ^ (h >>> 32)) & mask;
+            while (slots[slot] != 0) {
+                if (events.get(slots[slot] - 1).eventId().equals(id)) {
+                    return id;
+                }
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = i + 1;
+        }
+        return null;
     }
 
     @Override
@@ -432,30 +463,7 @@ public final class LogStore implements EmbeddedEventStore {
     @Override
     public ScavengeResult scavenge() {
         synchronized (scavengeLock) {
-            awaitIdIndex();
             return guarded(() -> new Scavenger(config, segments, index, indexer::visible, recent).run());
-        }
-    }
-
-    /**
-     * Waits (up to 10 s) for the event-id index to reach what is visible now: a scavenge rewrites
-     * only segments the id indexer has passed, so without the wait a busy store would skip the
-     * newest sealed segment.
-     */
-    private void awaitIdIndex() {
-        Checkpoint end = indexer.visible().end();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Checkpoint ids = guarded(index::idCheckpoint);
-            if (ids == null || ids.atOrAfter(end)) {
-                return;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 
@@ -503,6 +511,7 @@ public final class LogStore implements EmbeddedEventStore {
         writer.close();
         idFilter.close();
         streamFilter.close();
+        ids.close();
         closeLock.writeLock().lock();
         try {
             if (closed) {

@@ -72,17 +72,16 @@ public final class LogVerifier {
         Path indexDir = dir.resolve("index");
         Index index = null;
         Checkpoint indexCp = null;
-        Checkpoint idsCp = null;
         if (Files.isDirectory(indexDir)) {
             try {
                 index = Index.openReadOnly(indexDir);
                 indexCp = index.checkpoint();
-                idsCp = index.idCheckpoint();
             } catch (RocksDBException e) {
                 problem(problems, "index in " + indexDir + " cannot be opened: " + e.getMessage()
                         + " (it is derived data: delete it and the next open rebuilds it)");
             }
         }
+        List<IdChunk> idChunks = idChunks(indexDir.resolve(Index.ID_DIR), problems, notes);
         long indexedEvents = 0;
         try {
         // Frames are checked with the largest frame any configuration allows.
@@ -124,10 +123,9 @@ public final class LogVerifier {
                         lastPositions.put(s, e.position());
                         if (index != null && indexCp != null && e.position() < indexCp.nextPosition()) {
                             indexedEvents++;
-                            // The event-id index has its own checkpoint and may trail: check ids it has reached.
-                            checkEventIndexed(index, e, seg, sc.frameOffset(), problems,
-                                    idsCp != null && e.position() < idsCp.nextPosition());
+                            checkEventIndexed(index, e, seg, sc.frameOffset(), problems);
                         }
+                        checkEventId(idChunks, e, seg, sc.frameOffset(), problems);
                     }
                     end = new Checkpoint(seg.number(), sc.offset(), nextPosition + 1);
                 }
@@ -141,6 +139,12 @@ public final class LogVerifier {
                         problem(problems, seg.path() + " offset " + sc.frameOffset() + ": " + sc.problem());
                     }
                 }
+            }
+        }
+        for (IdChunk c : idChunks) {
+            if (c.to() > nextPosition) {
+                notes.add("event-id index file " + c.path().getFileName() + " covers positions up to " + c.to()
+                        + ", past the log's last position " + nextPosition + ": the next open drops it");
             }
         }
         if (index != null) {
@@ -157,8 +161,7 @@ public final class LogVerifier {
         return new VerificationReport(segmentCount, frames, events, streams.size(), nextPosition, problems, notes);
     }
 
-    private static void checkEventIndexed(Index index, RecordedEvent e, Segment seg, long offset, List<String> problems,
-                                          boolean checkId) {
+    private static void checkEventIndexed(Index index, RecordedEvent e, Segment seg, long offset, List<String> problems) {
         Index.VersionEntry v = index.version(e.stream().value(), e.version());
         String where = seg.path() + " offset " + offset + ": event " + e.stream() + "@" + e.version();
         if (v == null) {
@@ -166,16 +169,80 @@ public final class LogVerifier {
         } else if (v.position() != e.position()) {
             problem(problems, where + " is indexed at position " + v.position() + " but the log has position " + e.position());
         }
-        Index.EventIdEntry id = checkId ? index.eventIds(e.stream().value(), List.of(e.eventId())).get(0) : null;
-        if (checkId && (id == null || id.version() != e.version() || id.position() != e.position())) {
-            problem(problems, where + ": its event id " + e.eventId() + " is " + (id == null ? "missing from" : "wrong in")
-                    + " the event-id index");
-        }
         if (!index.hasPosting(index.categories, Keys.utf8(e.stream().category()), e.position())) {
             problem(problems, where + " is missing from the category index");
         }
         if (!index.hasPosting(index.types, Keys.utf8(e.type()), e.position())) {
             problem(problems, where + " is missing from the event-type index");
+        }
+    }
+
+    /**
+     * The event-id chunk files that the next open keeps (those that follow each other from
+     * position 0), each checked against its checksum; the others are noted (the open drops them).
+     */
+    private static List<IdChunk> idChunks(Path dir, List<String> problems, List<String> notes) {
+        List<IdChunk> chain = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return chain;
+        }
+        List<Path> files = new ArrayList<>();
+        try (var ds = Files.newDirectoryStream(dir, "*" + IdChunk.SUFFIX)) {
+            ds.forEach(files::add);
+        } catch (IOException e) {
+            problem(problems, "cannot list the event-id index in " + dir + ": " + e.getMessage());
+            return chain;
+        }
+        files.sort(null);
+        long expected = 0;
+        for (Path f : files) {
+            IdChunk c;
+            try {
+                c = IdChunk.open(f);
+            } catch (IOException e) {
+                problem(problems, f + ": " + e.getMessage() + " (derived data: delete it and the next open rebuilds it)");
+                continue;
+            }
+            String bad = c.verify();
+            if (bad != null) {
+                problem(problems, f + ": " + bad + " (derived data: delete it and the next open rebuilds it)");
+            } else if (c.from() != expected) {
+                notes.add(f + " does not follow the event-id chunk before it (it starts at " + c.from() + ", expected "
+                        + expected + "): the next open drops it");
+            } else {
+                chain.add(c);
+                expected = c.to() + 1;
+            }
+        }
+        return chain;
+    }
+
+    /** Checks that the id chunk covering the event's position has its id. */
+    private static void checkEventId(List<IdChunk> chunks, RecordedEvent e, Segment seg, long offset, List<String> problems) {
+        IdChunk c = null;
+        int lo = 0;
+        int hi = chunks.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            IdChunk m = chunks.get(mid);
+            if (e.position() < m.from()) {
+                hi = mid - 1;
+            } else if (e.position() > m.to()) {
+                lo = mid + 1;
+            } else {
+                c = m;
+                break;
+            }
+        }
+        if (c == null) {
+            return; // past the chunks: the next open reads it from the log
+        }
+        long hash = KeyFilter.idHash(e.eventId(), Keys.streamHash(Keys.utf8(e.stream().value())));
+        boolean[] found = {false};
+        c.find(hash, p -> found[0] |= p == e.position());
+        if (!found[0]) {
+            problem(problems, seg.path() + " offset " + offset + ": event " + e.stream() + "@" + e.version() + " (id "
+                    + e.eventId() + ") is missing from the event-id index file " + c.path().getFileName());
         }
     }
 

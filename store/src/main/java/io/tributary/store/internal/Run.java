@@ -57,7 +57,16 @@ record Run(RecordedEvent first, int versionCount) {
 
     private static boolean sameCategory(RecordedEvent a, RecordedEvent b) {
         // Most runs are one stream: compare names before cutting out categories.
-        return a.stream().equals(b.stream()) || a.stream().category().equals(b.stream().category());
+        if (a.stream().equals(b.stream())) {
+            return true;
+        }
+        String x = a.stream().value();
+        String y = b.stream().value();
+        int dx = x.indexOf('-');
+        int dy = y.indexOf('-');
+        int lx = dx < 0 ? x.length() : dx;
+        int ly = dy < 0 ? y.length() : dy;
+        return lx == ly && x.regionMatches(0, y, 0, lx); // the categories, without cutting them out
     }
 
     private static boolean continues(RecordedEvent a, RecordedEvent b) {

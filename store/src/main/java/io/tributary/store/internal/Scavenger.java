@@ -53,13 +53,9 @@ final class Scavenger {
     }
 
     ScavengeResult run() {
-        // Only segments both indexers are past: the id indexer trails the main one, and a segment it
-        // is still reading must not be rewritten under it (its checkpoint would name old offsets).
+        // Only sealed segments the indexer is past. The event-id index needs no change: its entries
+        // are confirmed by reading the event, and a removed event is simply not found.
         long tailSegment = visible.get().end().segment();
-        Checkpoint ids = index.idCheckpoint();
-        if (ids != null) {
-            tailSegment = Math.min(tailSegment, ids.segment());
-        }
         int scanned = 0;
         int rewritten = 0;
         long removed = 0;
@@ -171,7 +167,6 @@ final class Scavenger {
                 b.deleteRuns(events);
             }
             for (RecordedEvent e : dropped) {
-                b.removeEventId(e);
                 recent.remove(e.position());
             }
             for (long[] f : oldFrames) {

@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +58,16 @@ final class Writer implements Runnable {
     private final BlockingQueue<Request> queue;
     private final ByteBuffer buf;
     private final StreamCache cache;
-    /** Hashes of the ids written by groups that may not be in the id index yet. */
-    private final InflightIds inflight = new InflightIds();
+    /** Where each event id was written: candidates for the duplicate check, confirmed by reading the event. */
+    private final IdIndex ids;
+    /** Reads an event the indexer has made visible (null if a scavenge removed it). */
+    private final LongFunction<RecordedEvent> visibleEvent;
     /** Answers "certainly new" for almost every new id, so it needs no look-up. */
     private final KeyFilter idFilter;
     /** Answers "certainly new" for almost every new stream, so it needs no index read. */
     private final KeyFilter streamFilter;
-    /** The event frames of the groups written whose ids are not yet in the id index, oldest first. */
-    private final ArrayDeque<GroupFrames> inflightGroups = new ArrayDeque<>();
+    /** The event frames of the groups written that the indexer has not made visible yet, oldest first. */
+    private final ArrayDeque<GroupFrames> unapplied = new ArrayDeque<>();
 
     private record GroupFrames(long seq, List<Group.WrittenFrame> frames) {
     }
@@ -77,7 +80,7 @@ final class Writer implements Runnable {
     private long nextPosition;
     private long seq;
     private Group group = new Group();
-    private final Map<String, StreamRecord> overlay = new HashMap<>();
+    private Map<String, StreamRecord> overlay = new HashMap<>();
     private long lastSyncNanos = System.nanoTime();
     private long lastCheckpointNanos = System.nanoTime();
     private boolean unsynced;
@@ -94,7 +97,10 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter) {
+           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter, IdIndex ids,
+           LongFunction<RecordedEvent> visibleEvent) {
+        this.ids = ids;
+        this.visibleEvent = visibleEvent;
         this.idFilter = idFilter;
         this.streamFilter = streamFilter;
         this.config = config;
@@ -178,7 +184,7 @@ final class Writer implements Runnable {
                     onIdle();
                     continue;
                 }
-                dropIndexedIds();
+                dropApplied();
                 process(first);
                 Request next;
                 while (buf.position() < config.maxBatchBytes() && (next = queue.poll()) != null) {
@@ -191,6 +197,9 @@ final class Writer implements Runnable {
                 }
             }
             syncAndCheckpoint();
+            if (failure == null) {
+                ids.closeCleanly(); // the log is synced: the ids in memory may go to a file
+            }
         } catch (Throwable t) {
             fail("the writer thread stopped unexpectedly: " + t, t);
         } finally {
@@ -256,7 +265,7 @@ final class Writer implements Runnable {
             }
             names.add(name);
             idHashes.add(hashes);
-            StreamRecord st = state(p.stream().value());
+            StreamRecord st = state(p.stream().value(), name);
             AppendResult dup = check(p, st, hashes);
             if (dup != null) {
                 dupCount++;
@@ -292,13 +301,12 @@ final class Writer implements Runnable {
             encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, p.events()));
         }
         long ts = config.clock().millis();
-        long idsIndexed = indexer.idsIndexedSeq();
         long firstPosition = nextPosition;
         long frameOffset = tail.offset() + buf.position();
         FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
         Instant timestamp = Instant.ofEpochMilli(ts);
         List<RecordedEvent> recorded = new ArrayList<>(a.events());
-        List<AppendResult> results = new ArrayList<>(parts.size());
+        long[] firstVersions = new long[parts.size()];
         long position = firstPosition;
         for (int i = 0; i < parts.size(); i++) {
             StreamAppend p = parts.get(i);
@@ -310,18 +318,20 @@ final class Writer implements Runnable {
                 EventData e = p.events().get(j);
                 long h = hashes[j];
                 idFilter.add(h);
-                inflight.add(h, seq + 1, idsIndexed);
+                ids.add(h, position);
                 recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
                         e.data(), e.metadata(), timestamp));
             }
             overlay.put(name, states.get(i).withAppended(version - 1, position - 1));
-            results.add(new AppendResult(p.stream(), firstVersion, version - 1, -1));
+            firstVersions[i] = firstVersion;
         }
         long lastPosition = position - 1;
         nextPosition = position;
-        List<AppendResult> finalResults = new ArrayList<>(results.size());
-        for (AppendResult r : results) {
-            finalResults.add(new AppendResult(r.stream(), r.firstVersion(), r.lastVersion(), lastPosition));
+        List<AppendResult> finalResults = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            StreamAppend p = parts.get(i);
+            finalResults.add(new AppendResult(p.stream(), firstVersions[i], firstVersions[i] + p.events().size() - 1,
+                    lastPosition));
         }
         MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
         group.frames.add(new Group.WrittenFrame(current.number(), frameOffset, recorded));
@@ -345,7 +355,7 @@ final class Writer implements Runnable {
         List<EventData> events = p.events();
         // A stream that never had an event (lastVersion is of the last event ever appended, in flight included:
         // the overlay and the cache hold streams of groups the index does not have yet) has recorded no event id,
-        // so the look-ups (in flight, then RocksDB) can only miss: a new stream's first append skips them.
+        // so the id look-up can only miss: a new stream's first append skips it.
         List<Index.EventIdEntry> seen = st.lastVersion() < 0 ? null : recordedIds(stream.value(), events, idHashes);
         long cur = st.currentVersion();
         ExpectedVersion ev = p.expected();
@@ -374,88 +384,74 @@ final class Writer implements Runnable {
     }
 
     /**
-     * Where the events' ids are recorded in {@code stream} (in flight or indexed): null when
-     * none is, else one entry per event (null for the new ones). The id filter answers "new"
-     * for almost every new id; only the others are looked for among the groups in flight and,
-     * if not there, in the index.
+     * Where the events' ids are recorded in {@code stream}: null when none is, else one entry per
+     * event (null for the new ones). The id filter answers "new" for almost every new id; for the
+     * others the id index names candidate positions, each confirmed by reading the event there.
      */
     private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events, long[] idHashes) {
-        Map<UUID, Integer> maybeInFlight = null;
-        List<Integer> lookUp = null;
+        Index.EventIdEntry[] found = null;
+        long[] candidates = new long[4];
+        int[] n = new int[1];
         for (int i = 0; i < events.size(); i++) {
             long h = idHashes[i];
             if (!idFilter.mightContain(h)) {
                 continue; // certainly new: no look-up
             }
-            if (inflight.contains(h)) {
-                if (maybeInFlight == null) {
-                    maybeInFlight = new HashMap<>();
+            n[0] = 0;
+            long[][] box = {candidates};
+            ids.find(h, p -> {
+                if (n[0] == box[0].length) {
+                    box[0] = java.util.Arrays.copyOf(box[0], n[0] * 2);
                 }
-                maybeInFlight.put(events.get(i).eventId(), i);
-            } else {
-                if (lookUp == null) {
-                    lookUp = new ArrayList<>();
-                }
-                lookUp.add(i);
-            }
-        }
-        if (maybeInFlight == null && lookUp == null) {
-            return null;
-        }
-        Index.EventIdEntry[] found = new Index.EventIdEntry[events.size()];
-        if (maybeInFlight != null) {
-            findInFlight(stream, maybeInFlight, found);
-            for (int i : maybeInFlight.values()) {
-                if (found[i] == null) {
-                    if (lookUp == null) {
-                        lookUp = new ArrayList<>();
+                box[0][n[0]++] = p;
+            });
+            candidates = box[0];
+            UUID id = events.get(i).eventId();
+            for (int k = 0; k < n[0]; k++) {
+                RecordedEvent e = eventAt(candidates[k]);
+                if (e != null && e.eventId().equals(id) && e.stream().value().equals(stream)) {
+                    if (found == null) {
+                        found = new Index.EventIdEntry[events.size()];
                     }
-                    lookUp.add(i);
+                    found[i] = new Index.EventIdEntry(e.version(), e.position(), stream);
+                    break;
                 }
             }
         }
-        if (lookUp != null) {
-            List<UUID> ids = new ArrayList<>(lookUp.size());
-            for (int i : lookUp) {
-                ids.add(events.get(i).eventId());
-            }
-            List<Index.EventIdEntry> indexed = index.eventIds(stream, ids);
-            for (int k = 0; k < lookUp.size(); k++) {
-                found[lookUp.get(k)] = indexed.get(k);
-            }
-        }
-        boolean any = false;
-        for (int i = 0; i < found.length; i++) {
-            Index.EventIdEntry e = found[i];
-            if (e != null && !e.stream().equals(stream)) {
-                found[i] = null; // ids are unique per stream; another stream's use is no conflict
-            } else if (e != null) {
-                any = true;
-            }
-        }
-        return any ? java.util.Arrays.asList(found) : null;
+        return found == null ? null : java.util.Arrays.asList(found);
     }
 
-    /**
-     * Finds the ids of {@code wanted} (id → index in the request) among the events written to
-     * {@code stream} by the groups not yet in the id index and by the group being built.
-     */
-    private void findInFlight(String stream, Map<UUID, Integer> wanted, Index.EventIdEntry[] found) {
-        List<List<Group.WrittenFrame>> groups = new ArrayList<>(inflightGroups.size() + 1);
-        for (GroupFrames g : inflightGroups) {
-            groups.add(g.frames());
+    /** The event at {@code position}: from a group not yet visible to readers, else read from the log. */
+    private RecordedEvent eventAt(long position) {
+        RecordedEvent e = findIn(group.frames, position);
+        if (e != null) {
+            return e;
         }
-        groups.add(group.frames);
-        for (List<Group.WrittenFrame> frames : groups) {
-            for (Group.WrittenFrame f : frames) {
-                for (RecordedEvent e : f.events()) {
-                    Integer i = wanted.get(e.eventId());
-                    if (i != null && e.stream().value().equals(stream)) {
-                        found[i] = new Index.EventIdEntry(e.version(), e.position(), stream);
-                    }
-                }
+        for (GroupFrames g : unapplied) {
+            e = findIn(g.frames(), position);
+            if (e != null) {
+                return e;
             }
         }
+        GroupFrames oldest = unapplied.peek();
+        List<Group.WrittenFrame> oldestFrames = oldest != null ? oldest.frames() : group.frames;
+        if (!oldestFrames.isEmpty() && position >= oldestFrames.get(0).events().get(0).position()) {
+            return null; // a position of the groups not visible yet: they were searched above
+        }
+        return visibleEvent.apply(position);
+    }
+
+    private static RecordedEvent findIn(List<Group.WrittenFrame> frames, long position) {
+        for (Group.WrittenFrame f : frames) {
+            List<RecordedEvent> events = f.events();
+            long first = events.get(0).position();
+            long last = events.get(events.size() - 1).position();
+            if (position >= first && position <= last) {
+                RecordedEvent e = events.get((int) (position - first));
+                return e.position() == position ? e : null;
+            }
+        }
+        return null;
     }
 
     /** The original result if {@code seen} covers every event, consecutively, at the expected place. */
@@ -479,7 +475,7 @@ final class Writer implements Runnable {
 
     private void processMetadata(Request.SetMetadata m) throws IOException {
         String name = m.stream().value();
-        StreamRecord st = state(name);
+        StreamRecord st = state(name, null);
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(m.stream());
         }
@@ -492,7 +488,7 @@ final class Writer implements Runnable {
 
     private void processDelete(Request.Delete d) throws IOException {
         String name = d.stream().value();
-        StreamRecord st = state(name);
+        StreamRecord st = state(name, null);
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(d.stream());
         }
@@ -515,8 +511,11 @@ final class Writer implements Runnable {
         group.completions.add(() -> d.future().complete(null));
     }
 
-    /** The stream's state as the writer sees it: this group, then the cache, then the index. */
-    private StreamRecord state(String name) {
+    /**
+     * The stream's state as the writer sees it: this group, then the cache, then the index.
+     * {@code nameBytes} is the name in UTF-8 if the caller has it (else null).
+     */
+    private StreamRecord state(String name, byte[] nameBytes) {
         StreamRecord st = overlay.get(name);
         if (st != null) {
             return st;
@@ -525,7 +524,7 @@ final class Writer implements Runnable {
         if (st != null) {
             return st;
         }
-        long hash = KeyFilter.streamHash(Keys.utf8(name));
+        long hash = KeyFilter.streamHash(nameBytes != null ? nameBytes : Keys.utf8(name));
         st = streamFilter.mightContain(hash) ? index.stream(name) : null;
         if (st == null) {
             // Not in the index: remember it as (about to be) recorded, so a later look-up asks the index.
@@ -582,26 +581,29 @@ final class Writer implements Runnable {
         g.lastPosition = nextPosition - 1;
         g.seq = ++seq;
         g.bytes = len;
-        g.streams.putAll(overlay);
+        g.streams = overlay;
         long indexed = indexer.indexedSeq();
         for (Map.Entry<String, StreamRecord> e : overlay.entrySet()) {
             cache.put(e.getKey(), e.getValue(), g.seq, indexed);
         }
-        overlay.clear();
+        overlay = new HashMap<>();
         group = new Group();
         if (!g.frames.isEmpty()) {
-            inflightGroups.add(new GroupFrames(g.seq, g.frames));
+            unapplied.add(new GroupFrames(g.seq, g.frames));
         }
-        indexer.enqueue(g);
+        if (!queue.isEmpty() || !indexer.tryApplyNow(g)) {
+            indexer.enqueue(g);
+        }
+        ids.maybeFreeze(nextPosition);
         return true;
     }
 
-    /** Forgets the groups the id indexer has put into the index. */
-    private void dropIndexedIds() {
-        long done = indexer.idsIndexedSeq();
+    /** Forgets the groups the indexer has made visible (their events are read from the log from now on). */
+    private void dropApplied() {
+        long done = indexer.indexedSeq();
         GroupFrames g;
-        while ((g = inflightGroups.peek()) != null && g.seq() <= done) {
-            inflightGroups.poll();
+        while ((g = unapplied.peek()) != null && g.seq() <= done) {
+            unapplied.poll();
         }
     }
 
@@ -630,6 +632,7 @@ final class Writer implements Runnable {
         group.completions.addAll(keep);
         overlay.clear();
         nextPosition = tail.nextPosition();
+        ids.truncateFrom(nextPosition); // the ids of the group that was not written
     }
 
     private void sync() {
@@ -668,7 +671,7 @@ final class Writer implements Runnable {
         if (failure != null) {
             return;
         }
-        dropIndexedIds();
+        dropApplied();
         afterFlush();
     }
 

@@ -1,0 +1,352 @@
+package io.tributary.store.internal;
+
+import io.tributary.core.CorruptedLogException;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.StorageException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-id index: which positions hold an event with a given id hash
+ * ({@link KeyFilter#idHash}: the id and its stream). Kept next to the log, not in RocksDB: a key
+ * per event in an LSM tree cost more CPU (insert, flush, compaction of random keys) than the rest
+ * of an append together.
+ *
+ * <ul>
+ *   <li>The newest positions are in an in-memory {@link IdTable}, filled by the writer as it
+ *       writes each event.</li>
+ *   <li>When the table holds {@value #CHUNK_EVENTS} events it is frozen and written by a
+ *       background thread as an {@link IdChunk} file; until that file is open the frozen table
+ *       answers for it. A clean close writes the last table too.</li>
+ *   <li>On open the chunk files that follow each other from position 0 and end before the log's
+ *       tail are kept (others — left by a crash, ahead of a torn tail — are deleted), and the log
+ *       after them is scanned into a new table: at most a chunk's worth of events.</li>
+ * </ul>
+ *
+ * A hash match is only a candidate: the writer confirms it by reading the event. The writer
+ * thread calls {@link #add}, {@link #find} and {@link #maybeFreeze}; {@link #chunks()} may be read
+ * by any thread.
+ */
+final class IdIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IdIndex.class);
+    /** Events per chunk file (about 4 MiB of file and 8 MiB of table). */
+    static final int CHUNK_EVENTS = 1 << 18;
+    /**
+     * The chunk size stores opened from now on use; tests lower it to make many chunks (also in
+     * child JVMs, through the internal system property {@code tributary.internal.idChunkEvents}).
+     */
+    static volatile int chunkEventsForNewStores = Math.max(1, Integer.getInteger("tributary.internal.idChunkEvents",
+            CHUNK_EVENTS));
+
+    private final Path dir;
+    private final FileIO io;
+    private final int chunkEvents;
+    private volatile List<IdChunk> chunks;
+    private IdTable live;
+    /** Frozen tables (oldest first) whose files are being written: the writer's alone. */
+    private final List<IdTable> frozen = new ArrayList<>();
+    /** Frozen tables whose file could not be written, to try again. */
+    private final List<IdTable> failed = new ArrayList<>();
+    /** Chunks written by the background thread, waiting for the writer to take them. */
+    private final ConcurrentLinkedQueue<Object> done = new ConcurrentLinkedQueue<>();
+    private final ExecutorService background;
+
+    private IdIndex(Path dir, FileIO io, int chunkEvents, List<IdChunk> chunks, IdTable live) {
+        this.dir = dir;
+        this.io = io;
+        this.chunkEvents = chunkEvents;
+        this.chunks = List.copyOf(chunks);
+        this.live = live;
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tributary-id-chunks");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the id index in {@code dir} for a log that ends at {@code tail}, scanning the log
+     * after the last kept chunk. {@code index} (caught up to the tail) locates frames.
+     */
+    static IdIndex open(Path dir, FileIO io, SegmentSet segments, Index index, Checkpoint tail, int maxFrameBytes) {
+        return open(dir, io, segments, index, tail, maxFrameBytes, chunkEventsForNewStores);
+    }
+
+    static IdIndex open(Path dir, FileIO io, SegmentSet segments, Index index, Checkpoint tail, int maxFrameBytes,
+                        int chunkEvents) {
+        try {
+            Files.createDirectories(dir);
+            List<IdChunk> kept = keptChunks(dir, io, tail.nextPosition());
+            long next = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).to() + 1;
+            IdIndex ids = new IdIndex(dir, io, chunkEvents, kept, new IdTable(next, firstTableSize(chunkEvents)));
+            ids.scanLog(segments, index, tail, maxFrameBytes);
+            return ids;
+        } catch (IOException e) {
+            throw new StorageException("cannot open the event-id index in " + dir + ": " + e.getMessage()
+                    + "; it is derived data: delete the directory and it is rebuilt from the log", e);
+        }
+    }
+
+    /**
+     * The chunks that follow each other from position 0 (each starting at or before the end of the
+     * one before, and reaching past it) and end before {@code nextPosition}; deletes the rest, durably.
+     */
+    private static List<IdChunk> keptChunks(Path dir, FileIO io, long nextPosition) throws IOException {
+        boolean deleted = false;
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(IdChunk.SUFFIX)) {
+                    files.add(p);
+                } else if (name.endsWith(".tmp")) {
+                    deleted |= Files.deleteIfExists(p); // an interrupted write
+                }
+            }
+        }
+        files.sort(null); // names sort by first position
+        List<IdChunk> kept = new ArrayList<>();
+        long expected = 0;
+        for (Path p : files) {
+            IdChunk c = null;
+            try {
+                c = IdChunk.open(p);
+            } catch (IOException e) {
+                LOG.warn("dropping event-id chunk {}: {}", p, e.getMessage());
+            }
+            if (c != null && c.from() <= expected && c.to() >= expected && c.to() < nextPosition) {
+                kept.add(c);
+                expected = c.to() + 1;
+            } else {
+                if (c != null) {
+                    LOG.info("dropping event-id chunk {} (positions {}..{}; the index continues at {}, the log ends before {})",
+                            p.getFileName(), c.from(), c.to(), expected, nextPosition);
+                }
+                deleted |= Files.deleteIfExists(p);
+            }
+        }
+        if (deleted) {
+            // Durably gone before new events take their positions: a chunk that came back after a
+            // second crash would describe events that are no longer there.
+            io.fsyncDirectory(dir);
+        }
+        return kept;
+    }
+
+    /** Puts the ids of the events from the table's first position to the tail into tables (and chunks). */
+    private void scanLog(SegmentSet segments, Index index, Checkpoint tail, int maxFrameBytes) throws IOException {
+        long from = live.from();
+        if (from >= tail.nextPosition()) {
+            return;
+        }
+        Index.FrameLocation loc = index.frameAtOrBefore(from);
+        long segNo = loc != null ? loc.segment() : segments.all().get(0).number();
+        long offset = loc != null ? loc.offset() : Segment.HEADER_BYTES;
+        long started = System.nanoTime();
+        long events = 0;
+        String prevStream = null;
+        long streamHash = 0;
+        while (true) {
+            Segment seg = segments.get(segNo);
+            if (seg == null) {
+                break;
+            }
+            long limit = segNo == tail.segment() ? tail.offset() : segments.segmentSize();
+            SegmentScanner sc = new SegmentScanner(seg.channel(), offset, limit, maxFrameBytes, 4 << 20);
+            while (sc.next() == SegmentScanner.Kind.FRAME) {
+                if (sc.frame() instanceof Frame.Events ev) {
+                    for (RecordedEvent e : ev.events()) {
+                        if (e.position() < from) {
+                            continue;
+                        }
+                        String s = e.stream().value();
+                        if (!s.equals(prevStream)) {
+                            prevStream = s;
+                            streamHash = Keys.streamHash(Keys.utf8(s));
+                        }
+                        live.add(KeyFilter.idHash(e.eventId(), streamHash), e.position());
+                        events++;
+                    }
+                    if (live.count() >= chunkEvents) {
+                        writeChunk(live);
+                        takeDone();
+                        live = new IdTable(live.to() + 1, chunkEvents); // a big log: full size at once
+                    }
+                }
+            }
+            if (sc.kind() == SegmentScanner.Kind.INVALID) {
+                throw new CorruptedLogException(seg.path().toString(), sc.frameOffset(), sc.problem());
+            }
+            if (segNo >= tail.segment()) {
+                break;
+            }
+            Segment next = segments.next(segNo);
+            if (next == null) {
+                break;
+            }
+            segNo = next.number();
+            offset = Segment.HEADER_BYTES;
+        }
+        live.coverTo(tail.nextPosition() - 1);
+        if (events > 100_000) {
+            LOG.info("indexed the ids of {} events from the log in {} ms", events, (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** The first table of a store starts small (a store may stay small); the ones after a chunk start full size. */
+    private static int firstTableSize(int chunkEvents) {
+        return Math.min(chunkEvents, 1 << 12);
+    }
+
+    /** The chunk files, oldest first. Any thread. */
+    List<IdChunk> chunks() {
+        return chunks;
+    }
+
+    /** The live table (the writer's; read-only for others before the writer starts). */
+    IdTable live() {
+        return live;
+    }
+
+    /** Forgets the ids at {@code position} and after: their group was not written. Writer thread. */
+    void truncateFrom(long position) {
+        live.truncateFrom(position);
+    }
+
+    /** Records the event at {@code position}. Writer thread. */
+    void add(long hash, long position) {
+        live.add(hash, position);
+    }
+
+    /** Passes every position recorded with {@code hash} (candidates: confirm by reading), newest first. Writer thread. */
+    void find(long hash, LongConsumer out) {
+        live.find(hash, out);
+        for (int i = frozen.size() - 1; i >= 0; i--) {
+            frozen.get(i).find(hash, out);
+        }
+        List<IdChunk> cs = chunks;
+        for (int i = cs.size() - 1; i >= 0; i--) {
+            cs.get(i).find(hash, out);
+        }
+    }
+
+    /**
+     * Called by the writer after a group is written, with the next position: takes finished
+     * chunks, and freezes the live table into a new chunk when it is full.
+     */
+    void maybeFreeze(long nextPosition) {
+        takeDone();
+        live.coverTo(nextPosition - 1);
+        if (live.count() < chunkEvents) {
+            return;
+        }
+        for (IdTable t : failed) {
+            submit(t); // tried again, in order, before the new one
+        }
+        failed.clear();
+        IdTable full = live;
+        frozen.add(full);
+        live = new IdTable(nextPosition, chunkEvents);
+        submit(full);
+    }
+
+    private void submit(IdTable t) {
+        background.execute(() -> {
+            try {
+                done.add(write(t));
+            } catch (IOException | RuntimeException e) {
+                // Not written (the disk is full?): the table stays in memory and answers for its
+                // positions; it is tried again at the next chunk and at a clean close.
+                done.add(t);
+                LOG.warn("could not write the event-id chunk of positions {}..{} to {} (kept in memory): {}",
+                        t.from(), t.to(), dir, e.toString());
+            }
+        });
+    }
+
+    /** Moves chunks the background thread finished from {@link #frozen} to {@link #chunks}. Writer thread. */
+    private void takeDone() {
+        Object o;
+        while ((o = done.poll()) != null) {
+            if (o instanceof IdChunk c) {
+                frozen.removeIf(t -> t.from() == c.from());
+                List<IdChunk> cs = new ArrayList<>(chunks);
+                cs.add(c);
+                chunks = List.copyOf(cs);
+            } else if (o instanceof IdTable t) {
+                failed.add(t); // still in frozen: it answers for its positions meanwhile
+            }
+        }
+    }
+
+    private void writeChunk(IdTable t) throws IOException {
+        IdChunk c = write(t);
+        List<IdChunk> cs = new ArrayList<>(chunks);
+        cs.add(c);
+        chunks = List.copyOf(cs);
+    }
+
+    private IdChunk write(IdTable t) throws IOException {
+        Path file = dir.resolve(IdChunk.fileName(t.from(), t.to()));
+        io.writeAtomically(file, IdChunk.encode(t));
+        return IdChunk.open(file);
+    }
+
+    /**
+     * Writes what is in memory as chunks, so the next open scans nothing. Call with the log
+     * synced to the live table's last position, after the writer has stopped.
+     */
+    void closeCleanly() {
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("event-id chunks are still being written after a minute; the next open rescans the log");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        takeDone();
+        try {
+            for (IdTable t : List.copyOf(frozen)) {
+                writeChunk(t); // a background write that failed: try once more
+                frozen.remove(t);
+            }
+            if (live.count() > 0) {
+                writeChunk(live);
+                live = new IdTable(live.to() + 1, firstTableSize(chunkEvents));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not write the last event-id chunk to {} ({}); the next open rescans the log", dir, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+    }
+
+    /** Deletes every chunk file in {@code dir} (and the directory). */
+    static void destroy(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
