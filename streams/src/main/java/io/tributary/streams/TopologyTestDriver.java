@@ -87,15 +87,47 @@ public final class TopologyTestDriver implements AutoCloseable {
         if (event.position() < nextPosition) {
             throw new IllegalArgumentException("positions must increase: got " + event.position() + " after " + (nextPosition - 1));
         }
+        processOne(event);
+        collectOutputs();
+    }
+
+    /**
+     * Processes recorded events in order, as a {@link StreamProcessor} processes a batch its
+     * subscription read: each event goes through every operator in turn; the outputs are
+     * collected once, after the batch (in the same order and with the same ids as event by event).
+     *
+     * @throws IllegalArgumentException when the positions do not increase; then no event of the batch is processed
+     */
+    public void pipe(List<RecordedEvent> events) {
+        long previous = nextPosition - 1;
+        for (int i = 0, n = events.size(); i < n; i++) {
+            long position = events.get(i).position();
+            if (position <= previous) {
+                throw new IllegalArgumentException("positions must increase: got " + position + " after " + previous
+                        + " (event " + i + " of the batch)");
+            }
+            previous = position;
+        }
+        for (int i = 0, n = events.size(); i < n; i++) {
+            processOne(events.get(i));
+        }
+        collectOutputs();
+    }
+
+    private void processOne(RecordedEvent event) {
         nextPosition = event.position() + 1;
         task.process(event);
+        if (++sinceCommit >= commitEvery) {
+            collectOutputs(); // what the commit covers has been collected
+            task.commit();
+            sinceCommit = 0;
+        }
+    }
+
+    private void collectOutputs() {
         List<OutputEvent> out = task.drainOutputs();
         if (!out.isEmpty()) {
             all.addAll(out);
-        }
-        if (++sinceCommit >= commitEvery) {
-            task.commit();
-            sinceCommit = 0;
         }
     }
 

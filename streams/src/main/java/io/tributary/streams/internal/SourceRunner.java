@@ -1,26 +1,54 @@
 package io.tributary.streams.internal;
 
+import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.streams.Consumed;
+import io.tributary.streams.TimestampExtractor;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
-/** Decodes the events of one source and pushes them into its operators. */
+/**
+ * Decodes the events of one source and pushes them into its operators.
+ *
+ * <p>The per-event path of a whole task ({@link #process}) reads the source's functions from final
+ * fields resolved once (not through the {@link Consumed} record on every event), skips the
+ * filter when the source reads everything, and hands the decoded record straight to the first
+ * operator: no {@link Decoded} is built per event (the partitioned runner's dispatcher, which
+ * queues records for the router, still builds one with {@link #decode}).
+ */
 final class SourceRunner<K, V> {
-    private final Consumed<K, V> consumed;
     private final Processor<K, V> downstream;
+    private final ReadFilter filter;
+    private final boolean readsAll;
+    private final Predicate<RecordedEvent> where;
+    private final Function<RecordedEvent, V> value;
+    private final Function<RecordedEvent, K> key;
+    private final TimestampExtractor<V> timestamps;
+    private final long boundMs;
+    private final boolean drivesWatermark;
 
     SourceRunner(Consumed<K, V> consumed, Processor<K, V> downstream) {
-        this.consumed = consumed;
         this.downstream = downstream;
+        this.filter = consumed.filter();
+        this.readsAll = filter.matchesAll();
+        this.where = consumed.where();
+        this.value = consumed.value();
+        this.key = consumed.key();
+        this.timestamps = consumed.timestamps();
+        this.boundMs = consumed.maxOutOfOrderness().toMillis();
+        this.drivesWatermark = consumed.drivesWatermark();
     }
 
     /** Processes {@code event} if it is this source's; returns its watermark candidate, or {@link Long#MIN_VALUE}. */
     long process(RecordedEvent event) {
-        Decoded d = decode(consumed, -1, event);
-        if (d == null) {
+        if (!readsAll && !filter.matches(event.stream().value(), event.type()) || !where.test(event)) {
             return Long.MIN_VALUE;
         }
-        push(d);
-        return d.watermarkCandidate();
+        V v = value.apply(event);
+        K k = key.apply(event);
+        long ts = timestamps.extract(event, v);
+        downstream.process(k, v, ts);
+        return candidate(drivesWatermark, ts, boundMs);
     }
 
     /** Pushes an event decoded elsewhere (by a partitioned runner's dispatcher). */
@@ -37,8 +65,11 @@ final class SourceRunner<K, V> {
         V value = consumed.value().apply(event);
         K key = consumed.key().apply(event);
         long ts = consumed.timestamps().extract(event, value);
-        long bound = consumed.maxOutOfOrderness().toMillis();
-        long candidate = !consumed.drivesWatermark() || ts < Long.MIN_VALUE + bound ? Long.MIN_VALUE : ts - bound;
-        return new Decoded(index, key, value, ts, candidate);
+        return new Decoded(index, key, value, ts, candidate(consumed.drivesWatermark(), ts, consumed.maxOutOfOrderness().toMillis()));
+    }
+
+    /** The watermark an event at {@code ts} allows: {@code ts - bound}, or {@link Long#MIN_VALUE} when it moves none. */
+    private static long candidate(boolean drivesWatermark, long ts, long boundMs) {
+        return !drivesWatermark || ts < Long.MIN_VALUE + boundMs ? Long.MIN_VALUE : ts - boundMs;
     }
 }

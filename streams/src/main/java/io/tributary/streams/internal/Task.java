@@ -34,10 +34,12 @@ import java.util.function.Supplier;
 public final class Task {
     private static final byte[] NO_METADATA = new byte[0];
     private static final VarHandle POSITION;
+    private static final VarHandle WATERMARK;
 
     static {
         try {
             POSITION = MethodHandles.lookup().findVarHandle(Task.class, "position", long.class);
+            WATERMARK = MethodHandles.lookup().findVarHandle(Task.class, "watermark", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,7 +54,8 @@ public final class Task {
     private final Map<Object, Object> instances = new IdentityHashMap<>();
     private final List<WatermarkListener> listeners = new ArrayList<>();
     private final Map<String, Queryable> queryables = new LinkedHashMap<>();
-    private final List<SourceRunner<?, ?>> sources = new ArrayList<>();
+    /** The sources (whole and router tasks), an array: no iterator or bounds-checked list access per event. */
+    private final SourceRunner<?, ?>[] sources;
     private final List<OutputEvent> outputs = new ArrayList<>();
     /** Router: the records that reached a boundary since the last {@link #clearRouted()}. */
     private final List<Routed> routed = new ArrayList<>();
@@ -87,11 +90,14 @@ public final class Task {
             for (Node<?, ?> entry : graph.boundaries()) {
                 entries.add(((Node<Object, Object>) entry).instantiate(this));
             }
-        } else {
+        }
+        List<SourceRunner<?, ?>> runners = new ArrayList<>();
+        if (role != Role.PARTITION) {
             for (Graph.Source<?, ?> s : graph.sources()) {
-                sources.add(source(s));
+                runners.add(source(s));
             }
         }
+        this.sources = runners.toArray(new SourceRunner<?, ?>[0]);
     }
 
     /** The router of a partitioned run of {@code graph}: stateless, it holds no state and emits nothing. */
@@ -196,8 +202,8 @@ public final class Task {
             return false;
         }
         long candidate = Long.MIN_VALUE;
-        for (int i = 0, n = sources.size(); i < n; i++) { // indexed: no iterator per event
-            candidate = Math.max(candidate, sources.get(i).process(event));
+        for (SourceRunner<?, ?> source : sources) {
+            candidate = Math.max(candidate, source.process(event));
         }
         if (candidate > watermark) {
             advanceWatermark(candidate);
@@ -207,7 +213,7 @@ public final class Task {
 
     /** Router: pushes a record decoded by the dispatcher through the stateless operators of its source. */
     void route(Decoded d) {
-        sources.get(d.source()).push(d);
+        sources[d.source()].push(d);
     }
 
     /**
@@ -239,7 +245,9 @@ public final class Task {
         if (watermarkMs <= watermark) {
             return;
         }
-        watermark = watermarkMs;
+        // A release store, as for the position: the watermark moves with nearly every event of an
+        // in-order input; readers on other threads need a recent value, not a fence per event.
+        WATERMARK.setRelease(this, watermarkMs);
         for (int i = listeners.size() - 1; i >= 0; i--) {
             listeners.get(i).onWatermark(watermarkMs);
         }
