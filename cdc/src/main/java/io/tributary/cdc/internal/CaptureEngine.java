@@ -214,10 +214,6 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 .start();
         // A transaction outside streamed chunks arrives only once committed (pgoutput sends it at its commit, its
         // Begin names the commit LSN): it is mapped and appended as its messages arrive, no buffering.
-        Live live = null;
-        Map<Integer, TxBuffer> streamed = new HashMap<>();
-        Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
-        int streamingXid = 0;
         long nextHeartbeat = System.nanoTime();
         // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
         // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
@@ -264,54 +260,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                         continue;
                     }
                 }
-                PgMessage m = decoder.decode(buf);
-                if (m instanceof PgMessage.Begin b) {
-                    live = begin(b.xid(), b.finalLsn(), b.commitTimeMicros());
-                } else if (m instanceof PgMessage.Commit c) {
-                    if (live == null || live.tx.commitLsn != c.commitLsn()) {
-                        throw new CdcException("the replication stream sent a Commit at " + Lsn.format(c.commitLsn())
-                                + " without its Begin");
-                    }
-                    end(live, c.endLsn());
-                    live = null;
-                } else if (m instanceof PgMessage.StreamStart s) {
-                    streamingXid = s.xid();
-                } else if (m instanceof PgMessage.StreamStop) {
-                    streamingXid = 0;
-                } else if (m instanceof PgMessage.StreamCommit c) {
-                    TxBuffer tx = streamed.remove(c.xid());
-                    Set<Integer> aborted = abortedSubtransactions.getOrDefault(c.xid(), Set.of());
-                    abortedSubtransactions.remove(c.xid());
-                    if (tx != null) {
-                        try (tx) {
-                            apply(tx, true, c.xid(), c.commitLsn(), c.endLsn(), c.commitTimeMicros(), aborted);
-                        }
-                    }
-                } else if (m instanceof PgMessage.StreamAbort a) {
-                    if (a.xid() == a.subxid()) {
-                        TxBuffer tx = streamed.remove(a.xid());
-                        if (tx != null) {
-                            tx.close();
-                        }
-                        abortedSubtransactions.remove(a.xid());
-                    } else {
-                        abortedSubtransactions.computeIfAbsent(a.xid(), x -> new HashSet<>()).add(a.subxid());
-                    }
-                } else if (m instanceof PgMessage.Message msg && !msg.transactional() && streamingXid == 0 && live == null) {
-                    standaloneMessage(msg);
-                } else if (m instanceof PgMessage.Origin) {
-                    continue;
-                } else {
-                    if (m instanceof PgMessage.Relation r) {
-                        mapper.relations().update(r);
-                    }
-                    if (streamingXid != 0) {
-                        streamed.computeIfAbsent(streamingXid,
-                                x -> new TxBuffer(source.maxTransactionMemoryBytes(), source.spillDirectory())).add(buf);
-                    } else if (live != null) {
-                        add(live, m);
-                    }
-                }
+                handle(buf);
                 ack(stream);
             }
         } finally {
@@ -320,6 +269,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 LOG.debug("stream loop ended");
             }
             streamed.values().forEach(TxBuffer::close);
+            streamed.clear();
             // Closing the connection ends the reader's blocking read.
             try {
                 replication.close();
@@ -330,6 +280,64 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 reader.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // The streaming loop's state, in fields so that one message's handling is a method of its own: small enough
+    // for the JIT to compile once and reuse (as part of stream()'s loop it was compiled on stack replacement,
+    // again and again — hundreds of ms of C2 time in each large transaction).
+    private Live live;
+    private final Map<Integer, TxBuffer> streamed = new HashMap<>();
+    private final Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
+    private int streamingXid;
+
+    /** Handles one message of the replication stream. */
+    private void handle(ByteBuffer buf) {
+        PgMessage m = decoder.decode(buf);
+        if (m instanceof PgMessage.Begin b) {
+            live = begin(b.xid(), b.finalLsn(), b.commitTimeMicros());
+        } else if (m instanceof PgMessage.Commit c) {
+            if (live == null || live.tx.commitLsn != c.commitLsn()) {
+                throw new CdcException("the replication stream sent a Commit at " + Lsn.format(c.commitLsn())
+                        + " without its Begin");
+            }
+            end(live, c.endLsn());
+            live = null;
+        } else if (m instanceof PgMessage.StreamStart s) {
+            streamingXid = s.xid();
+        } else if (m instanceof PgMessage.StreamStop) {
+            streamingXid = 0;
+        } else if (m instanceof PgMessage.StreamCommit c) {
+            TxBuffer tx = streamed.remove(c.xid());
+            Set<Integer> aborted = abortedSubtransactions.getOrDefault(c.xid(), Set.of());
+            abortedSubtransactions.remove(c.xid());
+            if (tx != null) {
+                try (tx) {
+                    apply(tx, true, c.xid(), c.commitLsn(), c.endLsn(), c.commitTimeMicros(), aborted);
+                }
+            }
+        } else if (m instanceof PgMessage.StreamAbort a) {
+            if (a.xid() == a.subxid()) {
+                TxBuffer tx = streamed.remove(a.xid());
+                if (tx != null) {
+                    tx.close();
+                }
+                abortedSubtransactions.remove(a.xid());
+            } else {
+                abortedSubtransactions.computeIfAbsent(a.xid(), x -> new HashSet<>()).add(a.subxid());
+            }
+        } else if (m instanceof PgMessage.Message msg && !msg.transactional() && streamingXid == 0 && live == null) {
+            standaloneMessage(msg);
+        } else if (!(m instanceof PgMessage.Origin)) {
+            if (m instanceof PgMessage.Relation r) {
+                mapper.relations().update(r);
+            }
+            if (streamingXid != 0) {
+                streamed.computeIfAbsent(streamingXid,
+                        x -> new TxBuffer(source.maxTransactionMemoryBytes(), source.spillDirectory())).add(buf);
+            } else if (live != null) {
+                add(live, m);
             }
         }
     }
@@ -360,12 +368,19 @@ public final class CaptureEngine implements CaptureThread.Engine {
         if (live.done) {
             return;
         }
-        ChangeMapper.Tx t = live.tx;
-        mapper.map(m, t, cap -> {
-            if (t.index() > live.skip) {
-                writer.add(cap.stream(), cap.event());
-            }
-        });
+        adding = live;
+        mapper.map(m, live.tx, toWriter);
+    }
+
+    /** The transaction {@link #toWriter} adds to. */
+    private Live adding;
+    /** Adds the events of {@link #adding} beyond its {@code skip} to the writer (one sink for every message). */
+    private final ChangeMapper.Sink toWriter = this::toWriter;
+
+    private void toWriter(ChangeMapper.Captured cap) {
+        if (adding.tx.index() > adding.skip) {
+            writer.add(cap.stream(), cap.event());
+        }
     }
 
     private void apply(TxBuffer tx, boolean streamedTx, int xid, long commitLsn, long endLsn, long commitMicros,

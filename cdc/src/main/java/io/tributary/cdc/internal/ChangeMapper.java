@@ -30,6 +30,7 @@ public final class ChangeMapper {
     static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
     /** The value of an unchanged TOASTed column, as Debezium writes it. */
     public static final String UNAVAILABLE = "__debezium_unavailable_value";
+    private static final byte[] NO_METADATA = new byte[0];
 
     /** A captured event and its stream. */
     public record Captured(StreamName stream, EventData event) {
@@ -54,7 +55,14 @@ public final class ChangeMapper {
         final long commitMillis;
         final boolean snapshot;
         long index;
-        final Map<String, Long> perTable = new HashMap<>();
+        /** Per table ({@code schema.table}), the events mapped so far (data_collection_order). */
+        final Map<String, long[]> perTable = new HashMap<>();
+        // Per transaction and table, the envelope's constant parts, pre-encoded (see envelopeBytes).
+        byte[] idPrefix;
+        byte[] transactionPrefix;
+        RelationCache.Table lastTable;
+        byte[] lastSource;
+        long[] lastCounter;
 
         /** A transaction; {@code snapshot} for snapshot reads. */
         public Tx(long xid, long commitLsn, long commitTimeMicros, boolean snapshot) {
@@ -79,7 +87,9 @@ public final class ChangeMapper {
     private final String outboxTable;
     private RowGate gate;
     // Reused per event: a mapper is used by one thread at a time (the capture's).
-    private final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
+    private final JsonBytes buffer = new JsonBytes(1024);
+    /** Writes the row objects of streamed changes into {@link #buffer}, one root value after another; null after a failure. */
+    private JsonGenerator rows;
     private final NameUuids ids = new NameUuids();
 
     /** A mapper for {@code source}, reading database {@code database}. */
@@ -212,7 +222,7 @@ public final class ChangeMapper {
         };
         byte[] data = envelopeBytes(t, op, before, after, tx);
         long index = tx.index++;
-        out.accept(new Captured(stream, new EventData(eventId(tx, index), type, data, new byte[0])));
+        out.accept(new Captured(stream, new EventData(eventId(tx, index), type, data, NO_METADATA)));
     }
 
     /** The key's text values; unchanged TOAST in a key cannot happen (keys are sent), fall back to the old tuple. */
@@ -235,67 +245,125 @@ public final class ChangeMapper {
 
     /** {@code UUID.nameUUIDFromBytes} of {@code <connector>/<commit LSN>/<index>} (a version 3 UUID), with one reused digest. */
     private UUID eventId(Tx tx, long index) {
-        return ids.of(source.name() + "/" + tx.commitLsn + "/" + index);
+        if (tx.idPrefix == null) {
+            tx.idPrefix = (source.name() + "/" + tx.commitLsn + "/").getBytes(StandardCharsets.UTF_8);
+        }
+        return ids.of(tx.idPrefix, index);
+    }
+
+    private static final byte[] BEFORE = ascii("{\"before\":");
+    private static final byte[] AFTER = ascii(",\"after\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] OP_C = ascii(",\"op\":\"c\"");
+    private static final byte[] OP_U = ascii(",\"op\":\"u\"");
+    private static final byte[] OP_D = ascii(",\"op\":\"d\"");
+    private static final byte[] DATA_COLLECTION_ORDER = ascii(",\"data_collection_order\":");
+    private static final byte[] UNAVAILABLE_FIELD = ascii(",\"unavailable\":");
+    private static final byte[] END_OBJECT = ascii("}");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
      * The envelope of a streamed row change, written straight to bytes (no tree): the same JSON as
      * {@link #envelopeWith} over {@link #rowJson(RelationCache.Table, PgMessage.Tuple, boolean)} gives.
+     * The parts that are the same for every row of a table in a transaction ({@code source}, the
+     * transaction's id) are encoded once per transaction and table and copied; the rows go through one
+     * reused generator.
      */
-    private byte[] envelopeBytes(RelationCache.Table t, String op, PgMessage.Tuple before, PgMessage.Tuple after, Tx tx) {
+    byte[] envelopeBytes(RelationCache.Table t, String op, PgMessage.Tuple before, PgMessage.Tuple after, Tx tx) {
+        JsonBytes out = buffer;
+        out.reset();
         try {
-            buffer.reset();
-            try (JsonGenerator g = mapper.getFactory().createGenerator(buffer)) {
-                g.writeStartObject();
-                g.writeFieldName("before");
-                if (before == null) {
-                    g.writeNull();
-                } else {
-                    writeRow(g, t, before, true, null);
-                }
-                g.writeFieldName("after");
-                List<String> unavailable = after == null ? List.of() : writeRow(g, t, after, false, before);
-                if (after == null) {
-                    g.writeNull();
-                }
-                g.writeStringField("op", op);
-                writeSourceAndTransaction(g, t, tx);
-                if (!unavailable.isEmpty()) {
-                    g.writeArrayFieldStart("unavailable");
-                    for (String u : unavailable) {
-                        g.writeString(u);
-                    }
-                    g.writeEndArray();
-                }
-                g.writeEndObject();
+            JsonGenerator g = rows;
+            if (g == null) {
+                g = mapper.getFactory().createGenerator(out);
+                g.setRootValueSeparator(null);
+                rows = g;
             }
-            return buffer.toByteArray();
-        } catch (IOException e) {
-            throw new CdcException("cannot encode change event", e);
+            out.write(BEFORE);
+            if (before == null) {
+                out.write(NULL);
+            } else {
+                writeRow(g, t, before, true, null);
+                g.flush();
+            }
+            out.write(AFTER);
+            List<String> unavailable = List.of();
+            if (after == null) {
+                out.write(NULL);
+            } else {
+                unavailable = writeRow(g, t, after, false, before);
+                g.flush();
+            }
+            out.write(switch (op) {
+                case "c" -> OP_C;
+                case "u" -> OP_U;
+                case "d" -> OP_D;
+                default -> throw new IllegalArgumentException("op " + op);
+            });
+            if (tx.lastTable != t) {
+                tx.lastTable = t;
+                tx.lastSource = sourceBytes(t, tx);
+                tx.lastCounter = tx.perTable.computeIfAbsent(t.qualifiedName(), q -> new long[1]);
+            }
+            out.write(tx.lastSource);
+            out.writeLong(clock.millis());
+            if (!tx.snapshot) {
+                if (tx.transactionPrefix == null) {
+                    tx.transactionPrefix = ascii(",\"transaction\":{\"id\":\"" + tx.xid + ":" + tx.commitLsn + "\",\"total_order\":");
+                }
+                out.write(tx.transactionPrefix);
+                out.writeLong(tx.index + 1);
+                out.write(DATA_COLLECTION_ORDER);
+                out.writeLong(++tx.lastCounter[0]);
+                out.write(END_OBJECT);
+            }
+            if (!unavailable.isEmpty()) {
+                out.write(UNAVAILABLE_FIELD);
+                g.writeStartArray();
+                for (String u : unavailable) {
+                    g.writeString(u);
+                }
+                g.writeEndArray();
+                g.flush();
+            }
+            out.write(END_OBJECT);
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            // The generator may be inside an object: the next event starts with a new one.
+            rows = null;
+            if (e instanceof CdcException c) {
+                throw c;
+            }
+            throw new CdcException("cannot encode change event: " + e.getMessage(), e);
         }
     }
 
-    private void writeSourceAndTransaction(JsonGenerator g, RelationCache.Table t, Tx tx) throws IOException {
-        g.writeObjectFieldStart("source");
-        g.writeStringField("version", "tributary-0.1");
-        g.writeStringField("connector", "postgresql");
-        g.writeStringField("name", source.name());
-        g.writeStringField("db", database);
-        g.writeStringField("schema", t.message().namespace());
-        g.writeStringField("table", t.message().name());
-        g.writeNumberField("lsn", tx.commitLsn);
-        g.writeNumberField("txId", tx.xid);
-        g.writeStringField("snapshot", tx.snapshot ? "true" : "false");
-        g.writeNumberField("ts_ms", tx.commitMillis);
-        g.writeEndObject();
-        g.writeNumberField("ts_ms", clock.millis());
-        if (!tx.snapshot) {
-            g.writeObjectFieldStart("transaction");
-            g.writeStringField("id", tx.xid + ":" + tx.commitLsn);
-            g.writeNumberField("total_order", tx.index + 1);
-            g.writeNumberField("data_collection_order", (long) tx.perTable.merge(t.qualifiedName(), 1L, Long::sum));
+    /**
+     * {@code ,"source":{...},"ts_ms":} for rows of {@code t} in {@code tx}: everything of the envelope between
+     * {@code op} and the event's own timestamp, encoded by Jackson as in {@link #envelopeWith}.
+     */
+    private byte[] sourceBytes(RelationCache.Table t, Tx tx) throws IOException {
+        ByteArrayBuilder b = new ByteArrayBuilder(256);
+        b.write(ascii(",\"source\":"));
+        try (JsonGenerator g = mapper.getFactory().createGenerator(b)) {
+            g.writeStartObject();
+            g.writeStringField("version", "tributary-0.1");
+            g.writeStringField("connector", "postgresql");
+            g.writeStringField("name", source.name());
+            g.writeStringField("db", database);
+            g.writeStringField("schema", t.message().namespace());
+            g.writeStringField("table", t.message().name());
+            g.writeNumberField("lsn", tx.commitLsn);
+            g.writeNumberField("txId", tx.xid);
+            g.writeStringField("snapshot", tx.snapshot ? "true" : "false");
+            g.writeNumberField("ts_ms", tx.commitMillis);
             g.writeEndObject();
         }
+        b.write(ascii(",\"ts_ms\":"));
+        return b.toByteArray();
     }
 
     /**
@@ -313,7 +381,7 @@ public final class ChangeMapper {
                 continue;
             }
             PgMessage.Column col = cols.get(c);
-            g.writeFieldName(col.name());
+            g.writeFieldName(t.fieldNames()[c]);
             PgMessage.Tuple from = row;
             if (fillFrom != null && unavailable(row, c, col) && c < fillFrom.size() && !omittedFromOld(t, fillFrom, c)
                     && !unavailable(fillFrom, c, col)) {
@@ -355,7 +423,8 @@ public final class ChangeMapper {
         }
     }
 
-    private ObjectNode envelope(RelationCache.Table t, String op, PgMessage.Tuple before, PgMessage.Tuple after, Tx tx) {
+    /** The envelope as a tree (truncates; the reference for {@link #envelopeBytes} in tests). */
+    ObjectNode envelope(RelationCache.Table t, String op, PgMessage.Tuple before, PgMessage.Tuple after, Tx tx) {
         ObjectNode b = before == null ? null : rowJson(t, before, true);
         ObjectNode a = after == null ? null : rowJson(t, after, false);
         if (a != null && b != null) {
@@ -393,7 +462,7 @@ public final class ChangeMapper {
             ObjectNode txn = env.putObject("transaction");
             txn.put("id", tx.xid + ":" + tx.commitLsn);
             txn.put("total_order", tx.index + 1);
-            long perTable = tx.perTable.merge(t.qualifiedName(), 1L, Long::sum);
+            long perTable = ++tx.perTable.computeIfAbsent(t.qualifiedName(), q -> new long[1])[0];
             txn.put("data_collection_order", perTable);
         }
         ArrayNode unavailable = null;

@@ -70,7 +70,10 @@ public final class LogWriter<S extends LogWriter.Position> {
     private long offsetVersion = -1;
     private S state;
     private S durable;
-    private final Map<StreamName, List<EventData>> pending = new LinkedHashMap<>();
+    /** Per stream, in order of first sight: its one {@link EventData}, or a {@code List<EventData>} once it has several. */
+    private final Map<StreamName, Object> pending = new LinkedHashMap<>();
+    private String lastType;
+    private int lastTypeBytes;
     private long pendingBytes;
     private long pendingEvents;
     private PartialPosition<S> txPartial;
@@ -137,8 +140,21 @@ public final class LogWriter<S extends LogWriter.Position> {
      * (a snapshot chunk) the caller checks {@link #full()} and commits.
      */
     public void add(StreamName stream, EventData event) {
-        pending.computeIfAbsent(stream, s -> new ArrayList<>()).add(event);
-        pendingBytes += event.sizeBytes() + stream.value().length() + 64;
+        Object had = pending.putIfAbsent(stream, event);
+        if (had != null) {
+            List<EventData> events;
+            if (had instanceof EventData first) {
+                events = new ArrayList<>(4);
+                events.add(first);
+                pending.put(stream, events);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<EventData> list = (List<EventData>) had;
+                events = list;
+            }
+            events.add(event);
+        }
+        pendingBytes += sizeBytes(event) + stream.value().length() + 64;
         pendingEvents++;
         if (txPartial != null && full()) {
             long done = txDone + pendingEvents;
@@ -146,6 +162,16 @@ public final class LogWriter<S extends LogWriter.Position> {
             txDone = done;
             chunkedAppends++;
         }
+    }
+
+    /** {@link EventData#sizeBytes()}, without encoding the type again for each event of the same type. */
+    private int sizeBytes(EventData event) {
+        String type = event.type();
+        if (!type.equals(lastType)) {
+            lastType = type;
+            lastTypeBytes = type.getBytes(StandardCharsets.UTF_8).length;
+        }
+        return event.data().length + event.metadata().length + lastTypeBytes;
     }
 
     /** Appends the rest of the transaction with its final position. */
@@ -207,10 +233,7 @@ public final class LogWriter<S extends LogWriter.Position> {
      * Throws {@link CdcException} when an earlier append failed.
      */
     public void commit(S newState) {
-        List<StreamAppend> appends = new ArrayList<>(pending.size() + 1);
-        for (Map.Entry<StreamName, List<EventData>> e : pending.entrySet()) {
-            appends.add(new StreamAppend(e.getKey(), ExpectedVersion.any(), e.getValue()));
-        }
+        List<StreamAppend> appends = pendingAppends();
         byte[] json = newState.toJson(mapper);
         UUID id = UUID.nameUUIDFromBytes((connector + "/position/" + (offsetVersion + 1) + "/"
                 + new String(json, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
@@ -227,6 +250,21 @@ public final class LogWriter<S extends LogWriter.Position> {
         offsetVersion++;
         state = newState;
         discard();
+    }
+
+    /**
+     * The buffered events as one part per stream, with room for the position's part. A method of its own: its
+     * loop (up to 9,999 streams) is compiled on its own instead of together with the store's append call.
+     */
+    private List<StreamAppend> pendingAppends() {
+        List<StreamAppend> appends = new ArrayList<>(pending.size() + 1);
+        for (Map.Entry<StreamName, Object> e : pending.entrySet()) {
+            // List.of: StreamAppend's List.copyOf keeps an immutable list as it is.
+            @SuppressWarnings("unchecked")
+            List<EventData> events = e.getValue() instanceof EventData one ? List.of(one) : (List<EventData>) e.getValue();
+            appends.add(new StreamAppend(e.getKey(), ExpectedVersion.any(), events));
+        }
+        return appends;
     }
 
     /**

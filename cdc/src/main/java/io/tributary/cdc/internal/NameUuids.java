@@ -21,10 +21,36 @@ public final class NameUuids {
         }
     }
 
+    private final byte[] digits = new byte[20];
+
     /** The same UUID as {@code UUID.nameUUIDFromBytes(name.getBytes(UTF_8))}. */
     public UUID of(String name) {
         md5.reset();
-        byte[] hash = md5.digest(name.getBytes(StandardCharsets.UTF_8));
+        return uuid(md5.digest(name.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The same UUID as {@code of(new String(prefix, UTF_8) + index)}: a name ending in a decimal number,
+     * without building the string.
+     */
+    public UUID of(byte[] prefix, long index) {
+        md5.reset();
+        md5.update(prefix);
+        if (index < 0) {
+            md5.update(Long.toString(index).getBytes(StandardCharsets.US_ASCII));
+        } else {
+            int i = digits.length;
+            long v = index;
+            do {
+                digits[--i] = (byte) ('0' + (v % 10));
+                v /= 10;
+            } while (v > 0);
+            md5.update(digits, i, digits.length - i);
+        }
+        return uuid(md5.digest());
+    }
+
+    private static UUID uuid(byte[] hash) {
         hash[6] = (byte) ((hash[6] & 0x0f) | 0x30);
         hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
         long msb = 0;

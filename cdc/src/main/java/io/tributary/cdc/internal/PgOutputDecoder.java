@@ -137,12 +137,22 @@ public final class PgOutputDecoder {
             byte kind = b.get();
             kinds[i] = kind;
             if (kind == 't' || kind == 'b') {
-                byte[] bytes = new byte[b.getInt()];
-                b.get(bytes);
                 if (kind == 'b') {
                     throw new CdcException("binary tuple data is not supported; do not set the 'binary' slot option");
                 }
-                values[i] = new String(bytes, StandardCharsets.UTF_8);
+                int length = b.getInt();
+                if (length < 0 || length > b.remaining()) {
+                    throw new java.nio.BufferUnderflowException();
+                }
+                if (b.hasArray()) {
+                    // Straight from the message's array, without an intermediate copy.
+                    values[i] = new String(b.array(), b.arrayOffset() + b.position(), length, StandardCharsets.UTF_8);
+                    b.position(b.position() + length);
+                } else {
+                    byte[] bytes = new byte[length];
+                    b.get(bytes);
+                    values[i] = new String(bytes, StandardCharsets.UTF_8);
+                }
             } else if (kind != 'n' && kind != 'u') {
                 throw new CdcException("unknown tuple column kind '" + (char) kind + "'");
             }

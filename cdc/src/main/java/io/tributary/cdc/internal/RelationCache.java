@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.tributary.cdc.CdcException;
 import io.tributary.cdc.PostgresSource;
 import io.tributary.cdc.TableSelection;
@@ -26,11 +27,15 @@ public final class RelationCache {
      * @param keyIndexes indexes of the primary key columns in key order; empty when the table has none
      * @param selected   per column, whether it is captured
      * @param version    increases with each schema change seen
+     * @param qualifiedName {@code schema.table}
+     * @param fieldNames per column, its name as a pre-encoded JSON field name
      */
-    public record Table(PgMessage.Relation message, String category, int[] keyIndexes, boolean[] selected, int version) {
-        /** {@code schema.table}. */
-        public String qualifiedName() {
-            return message.namespace() + "." + message.name();
+    public record Table(PgMessage.Relation message, String category, int[] keyIndexes, boolean[] selected, int version,
+                        String qualifiedName, SerializedString[] fieldNames) {
+        /** A table; the qualified name and field names are derived from {@code message}. */
+        public Table(PgMessage.Relation message, String category, int[] keyIndexes, boolean[] selected, int version) {
+            this(message, category, keyIndexes, selected, version, message.namespace() + "." + message.name(),
+                    message.columns().stream().map(c -> new SerializedString(c.name())).toArray(SerializedString[]::new));
         }
     }
 
@@ -38,6 +43,8 @@ public final class RelationCache {
     private final PostgresSource source;
     private final Map<Integer, Table> tables = new HashMap<>();
     private final Map<String, List<String>> primaryKeys = new HashMap<>();
+    /** The table {@link #get} returned last (consecutive changes are mostly of one table); null after an update. */
+    private Table lastGot;
 
     /** A cache reading primary keys through {@code catalog}. */
     public RelationCache(Connection catalog, PostgresSource source) {
@@ -84,15 +91,26 @@ public final class RelationCache {
         Table t = new Table(r, StreamNames.category(r.namespace(), r.name()), keys, selected,
                 old == null ? 0 : old.version() + 1);
         tables.put(r.relationId(), t);
+        lastGot = null;
         return t;
+    }
+
+    /** Records the primary key of {@code qualified} without asking the catalog (for tests without a database). */
+    void knownPrimaryKey(String qualified, List<String> columns) {
+        primaryKeys.put(qualified, List.copyOf(columns));
     }
 
     /** The table with this id; the slot always describes a relation before its first change. */
     public Table get(int relationId) {
+        Table last = lastGot;
+        if (last != null && last.message().relationId() == relationId) {
+            return last;
+        }
         Table t = tables.get(relationId);
         if (t == null) {
             throw new CdcException("change for relation " + relationId + " arrived before its Relation message");
         }
+        lastGot = t;
         return t;
     }
 

@@ -42,7 +42,8 @@ public final class StreamNames {
             b.append(v == null ? "%00" : encode(v, ","));
         }
         String name = b.toString();
-        if (name.getBytes(StandardCharsets.UTF_8).length > StreamName.MAX_BYTES) {
+        // A char is at most 3 UTF-8 bytes (a surrogate pair, two chars, is 4): short names need no encoding to measure.
+        if (name.length() * 3 > StreamName.MAX_BYTES && name.getBytes(StandardCharsets.UTF_8).length > StreamName.MAX_BYTES) {
             name = category + "-#" + HexFormat.of().formatHex(sha256(name.substring(category.length() + 1))).substring(0, 32);
         }
         return StreamName.of(name);

@@ -48,6 +48,14 @@ public final class TypeCatalog {
         }
     }
 
+    /** {@link #BUILT_IN} as an array indexed by OID (all built-in OIDs are small): no boxing per value converted. */
+    private static final TypeInfo[] BUILT_IN_BY_OID;
+
+    static {
+        BUILT_IN_BY_OID = new TypeInfo[BUILT_IN.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+        BUILT_IN.forEach((oid, info) -> BUILT_IN_BY_OID[oid] = info);
+    }
+
     private final Connection connection;
     private final Map<Integer, TypeInfo> looked = new HashMap<>();
 
@@ -58,6 +66,12 @@ public final class TypeCatalog {
 
     /** The type of {@code oid}; unknown kinds (geometric, ranges...) are {@link Kind#TEXT}. */
     public TypeInfo type(int oid) {
+        if (oid >= 0 && oid < BUILT_IN_BY_OID.length) {
+            TypeInfo fast = BUILT_IN_BY_OID[oid];
+            if (fast != null) {
+                return fast;
+            }
+        }
         TypeInfo known = BUILT_IN.get(oid);
         if (known != null) {
             return known;

@@ -24,6 +24,8 @@ public final class ValueConverter {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final ObjectMapper mapper;
     private final TypeCatalog types;
+    private String lastTimestamptz;
+    private String lastTimestamptzUtc;
 
     /** A converter looking types up in {@code types}. */
     public ValueConverter(ObjectMapper mapper, TypeCatalog types) {
@@ -75,7 +77,7 @@ public final class ValueConverter {
                 case NUMERIC, TEXT, UUID, DATE -> g.writeString(text);
                 case BYTEA -> g.writeString(Base64.getEncoder().encodeToString(bytea(text)));
                 case TIMESTAMP -> g.writeString(timestamp(text));
-                case TIMESTAMPTZ -> g.writeString(timestamptz(text));
+                case TIMESTAMPTZ -> g.writeString(cachedTimestamptz(text));
                 case JSON, ARRAY -> g.writeTree(convert(oid, text));
             }
         } catch (RuntimeException e) {
@@ -84,6 +86,18 @@ public final class ValueConverter {
             }
             throw new CdcException("cannot convert value of type oid " + oid + " (" + type.kind() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link #timestamptz}, remembering the last value: the rows of a transaction often carry the same
+     * timestamp ({@code DEFAULT now()} is the transaction's start time). Used by one thread (see {@link #write}).
+     */
+    private String cachedTimestamptz(String text) {
+        if (!text.equals(lastTimestamptz)) {
+            lastTimestamptzUtc = timestamptz(text);
+            lastTimestamptz = text;
+        }
+        return lastTimestamptzUtc;
     }
 
     /** Whether {@link #convert} gives {@code text} itself as a JSON string for this type. */
