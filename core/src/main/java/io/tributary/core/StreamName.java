@@ -49,7 +49,8 @@ public record StreamName(String value) implements Comparable<StreamName> {
                 return "stream name contains a control character at index " + i;
             }
         }
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        // No UTF-16 unit takes more than 3 UTF-8 bytes: a short name needs no encoding to be checked.
+        int bytes = value.length() * 3 <= MAX_BYTES ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
             return "stream name is " + bytes + " bytes in UTF-8, longer than the limit of " + MAX_BYTES;
         }

@@ -119,6 +119,11 @@ final class KeyFilter implements AutoCloseable {
         return mix(Keys.streamHash(name));
     }
 
+    /** {@link #streamHash(byte[])} from {@link Keys#streamHash} of the name, already computed. */
+    static long streamHashOfRaw(long rawHash) {
+        return mix(rawHash);
+    }
+
     /** Records that the key of {@code hash} is being written. Writer thread only. */
     void add(long hash) {
         live.add(hash);

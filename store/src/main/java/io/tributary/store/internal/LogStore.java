@@ -32,11 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -248,17 +246,14 @@ public final class LogStore implements EmbeddedEventStore {
         if (appends.size() > 10_000) {
             throw new InvalidRequestException("an append may write at most 10000 streams, got " + appends.size());
         }
-        Set<StreamName> seen = appends.size() > 1 ? new HashSet<>(appends.size() * 2) : null;
+        StreamName twiceNamed = repeatedStream(appends);
+        if (twiceNamed != null) {
+            throw new InvalidRequestException("stream '" + twiceNamed + "' appears more than once in one append;"
+                    + " put all its events in one part");
+        }
         int events = 0;
         List<FrameCodec.StreamPart> parts = new ArrayList<>(appends.size());
         for (StreamAppend a : appends) {
-            if (a == null) {
-                throw new InvalidRequestException("an append contains a null stream part");
-            }
-            if (seen != null && !seen.add(a.stream())) {
-                throw new InvalidRequestException("stream '" + a.stream() + "' appears more than once in one append;"
-                        + " put all its events in one part");
-            }
             int i = 0;
             List<EventData> partEvents = a.events();
             UUID twice = repeatedId(partEvents);
@@ -282,8 +277,43 @@ public final class LogStore implements EmbeddedEventStore {
             throw new PayloadTooLargeException("the append request", frameBytes, config.maxRequestBytes());
         }
         CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
-        writer.submit(new Request.Append(List.copyOf(appends), f, frameBytes, events));
+        List<byte[]> names = new ArrayList<>(parts.size());
+        for (FrameCodec.StreamPart p : parts) {
+            names.add(p.name());
+        }
+        writer.submit(new Request.Append(List.copyOf(appends), names, f, frameBytes, events));
         return f;
+    }
+
+    /**
+     * A stream named by two parts of {@code appends}, or null; throws if a part is null. An
+     * open-addressing table of indexes (CDC appends name up to 10,000 streams at once).
+     */
+    static StreamName repeatedStream(List<StreamAppend> appends) {
+        int n = appends.size();
+        for (StreamAppend a : appends) {
+            if (a == null) {
+                throw new InvalidRequestException("an append contains a null stream part");
+            }
+        }
+        if (n < 2) {
+            return null;
+        }
+        int[] slots = new int[Integer.highestOneBit(n * 2 - 1) * 2];
+        int mask = slots.length - 1;
+        for (int i = 0; i < n; i++) {
+            StreamName s = appends.get(i).stream();
+            int h = s.value().hashCode() * 0x9E3779B9;
+            int slot = (h ^ (h >>> 16)) & mask;
+            while (slots[slot] != 0) {
+                if (appends.get(slots[slot] - 1).stream().equals(s)) {
+                    return s;
+                }
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = i + 1;
+        }
+        return null;
     }
 
     /** An id that occurs twice among {@code events}, or null (an open-addressing table of indexes: no boxing). */

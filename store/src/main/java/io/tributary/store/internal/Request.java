@@ -24,8 +24,8 @@ sealed interface Request {
      * @param frameBytes the encoded frame size
      * @param events     number of events in all parts
      */
-    record Append(List<StreamAppend> parts, CompletableFuture<MultiAppendResult> future, int frameBytes, int events)
-            implements Request {
+    record Append(List<StreamAppend> parts, List<byte[]> names, CompletableFuture<MultiAppendResult> future,
+                  int frameBytes, int events) implements Request {
         @Override
         public void fail(Throwable t) {
             future.completeExceptionally(t);

@@ -24,10 +24,13 @@ final class StreamCache {
 
     void put(String name, StreamRecord record, long seq, long indexedSeq) {
         entries.put(name, new Entry(record, seq));
-        if (entries.size() > capacity) {
+        // Evicts in batches (down to the capacity once it is 1/16 over): one pass over the least
+        // recently used instead of an iterator per put when every put brings a new stream (CDC).
+        if (entries.size() > capacity + Math.max(1, capacity >> 4)) {
             var it = entries.values().iterator();
-            // Look at a few of the least recently used; skip those the index does not have yet.
-            for (int scanned = 0; it.hasNext() && entries.size() > capacity && scanned < 16; scanned++) {
+            // From the least recently used; skip those the index does not have yet.
+            int budget = 2 * (entries.size() - capacity) + 16;
+            for (int scanned = 0; it.hasNext() && entries.size() > capacity && scanned < budget; scanned++) {
                 if (it.next().seq() <= indexedSeq) {
                     it.remove();
                 }

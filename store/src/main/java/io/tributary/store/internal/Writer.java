@@ -253,19 +253,15 @@ final class Writer implements Runnable {
         List<StreamRecord> states = new ArrayList<>(parts.size());
         List<AppendResult> duplicates = new ArrayList<>(parts.size());
         // Each part's name bytes and event-id hashes, computed once: the check and the write both use them.
-        List<byte[]> names = new ArrayList<>(parts.size());
+        List<byte[]> names = a.names(); // encoded by the caller's thread
         List<long[]> idHashes = new ArrayList<>(parts.size());
         int dupCount = 0;
-        for (StreamAppend p : parts) {
-            byte[] name = Keys.utf8(p.stream().value());
-            long streamHash = Keys.streamHash(name);
-            long[] hashes = new long[p.events().size()];
-            for (int j = 0; j < hashes.length; j++) {
-                hashes[j] = KeyFilter.idHash(p.events().get(j).eventId(), streamHash);
-            }
-            names.add(name);
+        for (int i = 0; i < parts.size(); i++) {
+            StreamAppend p = parts.get(i);
+            long streamHash = Keys.streamHash(names.get(i));
+            long[] hashes = idHashes(p.events(), streamHash);
             idHashes.add(hashes);
-            StreamRecord st = state(p.stream().value(), name);
+            StreamRecord st = state(p.stream().value(), streamHash);
             AppendResult dup = check(p, st, hashes);
             if (dup != null) {
                 dupCount++;
@@ -310,19 +306,10 @@ final class Writer implements Runnable {
         long position = firstPosition;
         for (int i = 0; i < parts.size(); i++) {
             StreamAppend p = parts.get(i);
-            long version = states.get(i).lastVersion() + 1;
-            long firstVersion = version;
-            String name = p.stream().value();
-            long[] hashes = idHashes.get(i);
-            for (int j = 0; j < hashes.length; j++) {
-                EventData e = p.events().get(j);
-                long h = hashes[j];
-                idFilter.add(h);
-                ids.add(h, position);
-                recorded.add(new RecordedEvent(p.stream(), version++, position++, e.eventId(), e.type(),
-                        e.data(), e.metadata(), timestamp));
-            }
-            overlay.put(name, states.get(i).withAppended(version - 1, position - 1));
+            long firstVersion = states.get(i).lastVersion() + 1;
+            position = recordPart(p, firstVersion, position, idHashes.get(i), timestamp, recorded);
+            long lastVersion = firstVersion + p.events().size() - 1;
+            overlay.put(p.stream().value(), states.get(i).withAppended(lastVersion, position - 1));
             firstVersions[i] = firstVersion;
         }
         long lastPosition = position - 1;
@@ -339,6 +326,34 @@ final class Writer implements Runnable {
         group.appends++;
         group.events += recorded.size();
         group.completions.add(() -> a.future().complete(result));
+    }
+
+    /**
+     * Records one part's events (filters, id index, the events for readers) from {@code version}
+     * and {@code position}; returns the next position. Its own method: small loops recompile
+     * cheaply when appends of very different shapes follow each other.
+     */
+    private long recordPart(StreamAppend p, long version, long position, long[] hashes, Instant timestamp,
+                            List<RecordedEvent> out) {
+        List<EventData> events = p.events();
+        long v = version;
+        long pos = position;
+        for (int j = 0; j < hashes.length; j++) {
+            EventData e = events.get(j);
+            long h = hashes[j];
+            idFilter.add(h);
+            ids.add(h, pos);
+            out.add(new RecordedEvent(p.stream(), v++, pos++, e.eventId(), e.type(), e.data(), e.metadata(), timestamp));
+        }
+        return pos;
+    }
+
+    private static long[] idHashes(List<EventData> events, long streamHash) {
+        long[] hashes = new long[events.size()];
+        for (int j = 0; j < hashes.length; j++) {
+            hashes[j] = KeyFilter.idHash(events.get(j).eventId(), streamHash);
+        }
+        return hashes;
     }
 
     /**
@@ -475,7 +490,7 @@ final class Writer implements Runnable {
 
     private void processMetadata(Request.SetMetadata m) throws IOException {
         String name = m.stream().value();
-        StreamRecord st = state(name, null);
+        StreamRecord st = state(name, Keys.streamHash(Keys.utf8(name)));
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(m.stream());
         }
@@ -488,7 +503,7 @@ final class Writer implements Runnable {
 
     private void processDelete(Request.Delete d) throws IOException {
         String name = d.stream().value();
-        StreamRecord st = state(name, null);
+        StreamRecord st = state(name, Keys.streamHash(Keys.utf8(name)));
         if (st.state() == StreamRecord.TOMBSTONED) {
             throw new StreamDeletedException(d.stream());
         }
@@ -513,9 +528,9 @@ final class Writer implements Runnable {
 
     /**
      * The stream's state as the writer sees it: this group, then the cache, then the index.
-     * {@code nameBytes} is the name in UTF-8 if the caller has it (else null).
+     * {@code rawHash} is {@link Keys#streamHash} of the name.
      */
-    private StreamRecord state(String name, byte[] nameBytes) {
+    private StreamRecord state(String name, long rawHash) {
         StreamRecord st = overlay.get(name);
         if (st != null) {
             return st;
@@ -524,12 +539,14 @@ final class Writer implements Runnable {
         if (st != null) {
             return st;
         }
-        long hash = KeyFilter.streamHash(nameBytes != null ? nameBytes : Keys.utf8(name));
+        long hash = KeyFilter.streamHashOfRaw(rawHash);
         st = streamFilter.mightContain(hash) ? index.stream(name) : null;
         if (st == null) {
-            // Not in the index: remember it as (about to be) recorded, so a later look-up asks the index.
+            // Not in the index: remember it as (about to be) recorded, so a later look-up asks the
+            // index. Not cached: if it is appended, the group's flush caches it (a CDC insert is a
+            // new stream per row: one cache entry instead of two).
             streamFilter.addIfAbsent(hash);
-            st = StreamRecord.NEW;
+            return StreamRecord.NEW;
         }
         cache.put(name, st, 0, indexer.indexedSeq());
         return st;
