@@ -37,6 +37,7 @@ public final class NexmarkBenchmarks {
     private final List<String> engines;
     private final long seed;
     private final long delayUs;
+    private final long warmupEvents;
     private final List<String> jvmOptions;
     private final Path workDir;
     private final long timeoutMinutes;
@@ -56,6 +57,7 @@ public final class NexmarkBenchmarks {
         }
         seed = Long.parseLong(o.get("seed"));
         delayUs = Long.parseLong(o.get("delay-us"));
+        warmupEvents = Long.parseLong(o.get("warmup-events").replace("_", "").replace(",", ""));
         jvmOptions = o.get("jvm-opts").isBlank() ? List.of() : List.of(o.get("jvm-opts").trim().split("\\s+"));
         workDir = Path.of(o.get("work-dir"));
         timeoutMinutes = Long.parseLong(o.get("timeout-minutes"));
@@ -69,6 +71,7 @@ public final class NexmarkBenchmarks {
         d.put("engines", String.join(",", ENGINES));
         d.put("seed", "42");
         d.put("delay-us", "100");
+        d.put("warmup-events", "0");
         d.put("jvm-opts", "-Xmx2g -Xms256m");
         d.put("work-dir", "benchmarks/target/nexmark-work");
         d.put("timeout-minutes", "30");
@@ -82,6 +85,8 @@ public final class NexmarkBenchmarks {
             "engines", "comma-separated subset of tributary,flink,kstreams",
             "seed", "generator seed (same seed, same events on every engine)",
             "delay-us", "event time between consecutive events, microseconds (100 = 10,000 events/s of event time)",
+            "warmup-events", "each child first runs the query, untimed, on this many events (the same engine, "
+                    + "the same JVM), then the timed run; 0 = none",
             "jvm-opts", "options of the child JVMs (one per measurement)",
             "work-dir", "where result rows, child logs and the report go",
             "timeout-minutes", "a child running longer is killed and reported as a problem");
@@ -173,6 +178,7 @@ public final class NexmarkBenchmarks {
         command.add("--events=" + events);
         command.add("--seed=" + seed);
         command.add("--delayUs=" + delayUs);
+        command.add("--warmupEvents=" + warmupEvents);
         if (run == 1 && !engine.equals("input")) {
             command.add("--rowsFile=" + rowsFile(q, engine));
         }
@@ -215,8 +221,10 @@ public final class NexmarkBenchmarks {
         StringBuilder s = new StringBuilder();
         s.append("# NEXMark: Tributary streams vs Flink vs Kafka Streams\n\n");
         s.append(String.format(Locale.ROOT, "- %s; %,d events per measurement (seed %d, %d µs between events), %d run(s), "
-                + "a fresh JVM per measurement (`%s`)%n", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                events, seed, delayUs, runs, String.join(" ", jvmOptions)));
+                + "a fresh JVM per measurement (`%s`)%s%n", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                events, seed, delayUs, runs, String.join(" ", jvmOptions),
+                warmupEvents > 0 ? String.format(Locale.ROOT, ", each timed run preceded by an untimed run on the first %,d events",
+                        warmupEvents) : ""));
         s.append(String.format(Locale.ROOT, "- machine: %d cores (%s), Java %s; load average before %s, after %s; took %d min%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), loadBefore, loadAfter,
                 java.time.Duration.between(startedAt, Instant.now()).toMinutes()));
