@@ -296,47 +296,45 @@ public final class LogStore implements EmbeddedEventStore {
                 throw new InvalidRequestException("an append contains a null stream part");
             }
         }
-        if (n < 2) {
-            return null;
-        }
-        int[] slots = new int[Integer.highestOneBit(n * 2 - 1) * 2];
-        int mask = slots.length - 1;
-        for (int i = 0; i < n; i++) {
-            StreamName s = appends.get(i).stream();
-            int h = s.value().hashCode() * 0x9E3779B9;
-            int slot = (h ^ (h >>> 16)) & mask;
-            while (slots[slot] != 0) {
-                if (appends.get(slots[slot] - 1).stream().equals(s)) {
-                    return s;
-                }
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = i + 1;
-        }
-        return null;
+        int i = firstRepeat(n, k -> {
+            int h = appends.get(k).stream().value().hashCode() * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }, (x, y) -> appends.get(x).stream().equals(appends.get(y).stream()));
+        return i < 0 ? null : appends.get(i).stream();
     }
 
-    /** An id that occurs twice among {@code events}, or null (an open-addressing table of indexes: no boxing). */
+    /** An id that occurs twice among {@code events}, or null. */
     static UUID repeatedId(List<EventData> events) {
-        int n = events.size();
+        int i = firstRepeat(events.size(), k -> {
+            UUID id = events.get(k).eventId();
+            long h = (id.getMostSignificantBits() * 0x9E3779B97F4A7C15L) ^ id.getLeastSignificantBits();
+            return (int) (h ^ (h >>> 32));
+        }, (x, y) -> events.get(x).eventId().equals(events.get(y).eventId()));
+        return i < 0 ? null : events.get(i).eventId();
+    }
+
+    /**
+     * The index of the first of {@code n} items equal to an earlier one, or -1: an open-addressing
+     * table of indexes (no boxing, no entry objects — a CDC append names up to 10,000 streams).
+     */
+    private static int firstRepeat(int n, java.util.function.IntUnaryOperator hash,
+                                   java.util.function.BiPredicate<Integer, Integer> same) {
         if (n < 2) {
-            return null;
+            return -1;
         }
         int[] slots = new int[Integer.highestOneBit(n * 2 - 1) * 2];
         int mask = slots.length - 1;
         for (int i = 0; i < n; i++) {
-            UUID id = events.get(i).eventId();
-            long h = (id.getMostSignificantBits() * 0x9E3779B97F4A7C15L) ^ id.getLeastSignificantBits();
-            int slot = (int) (h ^ (h >>> 32)) & mask;
+            int slot = hash.applyAsInt(i) & mask;
             while (slots[slot] != 0) {
-                if (events.get(slots[slot] - 1).eventId().equals(id)) {
-                    return id;
+                if (same.test(slots[slot] - 1, i)) {
+                    return i;
                 }
                 slot = (slot + 1) & mask;
             }
             slots[slot] = i + 1;
         }
-        return null;
+        return -1;
     }
 
     @Override
