@@ -145,6 +145,25 @@ final class KeyFilter implements AutoCloseable {
         return live.mightContain(hash) || (base.count() > 0 && base.mightContain(hash));
     }
 
+    /**
+     * {@link #mightContain} for each of {@code hashes}, checked filter level by filter level over
+     * the whole array: the look-ups of different keys are independent, so their cache misses
+     * overlap instead of following one another. Writer thread only.
+     */
+    boolean[] mightContainEach(long[] hashes) {
+        boolean[] out = new boolean[hashes.length];
+        Bloom base = loaded;
+        if (base == null) {
+            java.util.Arrays.fill(out, true);
+            return out;
+        }
+        live.markMaybe(hashes, out);
+        if (base.count() > 0) {
+            base.markMaybe(hashes, out);
+        }
+        return out;
+    }
+
     private void load(String what, Source source) {
         long started = System.nanoTime();
         Bloom b = new Bloom(Math.max(FIRST_CAPACITY, source.expected()));
@@ -247,6 +266,18 @@ final class KeyFilter implements AutoCloseable {
                 }
             }
             return false;
+        }
+
+        /** Sets {@code out[i]} where {@code hashes[i]} might be in this filter (leaves the others as they are). */
+        void markMaybe(long[] hashes, boolean[] out) {
+            for (int l = levels.size() - 1; l >= 0; l--) {
+                int[] words = levels.get(l);
+                for (int i = 0; i < hashes.length; i++) {
+                    if (!out[i] && mightContain(words, hashes[i])) {
+                        out[i] = true;
+                    }
+                }
+            }
         }
 
         /** The words of one fixed-size filter for {@code capacity} keys. */

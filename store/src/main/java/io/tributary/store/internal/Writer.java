@@ -340,10 +340,14 @@ final class Writer implements Runnable {
         long pos = position;
         for (int j = 0; j < hashes.length; j++) {
             EventData e = events.get(j);
-            long h = hashes[j];
-            idFilter.add(h);
-            ids.add(h, pos);
             out.add(new RecordedEvent(p.stream(), v++, pos++, e.eventId(), e.type(), e.data(), e.metadata(), timestamp));
+        }
+        // Filter and table in loops of their own: independent inserts whose cache misses overlap.
+        for (long h : hashes) {
+            idFilter.add(h);
+        }
+        for (int j = 0; j < hashes.length; j++) {
+            ids.add(hashes[j], position + j);
         }
         return pos;
     }
@@ -407,9 +411,10 @@ final class Writer implements Runnable {
         Index.EventIdEntry[] found = null;
         long[] candidates = new long[4];
         int[] n = new int[1];
+        boolean[] maybe = idFilter.mightContainEach(idHashes);
         for (int i = 0; i < events.size(); i++) {
             long h = idHashes[i];
-            if (!idFilter.mightContain(h)) {
+            if (!maybe[i]) {
                 continue; // certainly new: no look-up
             }
             n[0] = 0;
