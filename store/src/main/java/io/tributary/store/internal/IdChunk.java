@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -126,11 +127,14 @@ final class IdChunk {
         return count;
     }
 
-    /** Passes every position recorded with {@code hash} to {@code out}. Thread-safe. */
-    void find(long hash, LongConsumer out) {
+    /**
+     * Passes the positions recorded with {@code hash} to {@code match} until it accepts one;
+     * returns that position, or -1. Thread-safe.
+     */
+    long find(long hash, LongPredicate match) {
         long h = hash == 0 ? 1 : hash;
         if (count == 0 || !filterMightContain(h)) {
-            return;
+            return -1;
         }
         int lo = 0;
         int hi = count;
@@ -143,8 +147,12 @@ final class IdChunk {
             }
         }
         for (int i = lo; i < count && hashAt(i) == h; i++) {
-            out.accept(map.getLong(positionsAt + i * 8));
+            long p = map.getLong(positionsAt + i * 8);
+            if (match.test(p)) {
+                return p;
+            }
         }
+        return -1;
     }
 
     /** Passes every hash to {@code out}. Thread-safe. */

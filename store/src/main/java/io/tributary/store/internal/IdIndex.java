@@ -1,6 +1,5 @@
 package io.tributary.store.internal;
 
-import io.tributary.core.CorruptedLogException;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StorageException;
 import java.io.IOException;
@@ -13,7 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,54 +153,46 @@ final class IdIndex implements AutoCloseable {
         long segNo = loc != null ? loc.segment() : segments.all().get(0).number();
         long offset = loc != null ? loc.offset() : Segment.HEADER_BYTES;
         long started = System.nanoTime();
-        long events = 0;
-        String prevStream = null;
-        long streamHash = 0;
-        while (true) {
-            Segment seg = segments.get(segNo);
-            if (seg == null) {
-                break;
-            }
-            long limit = segNo == tail.segment() ? tail.offset() : segments.segmentSize();
-            SegmentScanner sc = new SegmentScanner(seg.channel(), offset, limit, maxFrameBytes, 4 << 20);
-            while (sc.next() == SegmentScanner.Kind.FRAME) {
-                if (sc.frame() instanceof Frame.Events ev) {
-                    for (RecordedEvent e : ev.events()) {
-                        if (e.position() < from) {
-                            continue;
-                        }
-                        String s = e.stream().value();
-                        if (!s.equals(prevStream)) {
-                            prevStream = s;
-                            streamHash = Keys.streamHash(Keys.utf8(s));
-                        }
-                        live.add(KeyFilter.idHash(e.eventId(), streamHash), e.position());
-                        events++;
-                    }
+        long[] events = {0};
+        try {
+            SegmentScanner.walk(segments, segNo, offset, tail, maxFrameBytes, (seg, at, end, frame) -> {
+                if (frame instanceof Frame.Events ev) {
+                    events[0] += addIds(ev, from);
                     if (live.count() >= chunkEvents) {
                         writeChunk(live);
-                        takeDone();
                         live = new IdTable(live.to() + 1, chunkEvents); // a big log: full size at once
                     }
                 }
-            }
-            if (sc.kind() == SegmentScanner.Kind.INVALID) {
-                throw new CorruptedLogException(seg.path().toString(), sc.frameOffset(), sc.problem());
-            }
-            if (segNo >= tail.segment()) {
-                break;
-            }
-            Segment next = segments.next(segNo);
-            if (next == null) {
-                break;
-            }
-            segNo = next.number();
-            offset = Segment.HEADER_BYTES;
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
         }
         live.coverTo(tail.nextPosition() - 1);
-        if (events > 100_000) {
-            LOG.info("indexed the ids of {} events from the log in {} ms", events, (System.nanoTime() - started) / 1_000_000);
+        if (events[0] > 100_000) {
+            LOG.info("indexed the ids of {} events from the log in {} ms", events[0], (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /** Adds the ids of the frame's events at {@code from} and after to the live table; returns how many. */
+    private int addIds(Frame.Events frame, long from) {
+        int n = 0;
+        String prevStream = null;
+        long streamHash = 0;
+        for (RecordedEvent e : frame.events()) {
+            if (e.position() < from) {
+                continue;
+            }
+            String s = e.stream().value();
+            if (!s.equals(prevStream)) {
+                prevStream = s;
+                streamHash = Keys.streamHash(Keys.utf8(s));
+            }
+            live.add(KeyFilter.idHash(e.eventId(), streamHash), e.position());
+            n++;
+        }
+        return n;
     }
 
     /** The first table of a store starts small (a store may stay small); the ones after a chunk start full size. */
@@ -229,16 +220,20 @@ final class IdIndex implements AutoCloseable {
         live.add(hash, position);
     }
 
-    /** Passes every position recorded with {@code hash} (candidates: confirm by reading), newest first. Writer thread. */
-    void find(long hash, LongConsumer out) {
-        live.find(hash, out);
-        for (int i = frozen.size() - 1; i >= 0; i--) {
-            frozen.get(i).find(hash, out);
+    /**
+     * Passes the positions recorded with {@code hash} (candidates), newest first, to {@code match}
+     * until it accepts one; returns that position, or -1. Writer thread.
+     */
+    long find(long hash, LongPredicate match) {
+        long p = live.find(hash, match);
+        for (int i = frozen.size() - 1; i >= 0 && p < 0; i--) {
+            p = frozen.get(i).find(hash, match);
         }
         List<IdChunk> cs = chunks;
-        for (int i = cs.size() - 1; i >= 0; i--) {
-            cs.get(i).find(hash, out);
+        for (int i = cs.size() - 1; i >= 0 && p < 0; i--) {
+            p = cs.get(i).find(hash, match);
         }
+        return p;
     }
 
     /**

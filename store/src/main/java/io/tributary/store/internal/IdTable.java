@@ -2,6 +2,7 @@ package io.tributary.store.internal;
 
 import java.util.Arrays;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 /**
  * The newest part of the event-id index, in memory: event-id hashes ({@link KeyFilter#idHash})
@@ -82,17 +83,20 @@ final class IdTable {
         to = Math.max(to, position);
     }
 
-    /** Passes every position recorded with {@code hash} to {@code out}. */
-    void find(long hash, LongConsumer out) {
+    /**
+     * Passes the positions recorded with {@code hash} to {@code match} until it accepts one;
+     * returns that position, or -1.
+     */
+    long find(long hash, LongPredicate match) {
         long h = hash == 0 ? 1 : hash;
         int mask = hashes.length - 1;
         for (int i = slot(h, mask); ; i = (i + 1) & mask) {
             long v = hashes[i];
             if (v == 0) {
-                return;
+                return -1;
             }
-            if (v == h) {
-                out.accept(positions[i]);
+            if (v == h && match.test(positions[i])) {
+                return positions[i];
             }
         }
     }
@@ -126,7 +130,10 @@ final class IdTable {
                 i++;
             }
             k[0] = start;
-            find(h, p -> ps[k[0]++] = p);
+            find(h, p -> {
+                ps[k[0]++] = p;
+                return false; // all of them
+            });
             Arrays.sort(ps, start, i);
         }
         return new long[][] {hs, ps};

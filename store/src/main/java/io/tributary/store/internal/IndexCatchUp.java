@@ -1,9 +1,7 @@
 package io.tributary.store.internal;
 
-import io.tributary.core.CorruptedLogException;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StorageException;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,79 +26,71 @@ final class IndexCatchUp {
      * @return the number of events indexed
      */
     static long run(Index index, SegmentSet segments, Checkpoint from, Checkpoint tail, int maxFrameBytes) {
-        long events = 0;
-        long started = System.nanoTime();
-        long lastReport = started;
-        Map<String, StreamRecord> streams = new HashMap<>();
-        Index.Batch batch = index.batch();
-        int batchEvents = 0;
+        Replay replay = new Replay(index, from);
         try {
-            long segNo = from.segment();
-            long offset = from.offset();
-            Checkpoint at = from;
-            while (true) {
-                Segment seg = segments.get(segNo);
-                if (seg == null) {
-                    break;
-                }
-                long limit = segNo == tail.segment() ? tail.offset() : segments.segmentSize();
-                SegmentScanner sc = new SegmentScanner(seg.channel(), offset, limit, maxFrameBytes, 4 << 20);
-                while (sc.next() == SegmentScanner.Kind.FRAME) {
-                    Frame f = sc.frame();
-                    long frameOffset = sc.frameOffset();
-                    long next = at.nextPosition();
-                    if (f instanceof Frame.Events ev) {
-                        next = ev.lastPosition() + 1;
-                        batch.addEvents(ev.events(), segNo, frameOffset);
-                        applyEvents(index, streams, ev.events());
-                        events += ev.events().size();
-                        batchEvents += ev.events().size();
-                    } else if (f instanceof Frame.Metadata m) {
-                        streams.put(m.stream(), current(index, streams, m.stream()).withMetadata(m.metadata()));
-                    } else if (f instanceof Frame.Delete d) {
-                        StreamRecord r = current(index, streams, d.stream());
-                        if (d.lastVersion() > r.lastVersion()) {
-                            r = new StreamRecord(d.lastVersion(), r.lastPosition(), r.state(), r.deletedBefore(), r.metadata());
-                        }
-                        streams.put(d.stream(), r.deleted(d.hard()));
-                    }
-                    at = new Checkpoint(segNo, sc.offset(), next);
-                    if (batchEvents >= BATCH_EVENTS) {
-                        flush(index, batch, streams, at);
-                        batch = index.batch();
-                        batchEvents = 0;
-                        streams.clear();
-                        long now = System.nanoTime();
-                        if (now - lastReport > 2_000_000_000L) {
-                            LOG.info("indexing the log: {} events so far", events);
-                            lastReport = now;
-                        }
-                    }
-                }
-                if (sc.kind() == SegmentScanner.Kind.INVALID) {
-                    throw new CorruptedLogException(seg.path().toString(), sc.frameOffset(), sc.problem());
-                }
-                if (segNo >= tail.segment()) {
-                    break;
-                }
-                Segment next = segments.next(segNo);
-                if (next == null) {
-                    break;
-                }
-                segNo = next.number();
-                offset = Segment.HEADER_BYTES;
-                at = new Checkpoint(segNo, offset, at.nextPosition());
-            }
-            flush(index, batch, streams, tail);
-        } catch (IOException | RocksDBException e) {
+            SegmentScanner.walk(segments, from.segment(), from.offset(), tail, maxFrameBytes, replay);
+            flush(index, replay.batch, replay.streams, tail);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
             throw new StorageException("rebuilding the index failed: " + e.getMessage(), e);
         } finally {
-            batch.close();
+            replay.batch.close();
         }
-        if (events > 0) {
-            LOG.info("indexed {} events from the log in {} ms", events, (System.nanoTime() - started) / 1_000_000);
+        if (replay.events > 0) {
+            LOG.info("indexed {} events from the log in {} ms", replay.events, (System.nanoTime() - replay.started) / 1_000_000);
         }
-        return events;
+        return replay.events;
+    }
+
+    /** The replay's state: the batch being filled, the streams it changed, where it is in the log. */
+    private static final class Replay implements SegmentScanner.FrameVisitor {
+        private final Index index;
+        private final long started = System.nanoTime();
+        private long lastReport = started;
+        private final Map<String, StreamRecord> streams = new HashMap<>();
+        private Index.Batch batch;
+        private int batchEvents;
+        private long events;
+        private Checkpoint at;
+
+        Replay(Index index, Checkpoint from) {
+            this.index = index;
+            this.batch = index.batch();
+            this.at = from;
+        }
+
+        @Override
+        public void frame(long segment, long offset, long end, Frame f) throws RocksDBException {
+            long next = at.nextPosition();
+            if (f instanceof Frame.Events ev) {
+                next = ev.lastPosition() + 1;
+                batch.addEvents(ev.events(), segment, offset);
+                applyEvents(index, streams, ev.events());
+                events += ev.events().size();
+                batchEvents += ev.events().size();
+            } else if (f instanceof Frame.Metadata m) {
+                streams.put(m.stream(), current(index, streams, m.stream()).withMetadata(m.metadata()));
+            } else if (f instanceof Frame.Delete d) {
+                StreamRecord r = current(index, streams, d.stream());
+                if (d.lastVersion() > r.lastVersion()) {
+                    r = new StreamRecord(d.lastVersion(), r.lastPosition(), r.state(), r.deletedBefore(), r.metadata());
+                }
+                streams.put(d.stream(), r.deleted(d.hard()));
+            }
+            at = new Checkpoint(segment, end, next);
+            if (batchEvents >= BATCH_EVENTS) {
+                flush(index, batch, streams, at);
+                batch = index.batch();
+                batchEvents = 0;
+                streams.clear();
+                long now = System.nanoTime();
+                if (now - lastReport > 2_000_000_000L) {
+                    LOG.info("indexing the log: {} events so far", events);
+                    lastReport = now;
+                }
+            }
+        }
     }
 
     private static void flush(Index index, Index.Batch batch, Map<String, StreamRecord> streams, Checkpoint at)

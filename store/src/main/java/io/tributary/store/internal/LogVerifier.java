@@ -238,9 +238,7 @@ public final class LogVerifier {
             return; // past the chunks: the next open reads it from the log
         }
         long hash = KeyFilter.idHash(e.eventId(), Keys.streamHash(Keys.utf8(e.stream().value())));
-        boolean[] found = {false};
-        c.find(hash, p -> found[0] |= p == e.position());
-        if (!found[0]) {
+        if (c.find(hash, p -> p == e.position()) < 0) {
             problem(problems, seg.path() + " offset " + offset + ": event " + e.stream() + "@" + e.version() + " (id "
                     + e.eventId() + ") is missing from the event-id index file " + c.path().getFileName());
         }

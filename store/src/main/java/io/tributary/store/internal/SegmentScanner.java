@@ -8,6 +8,46 @@ import java.nio.ByteBuffer;
  * Not thread-safe; one scanner per reader.
  */
 final class SegmentScanner {
+    /** Receives the frames {@link #walk} reads. */
+    interface FrameVisitor {
+        /** A valid frame of segment {@code segment} at {@code offset}, ending at {@code end}. */
+        void frame(long segment, long offset, long end, Frame frame) throws Exception;
+    }
+
+    /**
+     * Reads every frame from {@code segment}/{@code offset} to {@code tail}, segment after
+     * segment, in order. A bad frame before the tail is corruption:
+     * {@link io.tributary.core.CorruptedLogException} with file and offset.
+     */
+    static void walk(SegmentSet segments, long segment, long offset, Checkpoint tail, int maxFrameBytes,
+                     FrameVisitor visitor) throws Exception {
+        long segNo = segment;
+        long from = offset;
+        while (true) {
+            Segment seg = segments.get(segNo);
+            if (seg == null) {
+                return;
+            }
+            long limit = segNo == tail.segment() ? tail.offset() : segments.segmentSize();
+            SegmentScanner sc = new SegmentScanner(seg.channel(), from, limit, maxFrameBytes, 4 << 20);
+            while (sc.next() == Kind.FRAME) {
+                visitor.frame(segNo, sc.frameOffset(), sc.offset(), sc.frame());
+            }
+            if (sc.kind() == Kind.INVALID) {
+                throw new io.tributary.core.CorruptedLogException(seg.path().toString(), sc.frameOffset(), sc.problem());
+            }
+            if (segNo >= tail.segment()) {
+                return;
+            }
+            Segment next = segments.next(segNo);
+            if (next == null) {
+                return;
+            }
+            segNo = next.number();
+            from = Segment.HEADER_BYTES;
+        }
+    }
+
     /** What {@link #next()} found. */
     enum Kind { FRAME, END, INVALID }
 

@@ -409,33 +409,24 @@ final class Writer implements Runnable {
      */
     private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events, long[] idHashes) {
         Index.EventIdEntry[] found = null;
-        long[] candidates = new long[4];
-        int[] n = new int[1];
         boolean[] maybe = idFilter.mightContainEach(idHashes);
         for (int i = 0; i < events.size(); i++) {
-            long h = idHashes[i];
             if (!maybe[i]) {
                 continue; // certainly new: no look-up
             }
-            n[0] = 0;
-            long[][] box = {candidates};
-            ids.find(h, p -> {
-                if (n[0] == box[0].length) {
-                    box[0] = java.util.Arrays.copyOf(box[0], n[0] * 2);
-                }
-                box[0][n[0]++] = p;
-            });
-            candidates = box[0];
             UUID id = events.get(i).eventId();
-            for (int k = 0; k < n[0]; k++) {
-                RecordedEvent e = eventAt(candidates[k]);
-                if (e != null && e.eventId().equals(id) && e.stream().value().equals(stream)) {
-                    if (found == null) {
-                        found = new Index.EventIdEntry[events.size()];
-                    }
-                    found[i] = new Index.EventIdEntry(e.version(), e.position(), stream);
-                    break;
+            RecordedEvent[] match = new RecordedEvent[1];
+            ids.find(idHashes[i], p -> {
+                RecordedEvent e = eventAt(p);
+                boolean same = e != null && e.eventId().equals(id) && e.stream().value().equals(stream);
+                match[0] = same ? e : null;
+                return same;
+            });
+            if (match[0] != null) {
+                if (found == null) {
+                    found = new Index.EventIdEntry[events.size()];
                 }
+                found[i] = new Index.EventIdEntry(match[0].version(), match[0].position(), stream);
             }
         }
         return found == null ? null : java.util.Arrays.asList(found);
