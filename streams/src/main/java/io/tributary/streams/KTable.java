@@ -47,7 +47,10 @@ public interface KTable<K, V> {
      */
     <K2, V2> KGroupedTable<K2, V2> groupBy(BiFunction<? super K, ? super V, KeyValue<K2, V2>> selector);
 
-    /** Like {@link #groupBy(BiFunction)}; {@code grouped} gives serdes for RocksDB state. */
+    /**
+     * Like {@link #groupBy(BiFunction)}; {@code grouped} gives serdes for RocksDB state and, with both,
+     * lets a partitioned processor send each row's change to the partition of its group through the log.
+     */
     <K2, V2> KGroupedTable<K2, V2> groupBy(BiFunction<? super K, ? super V, KeyValue<K2, V2>> selector, Grouped<K2, V2> grouped);
 
     /**

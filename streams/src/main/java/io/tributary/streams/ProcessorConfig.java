@@ -16,9 +16,12 @@ import java.util.Objects;
  *                       idle timeout; default system UTC
  * @param partitions     how many threads process the input, partitioned by the key each record has when
  *                       it reaches its first stateful operator or sink (re-keys before that are
- *                       repartitioned; per-key order is kept); default 1. More than 1 refuses a topology
- *                       that re-keys a stream after a stateful operator and aggregates it again, and makes
- *                       the output ids depend on the partition count, so keep it stable for a processor
+ *                       repartitioned; per-key order is kept); default 1. Records re-keyed after a stateful
+ *                       operator are repartitioned through internal streams in the log, which needs the
+ *                       grouping's serdes ({@code Grouped.with(keySerde, valueSerde)}). More than 1 refuses
+ *                       a topology that re-keys after state without them, projection and CDC tables and the
+ *                       idle timeout, and makes the output ids depend on the partition count, so keep it
+ *                       stable for a processor
  * @param stateFlushInterval RocksDB state: the longest time commits stay in memory only. The state is
  *                       written without a write-ahead log, so what a crash loses is replayed from the
  *                       log; flushing bounds that replay even when the state is too small to fill a

@@ -1,5 +1,6 @@
 package io.tributary.streams;
 
+import io.tributary.core.AppendResult;
 import io.tributary.core.EventStore;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.RecordedEvent;
@@ -179,19 +180,24 @@ public final class StreamProcessor implements AutoCloseable {
         appendAll(task.drainOutputs());
     }
 
-    /** Appends outputs (pipelined, each its own idempotent append) and waits until all are durable. */
-    private void appendAll(List<OutputEvent> outputs) {
-        List<CompletableFuture<?>> pending = new ArrayList<>();
+    /**
+     * Appends outputs (pipelined, each its own idempotent append), waits until all are durable and
+     * returns the highest log position they are at (-1 when there were none).
+     */
+    private long appendAll(List<OutputEvent> outputs) {
+        List<CompletableFuture<AppendResult>> pending = new ArrayList<>();
         for (OutputEvent out : outputs) {
             pending.add(store.append(out.stream(), ExpectedVersion.any(), List.of(out.event())));
         }
-        for (CompletableFuture<?> f : pending) {
+        long last = -1;
+        for (CompletableFuture<AppendResult> f : pending) {
             try {
-                f.join();
+                last = Math.max(last, f.join().position());
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
+        return last;
     }
 
     private void fail(RuntimeException e) {

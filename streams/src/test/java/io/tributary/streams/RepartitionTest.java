@@ -168,17 +168,97 @@ class RepartitionTest {
         }
     }
 
-    @Test
-    void aRekeyAfterAStatefulOperatorIsStillRefusedWithPartitions() {
-        StreamsBuilder b = new StreamsBuilder();
-        b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey().count()
-                .toStream().selectKey((user, n) -> n).groupByKey().count();
-        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-            assertThatThrownBy(() -> StreamProcessor.start(store, b.build(), ProcessorConfig.of("p").withPartitions(2)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("re-keyed")
-                    .hasMessageContaining("after another stateful operator");
-            // one partition runs it
-            StreamProcessor.start(store, b.build(), ProcessorConfig.of("p")).close();
+    @Nested
+    class RekeyedAfterState {
+        private List<String> run(EmbeddedEventStore store, String out, ProcessorConfig config) throws InterruptedException {
+            long last = store.headPosition();
+            try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build(out), config);
+                 TopologyTestDriver d = new TopologyTestDriver(StateRekeyTopology.build("x"), "x")) {
+                assertThat(p.awaitPosition(last, WAIT)).as("caught up to %d: %s", last, p.status()).isTrue();
+                assertThat(p.status().lateEvents()).isZero();
+                RekeyedTopology.inputs(store).forEach(d::pipe);
+                for (int g = 0; g < 7; g++) {
+                    // a reduce after a re-key after state: its final value per key is the one task's
+                    assertThat(p.query("maxPerGroup", "g" + g)).as("g%d", g).isPresent().isEqualTo(d.query("maxPerGroup", "g" + g));
+                    // a regrouped table (KTable.groupBy of a table from state): the group's partition has its value
+                    assertThat(p.query("clicksPerGroup", "g" + g)).as("g%d", g).isPresent().isEqualTo(d.query("clicksPerGroup", "g" + g));
+                }
+                for (int m = 0; m < 3; m++) {
+                    assertThat(p.query("usersByCountMod3", "m" + m)).as("m%d", m).isEqualTo(d.query("usersByCountMod3", "m" + m));
+                }
+            }
+            return StateRekeyTopology.outputsByKey(store, out);
+        }
+
+        @Test
+        void onHeapStateInThreePartitions() throws Exception {
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 21, 3_000);
+                RekeyedTopology.appendTicks(store);
+                List<String> expected = StateRekeyTopology.driverByKey(store, "out");
+                assertThat(expected).anyMatch(o -> o.startsWith("out-cc")).anyMatch(o -> o.startsWith("out-window"))
+                        .anyMatch(o -> o.startsWith("out-parity"));
+                assertThat(run(store, "one", ProcessorConfig.of("one")))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "one-")).toList());
+                assertThat(run(store, "three", ProcessorConfig.of("three").withPartitions(3).withMaxBatchEvents(37)))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "three-")).toList());
+                // the records out of state went through the log: each partition's repartition stream
+                // holds re-keyed records and watermark marks; the one-partition run wrote none
+                List<String> internal = StreamProcessorTest.outputs(store, "tributary.repartition");
+                for (int i = 0; i < 3; i++) {
+                    String stream = "tributary.repartition-three/" + i + " ";
+                    assertThat(internal).anyMatch(o -> o.startsWith(stream) && o.contains(" Repartitioned "))
+                            .anyMatch(o -> o.startsWith(stream) && o.contains(" RepartitionWatermark "));
+                }
+                assertThat(internal).noneMatch(o -> o.startsWith("tributary.repartition-one"));
+            }
+        }
+
+        @Test
+        void onRocksDbStateInFourPartitionsAcrossARestart() throws Exception {
+            ProcessorConfig config = ProcessorConfig.of("four").withPartitions(4).withMaxBatchEvents(50)
+                    .withState(StateBackend.rocksDb(dir.resolve("state")));
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 22, 1_500);
+                long firstHalf = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build("four"), config)) {
+                    assertThat(p.awaitPosition(firstHalf, WAIT)).as("caught up: %s", p.status()).isTrue();
+                }
+                RekeyedTopology.appendInput(store, 23, 1_500);
+                RekeyedTopology.appendTicks(store);
+                long last = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build("four"), config)) {
+                    assertThat(p.status().inputPosition()).as("resumes from its checkpoints").isGreaterThan(0);
+                    assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                }
+                List<String> expected = StateRekeyTopology.driverByKey(store, "out");
+                assertThat(StateRekeyTopology.outputsByKey(store, "four"))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "four-")).toList());
+            }
+        }
+
+        @Test
+        void withoutSerdesToRepartitionItIsRefusedWithPartitionsSayingWhatToGive() {
+            StreamsBuilder b = new StreamsBuilder();
+            b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey().count()
+                    .toStream().selectKey((user, n) -> n).groupByKey().count();
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                assertThatThrownBy(() -> StreamProcessor.start(store, b.build(), ProcessorConfig.of("p").withPartitions(2)))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("re-keyed")
+                        .hasMessageContaining("after another stateful operator").hasMessageContaining("Grouped.with(keySerde, valueSerde)");
+                // one partition runs it
+                StreamProcessor.start(store, b.build(), ProcessorConfig.of("p")).close();
+            }
+        }
+
+        @Test
+        void withSerdesItIsAccepted() {
+            StreamsBuilder b = new StreamsBuilder();
+            b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey().count()
+                    .toStream().selectKey((user, n) -> n).groupByKey(Grouped.with(Serdes.longs(), Serdes.longs())).count();
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                StreamProcessor.start(store, b.build(), ProcessorConfig.of("p").withPartitions(2)).close();
+            }
         }
     }
 

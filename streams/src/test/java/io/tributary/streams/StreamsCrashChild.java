@@ -9,9 +9,10 @@ import java.time.Duration;
  * The child JVM of {@link StreamsCrashIT}: runs the crash topology over the log in
  * {@code args[0]/log} twice — RocksDB state (outputs {@code rocks-*}) and heap state (outputs
  * {@code heap-*}) and partitioned over 3 threads (RocksDB, outputs {@code part-*}) — and the
- * re-keyed topology over 3 partitions (RocksDB, outputs {@code rekey-*}), and prints
+ * re-keyed topology over 3 partitions (RocksDB, outputs {@code rekey-*}) and the topology re-keyed after
+ * state, repartitioned through the log, over 3 partitions (RocksDB, outputs {@code srekey-*}), and prints
  * {@code progress <rocks> <heap> <head> <rocks state> <heap state> <partitioned> <partitioned state>
- * <re-keyed> <re-keyed state>} until killed.
+ * <re-keyed> <re-keyed state> <re-keyed after state> <its state>} until killed.
  */
 public final class StreamsCrashChild {
     private StreamsCrashChild() {
@@ -29,6 +30,12 @@ public final class StreamsCrashChild {
                 .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-rekey")));
     }
 
+    /** The configuration of the processor re-keyed after state (3 partitions, RocksDB state in {@code dir/state-srekey}). */
+    static ProcessorConfig rekeyedAfterState(Path dir) {
+        return ProcessorConfig.of("crash-srekey").withMaxBatchEvents(20).withPollTimeout(Duration.ofMillis(20))
+                .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-srekey")));
+    }
+
     /** Runs until killed. */
     public static void main(String[] args) throws InterruptedException {
         Path dir = Path.of(args[0]);
@@ -40,11 +47,13 @@ public final class StreamsCrashChild {
                 new ProcessorConfig("crash-heap", StateBackend.heap(), 20, Duration.ofMillis(20), base.clock(), 1));
         StreamProcessor parts = StreamProcessor.start(store, CrashTopology.build("part"), partitioned(dir));
         StreamProcessor rekey = StreamProcessor.start(store, RekeyedTopology.build("rekey"), rekeyed(dir));
+        StreamProcessor srekey = StreamProcessor.start(store, StateRekeyTopology.build("srekey"), rekeyedAfterState(dir));
         System.out.println("started");
         while (true) {
             System.out.println("progress " + rocks.status().inputPosition() + " " + heap.status().inputPosition() + " " + store.headPosition()
                     + " " + rocks.status().state() + " " + heap.status().state() + " " + parts.status().inputPosition()
-                    + " " + parts.status().state() + " " + rekey.status().inputPosition() + " " + rekey.status().state());
+                    + " " + parts.status().state() + " " + rekey.status().inputPosition() + " " + rekey.status().state()
+                    + " " + srekey.status().inputPosition() + " " + srekey.status().state());
             Thread.sleep(2);
         }
     }

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kill -9 a JVM running four processors (RocksDB and heap state, 3 partitions, and a re-keyed
- * topology in 3 partitions) over topologies with aggregations, windows, a stream–stream join and a
- * pattern at many seeded random points,
+ * Kill -9 a JVM running five processors (RocksDB and heap state, 3 partitions, a re-keyed
+ * topology in 3 partitions, and a topology re-keyed after state in 3 partitions, whose records go
+ * through repartition streams in the log) over topologies with aggregations, windows, a stream–stream
+ * join and a pattern at many seeded random points,
  * restart it each time, let it finish, and compare every output stream with an uninterrupted run:
  * the same events with the same ids in the same order — no duplicate, no loss. The seed is
  * printed; set {@code -Dstreams.crash.seed=N} to replay a run.
@@ -87,6 +88,19 @@ class StreamsCrashIT {
                     .isEqualTo(sortedWithoutCategory(StreamProcessorTest.outputs(store, "rekeyref")));
             assertThat(RekeyedTopology.outputsByKey(store, "rekey")).as("re-keyed outputs per key (seed %d)", seed)
                     .isEqualTo(RekeyedTopology.driverByKey(store, "rekey"));
+            // Re-keyed after state: per key equal to the test driver (a duplicated or lost re-keyed
+            // record would change a count), and ids and all equal to an uninterrupted run of the same
+            // processor (which reads the same repartition streams, so its stage-2 outputs get the same ids).
+            assertThat(StateRekeyTopology.outputsByKey(store, "srekey")).as("re-keyed-after-state outputs per key (seed %d, kills %s)",
+                    seed, killedAt).isEqualTo(StateRekeyTopology.driverByKey(store, "srekey"));
+            List<String> srekeyed = sortedWithoutCategory(StreamProcessorTest.outputs(store, "srekey"));
+            try (StreamProcessor reference = StreamProcessor.start(store, StateRekeyTopology.build("srekeyref"),
+                    StreamsCrashChild.rekeyedAfterState(dir.resolve("reference")))) {
+                assertThat(reference.awaitPosition(lastInput, java.time.Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(srekeyed).as("re-keyed-after-state outputs (seed %d, kills %s)", seed, killedAt)
+                    .anyMatch(o -> o.startsWith("-window ")).anyMatch(o -> o.startsWith("-parity "))
+                    .isEqualTo(sortedWithoutCategory(StreamProcessorTest.outputs(store, "srekeyref")));
         }
     }
 
@@ -114,8 +128,9 @@ class StreamsCrashIT {
                 assertThat(f[5]).as("heap processor state").isEqualTo("RUNNING");
                 assertThat(f[7]).as("partitioned processor state").isEqualTo("RUNNING");
                 assertThat(f[9]).as("re-keyed processor state").isEqualTo("RUNNING");
+                assertThat(f[11]).as("re-keyed-after-state processor state").isEqualTo("RUNNING");
                 long rocks = Long.parseLong(f[1]);
-                long heap = Math.min(Long.parseLong(f[2]), Math.min(Long.parseLong(f[6]), Long.parseLong(f[8])));
+                long heap = Math.min(Math.min(Long.parseLong(f[2]), Long.parseLong(f[10])), Math.min(Long.parseLong(f[6]), Long.parseLong(f[8])));
                 if (untilDone) {
                     if (rocks >= lastInput && heap >= lastInput) {
                         break;

@@ -2,6 +2,7 @@ package io.tributary.streams.internal;
 
 import io.tributary.core.ReadFilter;
 import io.tributary.streams.Consumed;
+import io.tributary.streams.Serde;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,8 @@ public final class Graph {
 
     private final List<Source<?, ?>> sources = new ArrayList<>();
     private final List<Node<?, ?>> boundaries = new ArrayList<>();
+    /** By boundary number: the serdes of a repartition boundary, null for the others. */
+    private final List<Repartition.Spec> repartitions = new ArrayList<>();
     private final Set<String> storeNames = new HashSet<>();
     private int counter;
     /** Why the topology cannot run partitioned (empty when it can), in the order found. */
@@ -49,7 +52,35 @@ public final class Graph {
         Node<K, V> entry = new Node<>();
         entry.attach(factory);
         boundaries.add(entry);
+        repartitions.add(null);
         node.attach(task -> task.boundary(id, entry));
+    }
+
+    /**
+     * Attaches a <em>repartition boundary</em> to {@code node}, a stream re-keyed after a stateful
+     * operator, and returns the node after it. In one task it is nothing; in a partitioned run the
+     * partition a record comes out of state in writes it (with these serdes) to its repartition
+     * stream in the log, and the dispatcher reads it back and sends it to the partition of its key,
+     * where the operators after the returned node run (see {@link Repartition}).
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> Node<K, V> attachRepartition(Node<K, V> node, Serde<K> keys, Serde<V> values) {
+        int id = boundaries.size();
+        Node<K, V> entry = new Node<>();
+        boundaries.add(entry);
+        repartitions.add(new Repartition.Spec((Serde<Object>) keys, (Serde<Object>) values));
+        node.attach(task -> task.boundary(id, entry));
+        return entry;
+    }
+
+    /** By boundary number: the serdes of each repartition boundary, null for the others. */
+    List<Repartition.Spec> repartitions() {
+        return java.util.Collections.unmodifiableList(repartitions);
+    }
+
+    /** Whether some records are repartitioned through the log in a partitioned run. */
+    boolean hasRepartitions() {
+        return repartitions.stream().anyMatch(java.util.Objects::nonNull);
     }
 
     /** The entry nodes of the boundaries, by number. */
@@ -63,8 +94,9 @@ public final class Graph {
      */
     public void markStateAfterRekey() {
         markStateAfterRekey("a stateful operator reads a stream re-keyed (selectKey, map, flatMap or groupBy) after"
-                + " another stateful operator, and records coming out of state are not repartitioned (a re-key before"
-                + " any state is)");
+                + " another stateful operator without the serdes to repartition it through the log: group it with"
+                + " groupByKey(Grouped.with(keySerde, valueSerde)) or groupBy(selector, Grouped.with(keySerde, valueSerde))"
+                + " (joins and toTable of such a stream are not repartitioned yet)");
     }
 
     /** Notes that the topology cannot run partitioned, and why (for the refusal message). */

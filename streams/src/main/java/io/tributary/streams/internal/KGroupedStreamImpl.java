@@ -26,7 +26,10 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     final Grouped<K, V> grouped;
 
     KGroupedStreamImpl(KStreamImpl<K, V> stream, Grouped<K, V> grouped) {
-        this.stream = stream;
+        // A stream re-keyed after state is repartitioned through the log when the grouping gives the
+        // serdes to write it (otherwise the aggregation marks the topology single-partition, saying so).
+        this.stream = stream.rekeyed && grouped.keySerde().isPresent() && grouped.valueSerde().isPresent()
+                ? stream.repartitioned(grouped.keySerde().get(), grouped.valueSerde().get()) : stream;
         this.grouped = grouped;
     }
 

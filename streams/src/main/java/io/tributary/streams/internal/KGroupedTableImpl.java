@@ -41,6 +41,27 @@ final class KGroupedTableImpl<K0, V0, K, V> implements KGroupedTable<K, V> {
         }
     }
 
+    /** A row's contribution to its group: added ({@code add}) or subtracted. */
+    record Delta<V>(boolean add, V value) {
+        static <V> Serde<Delta<V>> serde(Serde<V> values) {
+            return new Serde<>() {
+                @Override
+                public byte[] serialize(Delta<V> d) {
+                    byte[] v = values.serialize(d.value());
+                    byte[] b = new byte[v.length + 1];
+                    b[0] = (byte) (d.add() ? 1 : 0);
+                    System.arraycopy(v, 0, b, 1, v.length);
+                    return b;
+                }
+
+                @Override
+                public Delta<V> deserialize(byte[] bytes) {
+                    return new Delta<>(bytes[0] == 1, values.deserialize(Arrays.copyOfRange(bytes, 1, bytes.length)));
+                }
+            };
+        }
+    }
+
     private final KTableImpl<K0, V0> table;
     private final BiFunction<? super K0, ? super V0, KeyValue<K, V>> selector;
     private final Grouped<K, V> grouped;
@@ -85,38 +106,58 @@ final class KGroupedTableImpl<K0, V0, K, V> implements KGroupedTable<K, V> {
         TableStore<K, Grouping<A>> store = new TableStore<>(graph.claimStore(m.storeName().orElseGet(() -> graph.newName("TABLE-" + kind))),
                 m.keySerde().or(grouped::keySerde), aggregateSerde.map(Grouping::serde), Grouping::aggregate);
         String name = store.name();
-        // the groups are keyed by the selector's key, and a row's old value leaves its old group
-        graph.markStateAfterRekey("a table is regrouped (KTable.groupBy): a row's old and new groups may be in"
-                + " different partitions");
-        Node<K, Change<A>> result = new Node<>();
+        // A row's change becomes a subtraction of its old value from its old group and an addition of
+        // its new value to its new group, each keyed by its group. With the grouping serdes they cross
+        // a repartition boundary: in a partitioned run each reaches the partition of its group through
+        // the log (see Graph#attachRepartition); in one task the boundary is nothing and the order is
+        // the same (the subtraction, then the addition).
+        Node<K, Delta<V>> deltas = new Node<>();
         table.changes().attach(task -> {
-            KvStore<K, Grouping<A>> s = store.in(task);
-            Processor<K, Change<A>> down = result.instantiate(task);
+            Processor<K, Delta<V>> down = deltas.instantiate(task);
             return (k0, c, ts) -> {
                 if (c.oldValue() != null) {
                     KeyValue<K, V> old = select(k0, c.oldValue());
-                    Grouping<A> g = s.get(old.key());
-                    if (g == null) {
-                        throw new IllegalStateException("store '" + name + "' has no group '" + old.key() + "' to subtract row '" + k0
-                                + "' from: the groupBy selector or the table's functions are not deterministic");
-                    }
-                    A after = null;
-                    if (g.rows() <= 1) {
-                        s.delete(old.key());
-                    } else {
-                        after = Objects.requireNonNull(subtractor.apply(old.key(), old.value(), g.aggregate()),
-                                "the subtractor of store '" + name + "' returned null");
-                        s.put(old.key(), new Grouping<>(g.rows() - 1, after));
-                    }
-                    down.process(old.key(), new Change<>(after, g.aggregate()), ts);
+                    down.process(old.key(), new Delta<>(false, old.value()), ts);
                 }
                 if (c.newValue() != null) {
                     KeyValue<K, V> now = select(k0, c.newValue());
-                    Grouping<A> g = s.get(now.key());
-                    A after = g == null ? first.apply(now.key(), now.value()) : adder.apply(now.key(), now.value(), g.aggregate());
+                    down.process(now.key(), new Delta<>(true, now.value()), ts);
+                }
+            };
+        });
+        Node<K, Delta<V>> byGroup;
+        if (grouped.keySerde().isPresent() && grouped.valueSerde().isPresent()) {
+            byGroup = graph.attachRepartition(deltas, grouped.keySerde().get(), Delta.serde(grouped.valueSerde().get()));
+        } else {
+            byGroup = deltas;
+            graph.markStateAfterRekey("a table is regrouped (KTable.groupBy) without the serdes to repartition its rows"
+                    + " through the log: give groupBy(selector, Grouped.with(keySerde, valueSerde))");
+        }
+        Node<K, Change<A>> result = new Node<>();
+        byGroup.attach(task -> {
+            KvStore<K, Grouping<A>> s = store.in(task);
+            Processor<K, Change<A>> down = result.instantiate(task);
+            return (k, d, ts) -> {
+                Grouping<A> g = s.get(k);
+                if (!d.add()) {
+                    if (g == null) {
+                        throw new IllegalStateException("store '" + name + "' has no group '" + k + "' to subtract a row from:"
+                                + " the groupBy selector or the table's functions are not deterministic");
+                    }
+                    A after = null;
+                    if (g.rows() <= 1) {
+                        s.delete(k);
+                    } else {
+                        after = Objects.requireNonNull(subtractor.apply(k, d.value(), g.aggregate()),
+                                "the subtractor of store '" + name + "' returned null");
+                        s.put(k, new Grouping<>(g.rows() - 1, after));
+                    }
+                    down.process(k, new Change<>(after, g.aggregate()), ts);
+                } else {
+                    A after = g == null ? first.apply(k, d.value()) : adder.apply(k, d.value(), g.aggregate());
                     Objects.requireNonNull(after, () -> "the adder of store '" + name + "' returned null");
-                    s.put(now.key(), new Grouping<>(g == null ? 1 : g.rows() + 1, after));
-                    down.process(now.key(), new Change<>(after, g == null ? null : g.aggregate()), ts);
+                    s.put(k, new Grouping<>(g == null ? 1 : g.rows() + 1, after));
+                    down.process(k, new Change<>(after, g == null ? null : g.aggregate()), ts);
                 }
             };
         });

@@ -72,6 +72,14 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         graph.attachBehindBoundary(node, factory);
     }
 
+    /**
+     * This stream behind a repartition boundary (see {@link Graph#attachRepartition}): in a partitioned
+     * run its records reach the partition of their key through the log, so a stateful operator may read it.
+     */
+    KStreamImpl<K, V> repartitioned(io.tributary.streams.Serde<K> keys, io.tributary.streams.Serde<V> values) {
+        return new KStreamImpl<>(graph, graph.attachRepartition(node, keys, values), false, true);
+    }
+
     @Override
     public KStream<K, V> filter(BiPredicate<? super K, ? super V> predicate) {
         Objects.requireNonNull(predicate, "predicate");

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs a topology on several threads, partitioned by key: one dispatcher thread polls the
@@ -41,8 +41,16 @@ public final class PartitionedRunner {
     /** About how many messages a partition's queue holds (in chunks of one polled batch each, at least 4 chunks). */
     private static final int QUEUE_MESSAGES = 4_096;
 
-    /** One event's records for one partition, with the processor-wide watermarks before and after the event. */
-    private record Message(long position, List<Routed> records, long watermarkBeforeMs, long watermarkAfterMs) {
+    private static final long[] NO_LONGS = new long[0];
+
+    /**
+     * One event's records for one partition: records of {@code stage} (0: from the sources; k: read
+     * from a repartition stream), that stage's watermark before the event, the watermarks of every
+     * stage after it (stage 0: the processor-wide one), the upstream watermarks the dispatcher holds
+     * after it (shared, never modified) and whether the partition writes its watermark marks there.
+     */
+    private record Message(long position, int stage, List<Routed> records, long stageBeforeMs, long sourceAfterMs,
+                           long[] higherAfterMs, long[] upstream, boolean marks) {
     }
 
     private final EventStore store;
@@ -57,7 +65,19 @@ public final class PartitionedRunner {
     private final long[] sentUpTo;
     private final long[] committed;
     private final List<Thread> threads = new ArrayList<>();
-    private final Consumer<List<OutputEvent>> appender;
+    private final ToLongFunction<List<OutputEvent>> appender;
+    /** Repartition streams: their prefix, the boundaries' serdes, whether there are any. */
+    private final String repartitionPrefix;
+    private final List<Repartition.Spec> repartitionSpecs;
+    private final boolean hasRepartitions;
+    /** Dispatcher: the watermark of stages 1.. (at k - 1), replaced (never modified) when one moves. */
+    private long[] higher;
+    /** Dispatcher: per (stage, upstream partition), stage-major, the last watermark read from its repartition stream. */
+    private long[] upstream;
+    /** The highest log position of a partition's append that held repartition events. */
+    private long repartitionedUpTo = -1;
+    /** The last {@link #processedUpTo()} reached with every repartition event written so far processed. */
+    private long settledUpTo = -1;
     private final RateMeter rate;
     private final int maxBatch;
     private final Duration pollTimeout;
@@ -71,10 +91,11 @@ public final class PartitionedRunner {
     /**
      * Prepares {@code partitions} tasks named {@code name/i} with state from {@code states}.
      *
-     * @param appender appends a partition's outputs and returns once they are durable
+     * @param appender appends a partition's outputs, returns once they are durable, with the highest
+     *                 log position they are at (-1 when there were none)
      */
     public PartitionedRunner(EventStore store, Graph graph, String name, int partitions, IntFunction<StateFactory> states,
-                             Consumer<List<OutputEvent>> appender, RateMeter rate, int maxBatch, Duration pollTimeout) {
+                             ToLongFunction<List<OutputEvent>> appender, RateMeter rate, int maxBatch, Duration pollTimeout) {
         this.store = store;
         this.graph = graph;
         this.name = name;
@@ -88,7 +109,7 @@ public final class PartitionedRunner {
         committed = new long[partitions];
         try {
             for (int i = 0; i < partitions; i++) {
-                tasks[i] = Task.partition(name + "/" + i, graph, states.apply(i));
+                tasks[i] = Task.partition(name + "/" + i, graph, states.apply(i), i);
                 restored[i] = tasks[i].position();
                 committed[i] = restored[i];
                 sentUpTo[i] = restored[i];
@@ -111,6 +132,26 @@ public final class PartitionedRunner {
         dispatched = restored[lowest];
         watermark = tasks[lowest].sourceWatermark();
         router = Task.router(name, graph);
+        repartitionPrefix = Repartition.prefix(name);
+        repartitionSpecs = graph.repartitions();
+        hasRepartitions = graph.hasRepartitions();
+        int stages = repartitionSpecs.size() + 1;
+        if (hasRepartitions) {
+            // Restart where the lowest partition committed: the stages' and upstream watermarks it
+            // recorded there are what the dispatcher had after that event in the earlier run.
+            higher = tasks[lowest].stageWatermarks();
+            long[] up = tasks[lowest].upstreamWatermarks();
+            if (up.length == stages * partitions) {
+                upstream = up.clone();
+            } else {
+                upstream = new long[stages * partitions];
+                java.util.Arrays.fill(upstream, Long.MIN_VALUE);
+            }
+        } else {
+            higher = NO_LONGS;
+            upstream = NO_LONGS;
+        }
+        settledUpTo = dispatched;
     }
 
     /** Starts the threads. */
@@ -138,7 +179,9 @@ public final class PartitionedRunner {
             // As a one-partition run does, read this processor's watermark ticks (appended by an earlier
             // run with an idle timeout) and move the watermark where they say, for every partition.
             String tickStream = Ticks.stream(name);
-            subscription = store.subscribeToAll(from, Ticks.withTicks(graph.subscriptionFilter()));
+            subscription = store.subscribeToAll(from, hasRepartitions
+                    ? Repartition.withRepartitions(Ticks.withTicks(graph.subscriptionFilter()))
+                    : Ticks.withTicks(graph.subscriptionFilter()));
             List<Graph.Source<?, ?>> sources = graph.sources();
             int n = tasks.length;
             while (running) {
@@ -148,6 +191,18 @@ public final class PartitionedRunner {
                     chunks.add(new ArrayList<>());
                 }
                 for (RecordedEvent e : batch) {
+                    if (hasRepartitions && Repartition.isRepartition(e, repartitionPrefix)) {
+                        // Broadcasts fall at the first event at or after each multiple of BROADCAST_EVERY,
+                        // whatever its kind (so a restart at any position finds the same ones); the
+                        // partitions write their watermark marks only at those of source events, or
+                        // the marks would keep causing broadcasts that cause marks.
+                        boolean broadcast = e.position() >= nextBroadcast;
+                        if (broadcast) {
+                            nextBroadcast = (Math.floorDiv(e.position(), BROADCAST_EVERY) + 1) * BROADCAST_EVERY;
+                        }
+                        dispatchRepartitioned(e, chunks, broadcast);
+                        continue;
+                    }
                     long before = watermark;
                     long wm = before;
                     boolean tick = Ticks.isTick(e, tickStream);
@@ -186,7 +241,8 @@ public final class PartitionedRunner {
                     for (int p = 0; p < n; p++) {
                         List<Routed> records = perPartition == null ? null : perPartition.get(p);
                         if ((records != null || broadcast) && q > restored[p]) {
-                            chunks.get(p).add(new Message(q, records == null ? List.of() : records, before, wm));
+                            chunks.get(p).add(new Message(q, 0, records == null ? List.of() : records, before, wm, higher, upstream,
+                                    broadcast && hasRepartitions));
                             sentUpTo[p] = q;
                         }
                     }
@@ -235,12 +291,17 @@ public final class PartitionedRunner {
                 }
                 for (List<Message> chunk : batch) {
                     for (Message m : chunk) {
-                        task.processRouted(m.position(), m.records(), m.watermarkBeforeMs(), m.watermarkAfterMs());
+                        task.processRouted(m.position(), m.stage(), m.records(), m.stageBeforeMs(), m.sourceAfterMs(),
+                                m.higherAfterMs(), m.upstream(), m.marks());
                     }
                 }
-                appender.accept(task.drainOutputs());
+                long appended = appender.applyAsLong(task.drainOutputs());
+                boolean repartitioned = task.takeRepartitioned();
                 task.commit();
                 synchronized (progress) {
+                    if (repartitioned) {
+                        repartitionedUpTo = Math.max(repartitionedUpTo, appended);
+                    }
                     committed[p] = task.position();
                     progress.notifyAll();
                 }
@@ -249,6 +310,45 @@ public final class PartitionedRunner {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             fail("partition " + p, e);
+        }
+    }
+
+    /**
+     * Dispatches an event of this processor's repartition streams: notes the upstream partition's
+     * watermark for its stage, moves the next stage's watermark to the lowest of its upstream
+     * partitions' (as Flink's min over input channels), and sends a record to the partition of its
+     * key, or the moved watermark to every partition. All of it depends on the log alone.
+     */
+    private void dispatchRepartitioned(RecordedEvent e, List<List<Message>> chunks, boolean broadcast) {
+        int n = tasks.length;
+        Repartition.Read r = Repartition.read(e, repartitionSpecs, n);
+        int from = r.fromStage();
+        int stage = from + 1;
+        long stageBefore = higher[stage - 1];
+        int slot = from * n + r.partition();
+        if (r.watermarkMs() > upstream[slot]) {
+            long[] up = upstream.clone();
+            up[slot] = r.watermarkMs();
+            upstream = up;
+            long min = Long.MAX_VALUE;
+            for (int p = 0; p < n; p++) {
+                min = Math.min(min, up[from * n + p]);
+            }
+            if (min > stageBefore) {
+                long[] h = higher.clone();
+                h[stage - 1] = min;
+                higher = h;
+            }
+        }
+        long q = e.position();
+        boolean moved = higher[stage - 1] > stageBefore || broadcast;
+        int target = r.isMark() ? -1 : partitionOf(r.key(), n);
+        for (int p = 0; p < n; p++) {
+            if ((p == target || moved) && q > restored[p]) {
+                List<Routed> records = p == target ? List.of(new Routed(r.boundary(), r.key(), r.value(), r.timestampMs())) : List.of();
+                chunks.get(p).add(new Message(q, stage, records, stageBefore, watermark, higher, upstream, false));
+                sentUpTo[p] = q;
+            }
         }
     }
 
@@ -274,7 +374,14 @@ public final class PartitionedRunner {
                     upTo = Math.min(upTo, committed[p]);
                 }
             }
-            return upTo;
+            // Records written to a repartition stream are effects of earlier input that are processed
+            // only once read back: until every one written so far is, report the last point where
+            // that held (conservative under a steady load; exact once the input pauses).
+            if (repartitionedUpTo > upTo) {
+                return settledUpTo;
+            }
+            settledUpTo = Math.max(settledUpTo, upTo);
+            return settledUpTo;
         }
     }
 

@@ -119,6 +119,21 @@ public final class RocksState implements StateFactory {
         return p;
     }
 
+    private static long[] longs(ByteBuffer buf) {
+        long[] a = new long[buf.getInt()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = buf.getLong();
+        }
+        return a;
+    }
+
+    private static void putLongs(ByteBuffer buf, long[] a) {
+        buf.putInt(a.length);
+        for (long v : a) {
+            buf.putLong(v);
+        }
+    }
+
     @Override
     public Checkpoint load() {
         try {
@@ -127,7 +142,15 @@ public final class RocksState implements StateFactory {
                 return Checkpoint.EMPTY;
             }
             ByteBuffer buf = ByteBuffer.wrap(b);
-            return new Checkpoint(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
+            long position = buf.getLong();
+            long watermark = buf.getLong();
+            long late = buf.getLong();
+            long source = buf.getLong();
+            if (!buf.hasRemaining()) {
+                return new Checkpoint(position, watermark, late, source);
+            }
+            // partitioned runs with repartition streams: the stages' and upstream partitions' watermarks
+            return new Checkpoint(position, watermark, late, source, longs(buf), longs(buf));
         } catch (RocksDBException e) {
             throw new StorageException("cannot read the processor checkpoint: " + e.getMessage(), e);
         }
@@ -139,9 +162,17 @@ public final class RocksState implements StateFactory {
             for (Store<?, ?> s : stores) {
                 s.flushInto(batch);
             }
-            batch.put(CHECKPOINT_KEY, ByteBuffer.allocate(32).putLong(checkpoint.position())
+            long[] stages = checkpoint.stageWatermarksMs();
+            long[] upstream = checkpoint.upstreamWatermarksMs();
+            int extra = stages.length + upstream.length == 0 ? 0 : 8 + 8 * (stages.length + upstream.length);
+            ByteBuffer buf = ByteBuffer.allocate(32 + extra).putLong(checkpoint.position())
                     .putLong(checkpoint.watermarkMs()).putLong(checkpoint.lateEvents())
-                    .putLong(checkpoint.sourceWatermarkMs()).array());
+                    .putLong(checkpoint.sourceWatermarkMs());
+            if (extra > 0) {
+                putLongs(buf, stages);
+                putLongs(buf, upstream);
+            }
+            batch.put(CHECKPOINT_KEY, buf.array());
             db.write(writeOptions, batch);
             for (Store<?, ?> s : stores) {
                 s.committed();

@@ -68,28 +68,70 @@ public final class Task {
     private int outputIndex;
     private long sequence;
 
+    // Partitions of a run with repartition streams (see Repartition): stage 0 is everything routed from
+    // the sources; stage k + 1 is what follows a repartition boundary fed by stage k. Each stage has
+    // its own watermark and listeners; the `watermark` field holds the watermark of the stage running.
+    private static final long[] NO_LONGS = new long[0];
+    private final int partitionIndex;
+    private final String repartitionStream;
+    private final List<Repartition.Spec> repartitionSpecs;
+    /** By boundary: the stage its entry runs in. */
+    private final int[] stageOf;
+    /** By stage: whether it feeds a repartition boundary (its partitions then write watermark marks). */
+    private final boolean[] feeds;
+    private final boolean hasRepartitions;
+    /** By stage: the watermark (index 0 mirrors stage 0, the partition's own). */
+    private final long[] stageWatermarks;
+    /** By stage k >= 1 (at k - 1): the operators told when that stage's watermark moves. */
+    private final List<List<WatermarkListener>> stageListeners = new ArrayList<>();
+    private int buildingStage;
+    private boolean repartitioned;
+    private long[] upstreamWatermarks = NO_LONGS;
+
     /** Instantiates {@code graph} with state from {@code state}, restored to its last checkpoint. */
     public Task(String name, Graph graph, StateFactory state) {
-        this(name, graph, state, Role.WHOLE);
+        this(name, graph, state, Role.WHOLE, -1);
     }
 
     @SuppressWarnings("unchecked")
-    private Task(String name, Graph graph, StateFactory state, Role role) {
+    private Task(String name, Graph graph, StateFactory state, Role role, int partitionIndex) {
         this.name = name;
         this.tickStream = Ticks.stream(name);
         this.role = role;
         this.state = state;
+        this.partitionIndex = partitionIndex;
+        this.repartitionStream = Repartition.stream(name);
+        this.repartitionSpecs = graph.repartitions();
+        int boundaryCount = repartitionSpecs.size();
+        this.stageOf = new int[boundaryCount];
+        this.feeds = new boolean[boundaryCount + 1];
+        this.hasRepartitions = role == Role.PARTITION && graph.hasRepartitions();
+        this.stageWatermarks = new long[boundaryCount + 1];
+        java.util.Arrays.fill(stageWatermarks, Long.MIN_VALUE);
+        for (int k = 0; k < boundaryCount; k++) {
+            stageListeners.add(new ArrayList<>());
+        }
         Checkpoint c = state.load();
         position = c.position();
         watermark = c.watermarkMs();
         lateEvents = c.lateEvents();
         sourceWatermark = c.sourceWatermarkMs();
+        stageWatermarks[0] = c.watermarkMs();
+        for (int k = 0; k < c.stageWatermarksMs().length && k < boundaryCount; k++) {
+            stageWatermarks[k + 1] = c.stageWatermarksMs()[k];
+        }
+        upstreamWatermarks = c.upstreamWatermarksMs();
         if (role == Role.PARTITION) {
             // In build order: an operator is built (and registers for the watermark) with everything
-            // after it, before the operators after it get their own turn; see onWatermark.
-            for (Node<?, ?> entry : graph.boundaries()) {
-                entries.add(((Node<Object, Object>) entry).instantiate(this));
+            // after it, before the operators after it get their own turn; see onWatermark. A
+            // repartition boundary's entry runs one stage after the operators that feed it, which
+            // come before it in build order (so its stage is known when the loop reaches it).
+            List<Node<?, ?>> boundaries = graph.boundaries();
+            for (int b = 0; b < boundaries.size(); b++) {
+                buildingStage = stageOf[b];
+                entries.add(((Node<Object, Object>) boundaries.get(b)).instantiate(this));
             }
+            buildingStage = 0;
         }
         List<SourceRunner<?, ?>> runners = new ArrayList<>();
         if (role != Role.PARTITION) {
@@ -102,12 +144,12 @@ public final class Task {
 
     /** The router of a partitioned run of {@code graph}: stateless, it holds no state and emits nothing. */
     static Task router(String name, Graph graph) {
-        return new Task(name, graph, StateFactory.heap(), Role.ROUTER);
+        return new Task(name, graph, StateFactory.heap(), Role.ROUTER, -1);
     }
 
-    /** A partition of a partitioned run of {@code graph}, with state from {@code state}. */
-    static Task partition(String name, Graph graph, StateFactory state) {
-        return new Task(name, graph, state, Role.PARTITION);
+    /** Partition {@code index} of a partitioned run of {@code graph}, with state from {@code state}. */
+    static Task partition(String name, Graph graph, StateFactory state, int index) {
+        return new Task(name, graph, state, Role.PARTITION, index);
     }
 
     /**
@@ -117,6 +159,19 @@ public final class Task {
     <K, V> Processor<K, V> boundary(int id, Node<K, V> entry) {
         if (role == Role.ROUTER) {
             return (k, v, ts) -> routed.add(new Routed(id, k, v, ts));
+        }
+        Repartition.Spec spec = repartitionSpecs.get(id);
+        if (role == Role.PARTITION && spec != null) {
+            // Out of state, re-keyed: written to this partition's repartition stream with the
+            // watermark of the stage that emits it; the dispatcher reads it back (see Repartition).
+            int from = buildingStage;
+            stageOf[id] = from + 1;
+            feeds[from] = true;
+            return (k, v, ts) -> {
+                emit(repartitionStream, Repartition.RECORD, Repartition.record(id, from, partitionIndex, stageWatermarks[from], ts,
+                        spec.keys().serialize(k), spec.values().serialize(v)));
+                repartitioned = true;
+            };
         }
         return entry.instantiate(this);
     }
@@ -161,7 +216,11 @@ public final class Task {
      * downstream (nodes are built depth first), so they are told in reverse order: upstream first.
      */
     public void onWatermark(WatermarkListener listener) {
-        listeners.add(listener);
+        if (buildingStage == 0) {
+            listeners.add(listener);
+        } else {
+            stageListeners.get(buildingStage - 1).add(listener);
+        }
     }
 
     /** Makes a store queryable under {@code storeName}. */
@@ -224,15 +283,75 @@ public final class Task {
      * the processor-wide watermark after the event (kept for the checkpoint too).
      */
     void processRouted(long position, List<Routed> records, long watermarkBeforeMs, long watermarkAfterMs) {
+        processRouted(position, 0, records, watermarkBeforeMs, watermarkAfterMs, NO_LONGS, NO_LONGS, false);
+    }
+
+    /**
+     * Partition: as {@link #processRouted(long, List, long, long)} for records of stage {@code stage}
+     * (0: from the sources; k: read back from a repartition stream fed by stage k - 1), which first
+     * move to {@code stageBeforeMs}, that stage's watermark before the event at {@code position}.
+     * Then stage 0 moves to {@code sourceAfterMs} and stage k to {@code higherAfterMs[k - 1]}; with
+     * {@code marks}, the partition writes each stage that feeds a repartition stream's watermark
+     * there. {@code upstream} is the dispatcher's record of the upstream partitions' watermarks,
+     * kept for the checkpoint.
+     */
+    void processRouted(long position, int stage, List<Routed> records, long stageBeforeMs, long sourceAfterMs,
+                       long[] higherAfterMs, long[] upstream, boolean marks) {
         POSITION.setRelease(this, position);
-        this.sourceWatermark = watermarkAfterMs;
+        this.sourceWatermark = sourceAfterMs;
         outputIndex = 0;
-        advanceWatermark(watermarkBeforeMs);
+        WATERMARK.setRelease(this, stageWatermarks[stage]);
+        advanceStage(stage, stageBeforeMs);
         for (int i = 0, n = records.size(); i < n; i++) {
             Routed r = records.get(i);
             entries.get(r.boundary()).process(r.key(), r.value(), r.timestampMs());
         }
-        advanceWatermark(watermarkAfterMs);
+        advanceStage(0, sourceAfterMs);
+        for (int k = 0; k < higherAfterMs.length; k++) {
+            advanceStage(k + 1, higherAfterMs[k]);
+        }
+        WATERMARK.setRelease(this, stageWatermarks[0]);
+        if (hasRepartitions) {
+            upstreamWatermarks = upstream;
+            if (marks) {
+                for (int k = 0; k < feeds.length; k++) {
+                    if (feeds[k]) {
+                        emit(repartitionStream, Repartition.MARK, Repartition.mark(k, partitionIndex, stageWatermarks[k]));
+                        repartitioned = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Partition: moves stage {@code stage}'s watermark to {@code watermarkMs} (never back) and lets its operators act. */
+    private void advanceStage(int stage, long watermarkMs) {
+        if (watermarkMs <= stageWatermarks[stage]) {
+            return;
+        }
+        stageWatermarks[stage] = watermarkMs;
+        WATERMARK.setRelease(this, watermarkMs);
+        List<WatermarkListener> ls = stage == 0 ? listeners : stageListeners.get(stage - 1);
+        for (int i = ls.size() - 1; i >= 0; i--) {
+            ls.get(i).onWatermark(watermarkMs);
+        }
+    }
+
+    /** Partition: the watermarks of stages 1.. (at index k - 1) as of the last checkpoint or processed event. */
+    long[] stageWatermarks() {
+        return java.util.Arrays.copyOfRange(stageWatermarks, 1, stageWatermarks.length);
+    }
+
+    /** Partition: the upstream partitions' watermarks last handed over by the dispatcher (empty: none). */
+    long[] upstreamWatermarks() {
+        return upstreamWatermarks;
+    }
+
+    /** Partition: whether repartition events were emitted since the last call. */
+    boolean takeRepartitioned() {
+        boolean r = repartitioned;
+        repartitioned = false;
+        return r;
     }
 
     /** The processor-wide watermark at the last processed position (partitioned runs). */
@@ -302,6 +421,12 @@ public final class Task {
 
     /** The state of this task's progress, to commit with the stores. */
     public Checkpoint checkpoint() {
+        if (hasRepartitions) {
+            return new Checkpoint(position, stageWatermarks[0], lateEvents, sourceWatermark, stageWatermarks(), upstreamWatermarks);
+        }
+        if (role == Role.PARTITION) {
+            return new Checkpoint(position, stageWatermarks[0], lateEvents, sourceWatermark);
+        }
         return new Checkpoint(position, watermark, lateEvents, sourceWatermark);
     }
 
