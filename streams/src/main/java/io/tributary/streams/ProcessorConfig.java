@@ -19,8 +19,7 @@ import java.util.Objects;
  *                       repartitioned; per-key order is kept); default 1. Records re-keyed after a stateful
  *                       operator are repartitioned through internal streams in the log, which needs the
  *                       grouping's serdes ({@code Grouped.with(keySerde, valueSerde)}). More than 1 refuses
- *                       a topology that re-keys after state without them, projection and CDC tables and the
- *                       idle timeout, and makes the output ids depend on the partition count, so keep it
+ *                       a topology that re-keys after state without them and projection and CDC tables, and makes the output ids depend on the partition count, so keep it
  *                       stable for a processor
  * @param stateFlushInterval RocksDB state: the longest time commits stay in memory only. The state is
  *                       written without a write-ahead log, so what a crash loses is replayed from the
@@ -59,9 +58,6 @@ public record ProcessorConfig(String name, StateBackend state, int maxBatchEvent
         }
         if (idleTimeout == null || idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must be zero (off) or positive");
-        }
-        if (!idleTimeout.isZero() && partitions > 1) {
-            throw new IllegalArgumentException("idleTimeout is not supported with more than one partition yet");
         }
     }
 

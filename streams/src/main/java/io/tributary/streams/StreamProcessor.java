@@ -73,7 +73,8 @@ public final class StreamProcessor implements AutoCloseable {
                         + "; run it with one partition");
             }
             this.partitioned = new PartitionedRunner(store, topology.graph(), config.name(), config.partitions(),
-                    i -> stateFor(config, Optional.of(i)), this::appendAll, rate, config.maxBatchEvents(), config.pollTimeout());
+                    i -> stateFor(config, Optional.of(i)), this::appendAll, rate, config.maxBatchEvents(), config.pollTimeout(),
+                    config.clock(), config.idleTimeout());
             this.state = StateFactory.heap();
             this.task = null;
             this.thread = null;

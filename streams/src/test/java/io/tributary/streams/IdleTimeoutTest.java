@@ -186,9 +186,39 @@ class IdleTimeoutTest {
     }
 
     @Test
-    void anIdleTimeoutWithPartitionsIsRefused() {
-        assertThatThrownBy(() -> ProcessorConfig.of("p").withPartitions(2).withIdleTimeout(Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout").hasMessageContaining("partition");
+    void withPartitionsTheDispatcherWritesTheTickAndEveryPartitionClosesItsWindowsAsOneTaskDoes() throws Exception {
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T));
+        ProcessorConfig config = ProcessorConfig.of("quietparts").withPollTimeout(Duration.ofMillis(10)).withClock(clock)
+                .withIdleTimeout(Duration.ofSeconds(30)).withPartitions(3);
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            for (String user : List.of("ann", "bob", "cid", "dan", "eve", "fay")) {
+                click(store, user, T - 3_000);
+            }
+            click(store, "ann", T - 2_000);
+            try (StreamProcessor p = StreamProcessor.start(store, topology(), config)) {
+                assertThat(p.awaitPosition(store.headPosition(), Duration.ofSeconds(30))).isTrue();
+                clock.advance(Duration.ofSeconds(29));
+                Thread.sleep(300); // idle, not for the timeout yet
+                assertThat(read(store, ReadFilter.categories("tributary.ticks"))).isEmpty();
+                assertThat(read(store, ReadFilter.categories("counted"))).isEmpty();
+                clock.advance(Duration.ofSeconds(7));
+                waitUntil(() -> read(store, ReadFilter.categories("counted")).size() == 6, "every partition's closed windows");
+                assertThat(read(store, ReadFilter.categories("tributary.ticks"))).singleElement()
+                        .satisfies(t -> assertThat(t.dataAsString()).isEqualTo("{\"watermarkMs\":" + (T + 6_000) + "}"));
+                assertThat(p.status().watermark()).contains(Instant.ofEpochMilli(T + 6_000));
+            }
+            // the test driver fed the same log, ticks included, gives the same counts per key
+            try (TopologyTestDriver d = new TopologyTestDriver(topology(), "quietparts")) {
+                read(store, ReadFilter.categories("click", "tributary.ticks")).forEach(d::pipe);
+                assertThat(read(store, ReadFilter.categories("counted")))
+                        .extracting(e -> e.stream().value() + " " + e.dataAsString())
+                        .containsExactlyInAnyOrderElementsOf(d.outputs().stream().map(o -> o.stream().value() + " " + o.dataAsString()).toList());
+            }
+        }
+    }
+
+    @Test
+    void aNegativeIdleTimeoutIsRefused() {
         assertThatThrownBy(() -> ProcessorConfig.of("p").withIdleTimeout(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout");
     }

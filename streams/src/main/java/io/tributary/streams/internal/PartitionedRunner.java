@@ -1,10 +1,12 @@
 package io.tributary.streams.internal;
 
 import io.tributary.core.EventStore;
+import io.tributary.core.ExpectedVersion;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreClosedException;
 import io.tributary.core.Subscription;
 import io.tributary.streams.OutputEvent;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +51,7 @@ public final class PartitionedRunner {
      * stage after it (stage 0: the processor-wide one), the upstream watermarks the dispatcher holds
      * after it (shared, never modified) and whether the partition writes its watermark marks there.
      */
-    private record Message(long position, int stage, List<Routed> records, long stageBeforeMs, long sourceAfterMs,
+    private record Message(long position, long cause, int stage, List<Routed> records, long stageBeforeMs, long sourceAfterMs,
                            long[] higherAfterMs, long[] upstream, boolean marks) {
     }
 
@@ -74,13 +76,18 @@ public final class PartitionedRunner {
     private long[] higher;
     /** Dispatcher: per (stage, upstream partition), stage-major, the last watermark read from its repartition stream. */
     private long[] upstream;
-    /** The highest log position of a partition's append that held repartition events. */
-    private long repartitionedUpTo = -1;
-    /** The last {@link #processedUpTo()} reached with every repartition event written so far processed. */
-    private long settledUpTo = -1;
+    /**
+     * Under {@link #progress}, for {@link #processedUpTo()}: per partition, the chunks sent and not yet
+     * committed, as {last position, lowest cause}; and the partitions' appends that wrote repartition
+     * events not yet known to be processed, as {lowest cause of the batch, highest appended position}.
+     */
+    private final List<java.util.ArrayDeque<long[]>> unacknowledged = new ArrayList<>();
+    private final java.util.ArrayDeque<long[]> written = new java.util.ArrayDeque<>();
     private final RateMeter rate;
     private final int maxBatch;
     private final Duration pollTimeout;
+    private final Clock clock;
+    private final long idleMs;
     private final Object progress = new Object();
     private volatile boolean running = true;
     private volatile Subscription subscription;
@@ -93,9 +100,12 @@ public final class PartitionedRunner {
      *
      * @param appender appends a partition's outputs, returns once they are durable, with the highest
      *                 log position they are at (-1 when there were none)
+     * @param idleTimeout when positive, the dispatcher appends a watermark tick (see {@link Ticks}) once
+     *                 the sources have been quiet that long by {@code clock}, as a one-partition run does
      */
     public PartitionedRunner(EventStore store, Graph graph, String name, int partitions, IntFunction<StateFactory> states,
-                             ToLongFunction<List<OutputEvent>> appender, RateMeter rate, int maxBatch, Duration pollTimeout) {
+                             ToLongFunction<List<OutputEvent>> appender, RateMeter rate, int maxBatch, Duration pollTimeout,
+                             Clock clock, Duration idleTimeout) {
         this.store = store;
         this.graph = graph;
         this.name = name;
@@ -103,6 +113,8 @@ public final class PartitionedRunner {
         this.rate = rate;
         this.maxBatch = maxBatch;
         this.pollTimeout = pollTimeout;
+        this.clock = clock;
+        this.idleMs = idleTimeout.toMillis();
         tasks = new Task[partitions];
         restored = new long[partitions];
         sentUpTo = new long[partitions];
@@ -114,6 +126,7 @@ public final class PartitionedRunner {
                 committed[i] = restored[i];
                 sentUpTo[i] = restored[i];
                 queues.add(new ArrayBlockingQueue<>(Math.max(4, QUEUE_MESSAGES / maxBatch)));
+                unacknowledged.add(new java.util.ArrayDeque<>());
             }
         } catch (RuntimeException e) {
             for (Task t : tasks) {
@@ -151,7 +164,6 @@ public final class PartitionedRunner {
             higher = NO_LONGS;
             upstream = NO_LONGS;
         }
-        settledUpTo = dispatched;
     }
 
     /** Starts the threads. */
@@ -184,7 +196,10 @@ public final class PartitionedRunner {
                     : Ticks.withTicks(graph.subscriptionFilter()));
             List<Graph.Source<?, ?>> sources = graph.sources();
             int n = tasks.length;
+            long lastInputMs = clock.millis();
+            long lastTickMs = Long.MIN_VALUE;
             while (running) {
+                boolean input = false;
                 List<RecordedEvent> batch = subscription.poll(maxBatch, pollTimeout);
                 List<List<Message>> chunks = new ArrayList<>(n);
                 for (int p = 0; p < n; p++) {
@@ -206,6 +221,7 @@ public final class PartitionedRunner {
                     long before = watermark;
                     long wm = before;
                     boolean tick = Ticks.isTick(e, tickStream);
+                    input |= !tick;
                     if (tick) {
                         wm = Math.max(wm, Ticks.watermarkOf(e));
                     }
@@ -241,7 +257,7 @@ public final class PartitionedRunner {
                     for (int p = 0; p < n; p++) {
                         List<Routed> records = perPartition == null ? null : perPartition.get(p);
                         if ((records != null || broadcast) && q > restored[p]) {
-                            chunks.get(p).add(new Message(q, 0, records == null ? List.of() : records, before, wm, higher, upstream,
+                            chunks.get(p).add(new Message(q, q, 0, records == null ? List.of() : records, before, wm, higher, upstream,
                                     broadcast && hasRepartitions));
                             sentUpTo[p] = q;
                         }
@@ -249,11 +265,33 @@ public final class PartitionedRunner {
                     watermark = wm;
                 }
                 for (int p = 0; p < n; p++) {
-                    if (!chunks.get(p).isEmpty()) {
-                        queues.get(p).put(chunks.get(p));
+                    List<Message> chunk = chunks.get(p);
+                    if (!chunk.isEmpty()) {
+                        if (hasRepartitions) {
+                            long lowest = Long.MAX_VALUE;
+                            for (Message m : chunk) {
+                                lowest = Math.min(lowest, m.cause());
+                            }
+                            synchronized (progress) {
+                                unacknowledged.get(p).add(new long[] {chunk.get(chunk.size() - 1).position(), lowest});
+                            }
+                        }
+                        queues.get(p).put(chunk);
                     }
                 }
                 rate.record(batch.size());
+                if (idleMs > 0) {
+                    // As a one-partition run: the tick moves the watermark when read back from the log
+                    // (then every partition gets it, and the stages after repartitions through the marks).
+                    long now = clock.millis();
+                    if (input) {
+                        lastInputMs = now;
+                    } else if (now - lastInputMs >= idleMs && (lastTickMs == Long.MIN_VALUE || now - lastTickMs >= idleMs)
+                            && now - idleMs > watermark) {
+                        store.append(Ticks.streamName(name), ExpectedVersion.any(), List.of(Ticks.tick(name, now - idleMs))).join();
+                        lastTickMs = now;
+                    }
+                }
                 long upTo = subscription.nextCursor() - 1;
                 synchronized (progress) {
                     dispatched = Math.max(dispatched, upTo);
@@ -284,6 +322,7 @@ public final class PartitionedRunner {
                 }
                 batch.clear();
                 batch.add(first);
+                long lowestCause = Long.MAX_VALUE;
                 int messages = first.size();
                 for (List<Message> next = queue.peek(); next != null && messages + next.size() <= maxBatch; next = queue.peek()) {
                     batch.add(queue.poll());
@@ -291,8 +330,9 @@ public final class PartitionedRunner {
                 }
                 for (List<Message> chunk : batch) {
                     for (Message m : chunk) {
-                        task.processRouted(m.position(), m.stage(), m.records(), m.stageBeforeMs(), m.sourceAfterMs(),
+                        task.processRouted(m.position(), m.cause(), m.stage(), m.records(), m.stageBeforeMs(), m.sourceAfterMs(),
                                 m.higherAfterMs(), m.upstream(), m.marks());
+                        lowestCause = Math.min(lowestCause, m.cause());
                     }
                 }
                 long appended = appender.applyAsLong(task.drainOutputs());
@@ -300,7 +340,15 @@ public final class PartitionedRunner {
                 task.commit();
                 synchronized (progress) {
                     if (repartitioned) {
-                        repartitionedUpTo = Math.max(repartitionedUpTo, appended);
+                        written.add(new long[] {lowestCause, appended});
+                    }
+                    if (!written.isEmpty()) {
+                        long bound = positionBound();
+                        written.removeIf(w -> w[1] <= bound); // processed: bounded by what is in flight
+                    }
+                    java.util.ArrayDeque<long[]> sent = unacknowledged.get(p);
+                    while (!sent.isEmpty() && sent.peek()[0] <= task.position()) {
+                        sent.poll();
                     }
                     committed[p] = task.position();
                     progress.notifyAll();
@@ -346,7 +394,7 @@ public final class PartitionedRunner {
         for (int p = 0; p < n; p++) {
             if ((p == target || moved) && q > restored[p]) {
                 List<Routed> records = p == target ? List.of(new Routed(r.boundary(), r.key(), r.value(), r.timestampMs())) : List.of();
-                chunks.get(p).add(new Message(q, stage, records, stageBefore, watermark, higher, upstream, false));
+                chunks.get(p).add(new Message(q, r.cause(), stage, records, stageBefore, watermark, higher, upstream, false));
                 sentUpTo[p] = q;
             }
         }
@@ -368,21 +416,37 @@ public final class PartitionedRunner {
     /** The position up to which every partition has processed and committed (see the class comment). */
     public long processedUpTo() {
         synchronized (progress) {
-            long upTo = dispatched;
-            for (int p = 0; p < tasks.length; p++) {
-                if (committed[p] < sentUpTo[p]) {
-                    upTo = Math.min(upTo, committed[p]);
+            long upTo = positionBound();
+            if (!hasRepartitions) {
+                return upTo;
+            }
+            // Every event at or before upTo is processed and committed. What a position caused may
+            // also be in repartition events (further on in the log) and in the messages they became:
+            // a position counts as processed once no such message is pending and no such event is
+            // written but not yet processed. Chains of repartitions keep the original cause.
+            long caused = upTo;
+            for (java.util.ArrayDeque<long[]> sent : unacknowledged) {
+                for (long[] chunk : sent) {
+                    caused = Math.min(caused, chunk[1] - 1);
                 }
             }
-            // Records written to a repartition stream are effects of earlier input that are processed
-            // only once read back: until every one written so far is, report the last point where
-            // that held (conservative under a steady load; exact once the input pauses).
-            if (repartitionedUpTo > upTo) {
-                return settledUpTo;
+            written.removeIf(w -> w[1] <= upTo);
+            for (long[] w : written) {
+                caused = Math.min(caused, w[0] - 1);
             }
-            settledUpTo = Math.max(settledUpTo, upTo);
-            return settledUpTo;
+            return caused;
         }
+    }
+
+    /** Under {@link #progress}: the position up to which every event is dispatched and committed by the partitions sent it. */
+    private long positionBound() {
+        long upTo = dispatched;
+        for (int p = 0; p < tasks.length; p++) {
+            if (committed[p] < sentUpTo[p]) {
+                upTo = Math.min(upTo, committed[p]);
+            }
+        }
+        return upTo;
     }
 
     /** Waits until {@link #processedUpTo()} reaches {@code position}; false on timeout or failure. */

@@ -18,9 +18,13 @@ import java.util.Set;
  * watermark when it was emitted) and a <em>watermark</em> mark (the upstream stage's watermark, at
  * the partition's watermark broadcasts), from which the dispatcher computes the next stage's watermark.
  *
+ * <p>Both also carry their <em>cause</em>: the log position of the source event whose processing
+ * (directly, or through earlier repartition streams) wrote them, so that a processor can tell when
+ * everything an input position caused has been processed ({@code awaitPosition}).
+ *
  * <p>Binary layout (big-endian): a record is {@code int boundary, int fromStage, int partition, long
- * watermarkMs, long timestampMs, int keyLength, key, value}; a mark is {@code int fromStage, int
- * partition, long watermarkMs}.
+ * watermarkMs, long timestampMs, long cause, int keyLength, key, value}; a mark is {@code int fromStage,
+ * int partition, long watermarkMs, long cause}.
  */
 final class Repartition {
     /** The category of every processor's repartition streams. */
@@ -35,7 +39,7 @@ final class Repartition {
     }
 
     /** A decoded repartition event. {@code boundary} is -1 for a mark (then key and value are null). */
-    record Read(int boundary, int fromStage, int partition, long watermarkMs, long timestampMs, Object key, Object value) {
+    record Read(int boundary, int fromStage, int partition, long watermarkMs, long timestampMs, long cause, Object key, Object value) {
         boolean isMark() {
             return boundary < 0;
         }
@@ -54,13 +58,14 @@ final class Repartition {
         return CATEGORY + "-" + name + "/";
     }
 
-    static byte[] record(int boundary, int fromStage, int partition, long watermarkMs, long timestampMs, byte[] key, byte[] value) {
-        return ByteBuffer.allocate(32 + key.length + value.length).putInt(boundary).putInt(fromStage).putInt(partition)
-                .putLong(watermarkMs).putLong(timestampMs).putInt(key.length).put(key).put(value).array();
+    static byte[] record(int boundary, int fromStage, int partition, long watermarkMs, long timestampMs, long cause,
+                         byte[] key, byte[] value) {
+        return ByteBuffer.allocate(40 + key.length + value.length).putInt(boundary).putInt(fromStage).putInt(partition)
+                .putLong(watermarkMs).putLong(timestampMs).putLong(cause).putInt(key.length).put(key).put(value).array();
     }
 
-    static byte[] mark(int fromStage, int partition, long watermarkMs) {
-        return ByteBuffer.allocate(16).putInt(fromStage).putInt(partition).putLong(watermarkMs).array();
+    static byte[] mark(int fromStage, int partition, long watermarkMs, long cause) {
+        return ByteBuffer.allocate(24).putInt(fromStage).putInt(partition).putLong(watermarkMs).putLong(cause).array();
     }
 
     /**
@@ -74,7 +79,7 @@ final class Repartition {
         try {
             ByteBuffer buf = ByteBuffer.wrap(event.data());
             if (event.type().equals(MARK)) {
-                Read r = new Read(-1, buf.getInt(), buf.getInt(), buf.getLong(), Long.MIN_VALUE, null, null);
+                Read r = new Read(-1, buf.getInt(), buf.getInt(), buf.getLong(), Long.MIN_VALUE, buf.getLong(), null, null);
                 check(event, r, specs.size(), partitions);
                 return r;
             }
@@ -83,11 +88,12 @@ final class Repartition {
             int partition = buf.getInt();
             long wm = buf.getLong();
             long ts = buf.getLong();
+            long cause = buf.getLong();
             byte[] key = new byte[buf.getInt()];
             buf.get(key);
             byte[] value = new byte[buf.remaining()];
             buf.get(value);
-            Read shape = new Read(boundary, from, partition, wm, ts, null, null);
+            Read shape = new Read(boundary, from, partition, wm, ts, cause, null, null);
             check(event, shape, specs.size(), partitions);
             Spec spec = boundary < specs.size() ? specs.get(boundary) : null;
             if (spec == null) {
@@ -95,7 +101,7 @@ final class Repartition {
                         + " names boundary " + boundary + ", which is not a repartition boundary of this topology: the"
                         + " topology changed since the event was written; give the changed processor a new name");
             }
-            return new Read(boundary, from, partition, wm, ts, spec.keys().deserialize(key), spec.values().deserialize(value));
+            return new Read(boundary, from, partition, wm, ts, cause, spec.keys().deserialize(key), spec.values().deserialize(value));
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalStateException("repartition event at position " + event.position() + " in " + event.stream()
                     + " is truncated (" + event.data().length + " bytes)", e);

@@ -86,6 +86,8 @@ public final class Task {
     private final List<List<WatermarkListener>> stageListeners = new ArrayList<>();
     private int buildingStage;
     private boolean repartitioned;
+    /** The cause (see Repartition) of the message being processed. */
+    private long cause;
     private long[] upstreamWatermarks = NO_LONGS;
 
     /** Instantiates {@code graph} with state from {@code state}, restored to its last checkpoint. */
@@ -169,7 +171,7 @@ public final class Task {
             feeds[from] = true;
             return (k, v, ts) -> {
                 emit(repartitionStream, Repartition.RECORD, Repartition.record(id, from, partitionIndex, stageWatermarks[from], ts,
-                        spec.keys().serialize(k), spec.values().serialize(v)));
+                        cause, spec.keys().serialize(k), spec.values().serialize(v)));
                 repartitioned = true;
             };
         }
@@ -283,7 +285,7 @@ public final class Task {
      * the processor-wide watermark after the event (kept for the checkpoint too).
      */
     void processRouted(long position, List<Routed> records, long watermarkBeforeMs, long watermarkAfterMs) {
-        processRouted(position, 0, records, watermarkBeforeMs, watermarkAfterMs, NO_LONGS, NO_LONGS, false);
+        processRouted(position, position, 0, records, watermarkBeforeMs, watermarkAfterMs, NO_LONGS, NO_LONGS, false);
     }
 
     /**
@@ -293,11 +295,13 @@ public final class Task {
      * Then stage 0 moves to {@code sourceAfterMs} and stage k to {@code higherAfterMs[k - 1]}; with
      * {@code marks}, the partition writes each stage that feeds a repartition stream's watermark
      * there. {@code upstream} is the dispatcher's record of the upstream partitions' watermarks,
-     * kept for the checkpoint.
+     * kept for the checkpoint; {@code cause} the source position that led to this event (itself for a
+     * source event), written into what this writes to its repartition stream.
      */
-    void processRouted(long position, int stage, List<Routed> records, long stageBeforeMs, long sourceAfterMs,
+    void processRouted(long position, long cause, int stage, List<Routed> records, long stageBeforeMs, long sourceAfterMs,
                        long[] higherAfterMs, long[] upstream, boolean marks) {
         POSITION.setRelease(this, position);
+        this.cause = cause;
         this.sourceWatermark = sourceAfterMs;
         outputIndex = 0;
         WATERMARK.setRelease(this, stageWatermarks[stage]);
@@ -316,7 +320,7 @@ public final class Task {
             if (marks) {
                 for (int k = 0; k < feeds.length; k++) {
                     if (feeds[k]) {
-                        emit(repartitionStream, Repartition.MARK, Repartition.mark(k, partitionIndex, stageWatermarks[k]));
+                        emit(repartitionStream, Repartition.MARK, Repartition.mark(k, partitionIndex, stageWatermarks[k], cause));
                         repartitioned = true;
                     }
                 }
