@@ -19,8 +19,9 @@ import java.util.Objects;
  *                       repartitioned; per-key order is kept); default 1. Records re-keyed after a stateful
  *                       operator are repartitioned through internal streams in the log, which needs the
  *                       grouping's serdes ({@code Grouped.with(keySerde, valueSerde)}). More than 1 refuses
- *                       a topology that re-keys after state without them and projection and CDC tables, and makes the output ids depend on the partition count, so keep it
- *                       stable for a processor
+ *                       a topology that re-keys after state without them or has a projection table,
+ *                       and makes the output ids depend on the partition count, so keep it stable for
+ *                       a processor
  * @param stateFlushInterval RocksDB state: the longest time commits stay in memory only. The state is
  *                       written without a write-ahead log, so what a crash loses is replayed from the
  *                       log; flushing bounds that replay even when the state is too small to fill a

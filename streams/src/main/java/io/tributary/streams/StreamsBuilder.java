@@ -77,7 +77,8 @@ public final class StreamsBuilder {
      * delete it, a truncate deletes every row; an unchanged TOASTed column keeps the row's previous
      * value. {@code table} is the captured table's name ({@code users}; {@code schema.table} outside
      * PostgreSQL's {@code public}). Serdes default to strings and JSON, so RocksDB state needs none.
-     * The rows are JSON trees shared with queries: do not modify them. Runs in one partition.
+     * The rows are JSON trees shared with queries: do not modify them. Runs partitioned by row key
+     * (a truncate reaches every partition).
      */
     public KTable<String, JsonNode> cdcTable(String table, Materialized<String, JsonNode> materialized) {
         Objects.requireNonNull(materialized, "materialized");
@@ -86,7 +87,10 @@ public final class StreamsBuilder {
         Materialized<String, JsonNode> m = new Materialized<>(materialized.storeName(),
                 Optional.of(materialized.keySerde().orElseGet(Serdes::string)),
                 Optional.of(materialized.valueSerde().orElse(CdcTableProjection.ROW_SERDE)));
-        return table(changes, new CdcTableProjection(table), m);
+        // Each change event changes the row of its stream's id, the source key; a truncate every row:
+        // so a partitioned run sends an event to the partition of its key, a truncate to every partition.
+        return ProjectionTable.build((KStreamImpl<String, RecordedEvent>) stream(changes.withoutWatermark()),
+                new CdcTableProjection(table), m, CdcTableProjection::isTruncate);
     }
 
     /** {@link #cdcTable(String, Materialized)} in a store named after the table ({@code cdc-<table>}). */

@@ -140,7 +140,8 @@ class CdcTableTest {
                 List.of("users-1", "cdc.create", "[1]", "not a JSON object"),
                 List.of("users-1", "cdc.create", "{\"op\":\"x\",\"after\":{}}", "op is 'x'"),
                 List.of("users-1", "cdc.create", "{\"op\":\"c\",\"after\":null}", "no 'after' row object"),
-                List.of("users", "cdc.create", "{\"op\":\"c\",\"after\":{\"a\":1}}", "no primary key"))) {
+                List.of("users", "cdc.create", "{\"op\":\"c\",\"after\":{\"a\":1}}", "no primary key"),
+                List.of("users-1", "cdc.truncate", "{\"op\":\"t\"}", "a truncate on a row's stream"))) {
             StreamsBuilder b = new StreamsBuilder();
             b.cdcTable("users");
             try (TopologyTestDriver d = new TopologyTestDriver(b.build())) {

@@ -154,17 +154,84 @@ class RepartitionTest {
     }
 
     @Test
-    void foldedAndRegroupedTablesAreRefusedWithPartitionsSayingWhy() {
-        StreamsBuilder cdc = new StreamsBuilder();
-        cdc.cdcTable("users");
+    void projectionTablesAndRegroupedTablesWithoutSerdesAreRefusedWithPartitionsSayingWhy() {
+        StreamsBuilder projected = new StreamsBuilder();
+        projected.table(Consumed.category("user", e -> e.dataAsString()), (String name, TableUpdates<String, String> t) -> t.upsert(name, name),
+                Materialized.defaults());
         StreamsBuilder regrouped = new StreamsBuilder();
         regrouped.stream(Consumed.category("click", e -> e.dataAsString())).toTable(Materialized.defaults()).groupBy((user, page) -> KeyValue.pair(page, user)).count();
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-            assertThatThrownBy(() -> StreamProcessor.start(store, cdc.build(), ProcessorConfig.of("c").withPartitions(2)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cdcTable")
+            assertThatThrownBy(() -> StreamProcessor.start(store, projected.build(), ProcessorConfig.of("c").withPartitions(2)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("TableProjection")
                     .hasMessageNotContaining("re-keyed").hasMessageContaining("run it with one partition");
             assertThatThrownBy(() -> StreamProcessor.start(store, regrouped.build(), ProcessorConfig.of("r").withPartitions(2)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("KTable.groupBy");
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("KTable.groupBy")
+                    .hasMessageContaining("Grouped.with(keySerde, valueSerde)");
+        }
+    }
+
+    /** A CDC table: its changelog, a regrouped count (through a repartition stream) and clicks joined with it. */
+    static Topology cdcTopology(String out) {
+        StreamsBuilder b = new StreamsBuilder();
+        KTable<String, com.fasterxml.jackson.databind.JsonNode> users = b.cdcTable("users");
+        users.toChangelog().to(Produced.with((k, v) -> out + "-changes", "C",
+                (k, v) -> RekeyedTopology.utf8(k + "|" + v.map(String::valueOf).orElse("-"))));
+        users.groupBy((id, row) -> KeyValue.pair(row.path("country").asText(), id), Grouped.with(Serdes.string(), Serdes.string()))
+                .count(Materialized.as("perCountry"));
+        b.stream(Consumed.category("click", e -> e.dataAsString()))
+                .leftJoin(users, (c, u) -> c + "@" + u.map(r -> r.path("country").asText()).orElse("?"))
+                .to(Produced.with((k, v) -> out + "-enriched", "E", (k, v) -> RekeyedTopology.utf8(k + "|" + v)));
+        return b.build();
+    }
+
+    @Test
+    void aCdcTableRunsPartitionedByRowKeyAndATruncateReachesEveryPartition() throws Exception {
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            java.util.Random r = new java.util.Random(31);
+            List<String> countries = List.of("FR", "DE", "IT");
+            java.util.Set<Integer> live = new java.util.HashSet<>();
+            for (int i = 0; i < 2_000; i++) {
+                int id = r.nextInt(40);
+                if (i == 1_000) {
+                    store.append(StreamName.of("users"), ExpectedVersion.any(),
+                            EventData.of("cdc.truncate", RekeyedTopology.utf8(CdcTableTest.envelope("t", "null", "null", "")))).join();
+                    live.clear();
+                } else if (r.nextInt(3) == 0) {
+                    store.append(StreamName.of("click", id), ExpectedVersion.any(), EventData.of("Clicked", RekeyedTopology.utf8("p" + i))).join();
+                } else if (live.contains(id) && r.nextInt(4) == 0) {
+                    store.append(StreamName.of("users", id), ExpectedVersion.any(), EventData.of("cdc.delete",
+                            RekeyedTopology.utf8(CdcTableTest.envelope("d", "{\"id\":" + id + "}", "null", "")))).join();
+                    live.remove(id);
+                } else {
+                    String row = "{\"id\":" + id + ",\"country\":\"" + countries.get(r.nextInt(3)) + "\"}";
+                    boolean created = live.add(id);
+                    store.append(StreamName.of("users", id), ExpectedVersion.any(), EventData.of(created ? "cdc.create" : "cdc.update",
+                            RekeyedTopology.utf8(CdcTableTest.envelope(created ? "c" : "u", "null", row, "")))).join();
+                }
+            }
+            long last = store.headPosition();
+            List<String> expected = new java.util.ArrayList<>();
+            try (TopologyTestDriver d = new TopologyTestDriver(cdcTopology("out"), "driver");
+                 StreamProcessor p = StreamProcessor.start(store, cdcTopology("three"), ProcessorConfig.of("cdc3").withPartitions(3)
+                         .withMaxBatchEvents(29))) {
+                IdleTimeoutTest.read(store, io.tributary.core.ReadFilter.categories("users", "click")).forEach(d::pipe);
+                for (OutputEvent o : d.outputs()) {
+                    expected.add(o.stream() + " " + o.event().type() + " " + o.dataAsString());
+                }
+                assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                for (String c : countries) {
+                    assertThat(p.query("perCountry", c)).as(c).isEqualTo(d.query("perCountry", c));
+                }
+                for (int id = 0; id < 40; id++) {
+                    assertThat(p.query("cdc-users", String.valueOf(id)).map(String::valueOf))
+                            .isEqualTo(d.query("cdc-users", String.valueOf(id)).map(String::valueOf));
+                }
+            }
+            List<String> byKey = RekeyedTopology.byKey(expected);
+            assertThat(byKey).anyMatch(o -> o.startsWith("out-changes") && o.endsWith("|-"))
+                    .anyMatch(o -> o.startsWith("out-enriched") && o.endsWith("@?")).anyMatch(o -> o.startsWith("out-enriched") && o.endsWith("@FR"));
+            assertThat(RekeyedTopology.outputsByKey(store, "three"))
+                    .isEqualTo(byKey.stream().map(o -> o.replaceFirst("^out-", "three-")).toList());
         }
     }
 

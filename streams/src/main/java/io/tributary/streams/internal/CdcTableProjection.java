@@ -53,6 +53,15 @@ public final class CdcTableProjection implements TableProjection<RecordedEvent, 
         return b.toString();
     }
 
+    /**
+     * Whether {@code event} may change every row rather than the row of its stream's id: an event on
+     * the table's own stream (no id), where the capture writes truncates. A partitioned run sends it
+     * to every partition; {@link #apply} refuses a truncate anywhere else.
+     */
+    public static boolean isTruncate(RecordedEvent event) {
+        return event.stream().id().isEmpty();
+    }
+
     @Override
     public void apply(RecordedEvent event, TableUpdates<String, JsonNode> rows) {
         JsonNode env;
@@ -67,6 +76,10 @@ public final class CdcTableProjection implements TableProjection<RecordedEvent, 
         String op = env.path("op").asText("");
         String key = event.stream().id();
         if (op.equals("t")) {
+            if (!key.isEmpty()) {
+                throw bad(event, "it is a truncate on a row's stream; the capture writes truncates to the table's"
+                        + " stream '" + event.stream().category() + "'");
+            }
             rows.deleteAll();
             return;
         }

@@ -4,10 +4,13 @@ import io.tributary.core.ReadFilter;
 import io.tributary.streams.Consumed;
 import io.tributary.streams.Serde;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The blueprint a {@code StreamsBuilder} records: the sources and, through their nodes, every
@@ -23,6 +26,8 @@ public final class Graph {
     private final List<Node<?, ?>> boundaries = new ArrayList<>();
     /** By boundary number: the serdes of a repartition boundary, null for the others. */
     private final List<Repartition.Spec> repartitions = new ArrayList<>();
+    /** By boundary number: which records a partitioned run sends to every partition (null: none). */
+    private final List<Predicate<Object>> broadcasts = new ArrayList<>();
     private final Set<String> storeNames = new HashSet<>();
     private int counter;
     /** Why the topology cannot run partitioned (empty when it can), in the order found. */
@@ -48,12 +53,29 @@ public final class Graph {
      * numbered in build order, so an operator's boundary comes before those of operators after it.
      */
     public <K, V> void attachBehindBoundary(Node<K, V> node, Function<Task, Processor<K, V>> factory) {
+        attachBehindBoundary(node, factory, null);
+    }
+
+    /**
+     * As {@link #attachBehindBoundary(Node, Function)}; a partitioned run sends the records whose value
+     * matches {@code toEvery} (null: none) to every partition instead of the partition of their key
+     * (a CDC truncate, which deletes the rows of every partition).
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> void attachBehindBoundary(Node<K, V> node, Function<Task, Processor<K, V>> factory,
+                                            Predicate<? super V> toEvery) {
         int id = boundaries.size();
         Node<K, V> entry = new Node<>();
         entry.attach(factory);
         boundaries.add(entry);
         repartitions.add(null);
+        broadcasts.add((Predicate<Object>) toEvery);
         node.attach(task -> task.boundary(id, entry));
+    }
+
+    /** By boundary number: which records go to every partition (null: none). */
+    List<Predicate<Object>> broadcasts() {
+        return Collections.unmodifiableList(broadcasts);
     }
 
     /**
@@ -69,18 +91,19 @@ public final class Graph {
         Node<K, V> entry = new Node<>();
         boundaries.add(entry);
         repartitions.add(new Repartition.Spec((Serde<Object>) keys, (Serde<Object>) values));
+        broadcasts.add(null);
         node.attach(task -> task.boundary(id, entry));
         return entry;
     }
 
     /** By boundary number: the serdes of each repartition boundary, null for the others. */
     List<Repartition.Spec> repartitions() {
-        return java.util.Collections.unmodifiableList(repartitions);
+        return Collections.unmodifiableList(repartitions);
     }
 
     /** Whether some records are repartitioned through the log in a partitioned run. */
     boolean hasRepartitions() {
-        return repartitions.stream().anyMatch(java.util.Objects::nonNull);
+        return repartitions.stream().anyMatch(Objects::nonNull);
     }
 
     /** The entry nodes of the boundaries, by number. */

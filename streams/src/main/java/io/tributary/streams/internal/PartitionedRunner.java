@@ -8,7 +8,9 @@ import io.tributary.core.Subscription;
 import io.tributary.streams.OutputEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -81,8 +83,8 @@ public final class PartitionedRunner {
      * committed, as {last position, lowest cause}; and the partitions' appends that wrote repartition
      * events not yet known to be processed, as {lowest cause of the batch, highest appended position}.
      */
-    private final List<java.util.ArrayDeque<long[]>> unacknowledged = new ArrayList<>();
-    private final java.util.ArrayDeque<long[]> written = new java.util.ArrayDeque<>();
+    private final List<ArrayDeque<long[]>> unacknowledged = new ArrayList<>();
+    private final ArrayDeque<long[]> written = new ArrayDeque<>();
     private final RateMeter rate;
     private final int maxBatch;
     private final Duration pollTimeout;
@@ -126,7 +128,7 @@ public final class PartitionedRunner {
                 committed[i] = restored[i];
                 sentUpTo[i] = restored[i];
                 queues.add(new ArrayBlockingQueue<>(Math.max(4, QUEUE_MESSAGES / maxBatch)));
-                unacknowledged.add(new java.util.ArrayDeque<>());
+                unacknowledged.add(new ArrayDeque<>());
             }
         } catch (RuntimeException e) {
             for (Task t : tasks) {
@@ -158,7 +160,7 @@ public final class PartitionedRunner {
                 upstream = up.clone();
             } else {
                 upstream = new long[stages * partitions];
-                java.util.Arrays.fill(upstream, Long.MIN_VALUE);
+                Arrays.fill(upstream, Long.MIN_VALUE);
             }
         } else {
             higher = NO_LONGS;
@@ -241,6 +243,15 @@ public final class PartitionedRunner {
                         }
                         for (int i = 0, m = routed.size(); i < m; i++) {
                             Routed r = routed.get(i);
+                            if (r.key() == Routed.EVERY_PARTITION) {
+                                for (int p = 0; p < n; p++) {
+                                    if (perPartition.get(p) == null) {
+                                        perPartition.set(p, new ArrayList<>(1));
+                                    }
+                                    perPartition.get(p).add(r);
+                                }
+                                continue;
+                            }
                             int p = partitionOf(r.key(), n);
                             if (perPartition.get(p) == null) {
                                 perPartition.set(p, new ArrayList<>(1));
@@ -346,7 +357,7 @@ public final class PartitionedRunner {
                         long bound = positionBound();
                         written.removeIf(w -> w[1] <= bound); // processed: bounded by what is in flight
                     }
-                    java.util.ArrayDeque<long[]> sent = unacknowledged.get(p);
+                    ArrayDeque<long[]> sent = unacknowledged.get(p);
                     while (!sent.isEmpty() && sent.peek()[0] <= task.position()) {
                         sent.poll();
                     }
@@ -425,7 +436,7 @@ public final class PartitionedRunner {
             // a position counts as processed once no such message is pending and no such event is
             // written but not yet processed. Chains of repartitions keep the original cause.
             long caused = upTo;
-            for (java.util.ArrayDeque<long[]> sent : unacknowledged) {
+            for (ArrayDeque<long[]> sent : unacknowledged) {
                 for (long[] chunk : sent) {
                     caused = Math.min(caused, chunk[1] - 1);
                 }

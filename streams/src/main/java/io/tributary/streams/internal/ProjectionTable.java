@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A table folded from a stream by a {@link TableProjection}: the projection's upserts and deletes
@@ -23,29 +25,50 @@ public final class ProjectionTable {
     /** The table {@code projection} folds from {@code source}'s records. */
     public static <E, K, V> KTable<K, V> build(KStreamImpl<?, E> source, TableProjection<? super E, K, V> projection,
                                                Materialized<K, V> materialized) {
+        return build(source, projection, materialized, null);
+    }
+
+    /**
+     * As {@link #build(KStreamImpl, TableProjection, Materialized)} for a projection that changes only
+     * the key of its event's record, except for the events {@code toEvery} matches, which may change any
+     * key (a CDC table: a row's change event carries the row's key; a truncate deletes every row). Such
+     * a table runs partitioned: behind a boundary, the event goes to the partition of its key, the
+     * events {@code toEvery} matches to every partition (each changes the keys it holds).
+     */
+    public static <E, K, V> KTable<K, V> build(KStreamImpl<?, E> source, TableProjection<? super E, K, V> projection,
+                                               Materialized<K, V> materialized, Predicate<? super E> toEvery) {
         Objects.requireNonNull(projection, "projection");
         Objects.requireNonNull(materialized, "materialized");
         Graph graph = source.graph;
         TableStore<K, V> store = new TableStore<>(graph.claimStore(materialized.storeName().orElseGet(() -> graph.newName("PROJECTION"))),
                 materialized.keySerde(), materialized.valueSerde());
-        graph.markStateAfterRekey("a table is folded from events (a projection table or cdcTable): its keys are"
-                + " not the events' keys, and its updates are not repartitioned");
+        boolean keyed = toEvery != null;
+        if (!keyed) {
+            graph.markStateAfterRekey("a table is folded from events by a projection (StreamsBuilder.table with a"
+                    + " TableProjection): its keys are not the events' keys, and its updates are not repartitioned");
+        }
         Node<K, V> upserts = new Node<>();
         Node<K, Change<V>> changes = new Node<>();
-        attach(source, store, projection, upserts, changes);
-        return new KTableImpl<>(graph, upserts, changes, true, store.name(), task -> store.in(task)::get, store::textKeys, true);
+        attach(source, store, projection, upserts, changes, toEvery);
+        return new KTableImpl<>(graph, upserts, changes, true, store.name(), task -> store.in(task)::get, store::textKeys, !keyed);
     }
 
     private static <KS, E, K, V> void attach(KStreamImpl<KS, E> source, TableStore<K, V> store,
-                                             TableProjection<? super E, K, V> projection, Node<K, V> upserts, Node<K, Change<V>> changes) {
-        source.node.attach(task -> {
+                                             TableProjection<? super E, K, V> projection, Node<K, V> upserts, Node<K, Change<V>> changes,
+                                             Predicate<? super E> toEvery) {
+        Function<Task, Processor<KS, E>> factory = task -> {
             Updates<K, V> updates = new Updates<>(store.name(), store.in(task), upserts.instantiate(task),
                     changes.instantiate(task), !changes.isEmpty());
             return (k, e, ts) -> {
                 updates.timestampMs = ts;
                 projection.apply(e, updates);
             };
-        });
+        };
+        if (toEvery == null) {
+            source.node.attach(factory);
+        } else {
+            source.graph.attachBehindBoundary(source.node, factory, toEvery);
+        }
     }
 
     /** The updates of one task's table; {@link #timestampMs} is the current event's time. */

@@ -10,4 +10,11 @@ package io.tributary.streams.internal;
  * @param timestampMs the event time
  */
 record Routed(int boundary, Object key, Object value, long timestampMs) {
+    /** The key of a record that goes to every partition (see {@link Graph#attachBehindBoundary(Node, java.util.function.Function, java.util.function.Predicate)}). */
+    static final Object EVERY_PARTITION = new Object() {
+        @Override
+        public String toString() {
+            return "<every partition>";
+        }
+    };
 }

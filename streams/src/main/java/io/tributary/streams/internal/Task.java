@@ -8,12 +8,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -75,6 +77,7 @@ public final class Task {
     private final int partitionIndex;
     private final String repartitionStream;
     private final List<Repartition.Spec> repartitionSpecs;
+    private final Graph graph;
     /** By boundary: the stage its entry runs in. */
     private final int[] stageOf;
     /** By stage: whether it feeds a repartition boundary (its partitions then write watermark marks). */
@@ -104,12 +107,13 @@ public final class Task {
         this.partitionIndex = partitionIndex;
         this.repartitionStream = Repartition.stream(name);
         this.repartitionSpecs = graph.repartitions();
+        this.graph = graph;
         int boundaryCount = repartitionSpecs.size();
         this.stageOf = new int[boundaryCount];
         this.feeds = new boolean[boundaryCount + 1];
         this.hasRepartitions = role == Role.PARTITION && graph.hasRepartitions();
         this.stageWatermarks = new long[boundaryCount + 1];
-        java.util.Arrays.fill(stageWatermarks, Long.MIN_VALUE);
+        Arrays.fill(stageWatermarks, Long.MIN_VALUE);
         for (int k = 0; k < boundaryCount; k++) {
             stageListeners.add(new ArrayList<>());
         }
@@ -160,6 +164,10 @@ public final class Task {
      */
     <K, V> Processor<K, V> boundary(int id, Node<K, V> entry) {
         if (role == Role.ROUTER) {
+            Predicate<Object> toEvery = graph.broadcasts().get(id);
+            if (toEvery != null) {
+                return (k, v, ts) -> routed.add(new Routed(id, toEvery.test(v) ? Routed.EVERY_PARTITION : k, v, ts));
+            }
             return (k, v, ts) -> routed.add(new Routed(id, k, v, ts));
         }
         Repartition.Spec spec = repartitionSpecs.get(id);
@@ -343,7 +351,7 @@ public final class Task {
 
     /** Partition: the watermarks of stages 1.. (at index k - 1) as of the last checkpoint or processed event. */
     long[] stageWatermarks() {
-        return java.util.Arrays.copyOfRange(stageWatermarks, 1, stageWatermarks.length);
+        return Arrays.copyOfRange(stageWatermarks, 1, stageWatermarks.length);
     }
 
     /** Partition: the upstream partitions' watermarks last handed over by the dispatcher (empty: none). */
