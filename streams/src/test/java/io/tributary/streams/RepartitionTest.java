@@ -305,6 +305,30 @@ class RepartitionTest {
         }
 
         @Test
+        void aHeapRestartReplaysTheLogWithItsRepartitionStreamsAndWritesNothingNew() throws Exception {
+            ProcessorConfig config = ProcessorConfig.of("heap3").withPartitions(3).withMaxBatchEvents(41);
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 24, 2_000);
+                RekeyedTopology.appendTicks(store);
+                long last = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build("heap3"), config)) {
+                    assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                }
+                List<String> outputs = StreamProcessorTest.outputs(store, "heap3");
+                List<String> internal = StreamProcessorTest.outputs(store, "tributary.repartition");
+                long head = store.headPosition();
+                // heap state: the restart replays everything, the repartition streams included, with the same ids
+                try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build("heap3"), config)) {
+                    assertThat(p.awaitPosition(head, WAIT)).as("caught up: %s", p.status()).isTrue();
+                }
+                assertThat(store.headPosition()).as("nothing appended by the replay").isEqualTo(head);
+                assertThat(StreamProcessorTest.outputs(store, "heap3")).isEqualTo(outputs);
+                assertThat(StreamProcessorTest.outputs(store, "tributary.repartition")).isEqualTo(internal);
+                assertThat(StateRekeyTopology.outputsByKey(store, "heap3")).isEqualTo(StateRekeyTopology.driverByKey(store, "heap3"));
+            }
+        }
+
+        @Test
         void withoutSerdesToRepartitionItIsRefusedWithPartitionsSayingWhatToGive() {
             StreamsBuilder b = new StreamsBuilder();
             b.stream(Consumed.category("click", e -> e.dataAsString())).groupByKey().count()
