@@ -60,7 +60,6 @@ public final class LogStore implements EmbeddedEventStore {
     private final SegmentSet segments;
     private final Index index;
     private final Indexer indexer;
-    private final KeyFilter idFilter;
     private final IdIndex ids;
     private final KeyFilter streamFilter;
     private final Writer writer;
@@ -79,7 +78,6 @@ public final class LogStore implements EmbeddedEventStore {
         int maxFrame = maxFrameBytes(config);
         SegmentSet segs = null;
         Index idx = null;
-        KeyFilter filter = null;
         KeyFilter streamsFilter = null;
         IdIndex ids = null;
         try {
@@ -122,15 +120,13 @@ public final class LogStore implements EmbeddedEventStore {
             this.notifier = new HeadNotifier();
             this.recent = new RecentEvents(RECENT_EVENTS);
             this.indexer = new Indexer(idx, recent, notifier, new Indexer.Visible(tail.nextPosition() - 1, tail));
-            filter = KeyFilter.eventIds(ids);
-            this.idFilter = filter;
             streamsFilter = KeyFilter.streams(idx);
             this.streamFilter = streamsFilter;
             this.ids = ids;
             Supplier<Indexer.Visible> visible = indexer::visible;
             this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
             LogReader r = reader;
-            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter, streamsFilter,
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, streamsFilter,
                     ids, p -> {
                         List<RecordedEvent> found = r.eventsAt(new long[] {p}, 1);
                         return found.isEmpty() ? null : found.get(0);
@@ -138,9 +134,6 @@ public final class LogStore implements EmbeddedEventStore {
             indexer.start();
             writer.start();
         } catch (IOException | RuntimeException e) {
-            if (filter != null) {
-                filter.close();
-            }
             if (streamsFilter != null) {
                 streamsFilter.close();
             }
@@ -537,7 +530,6 @@ public final class LogStore implements EmbeddedEventStore {
             return;
         }
         writer.close();
-        idFilter.close();
         streamFilter.close();
         ids.close();
         closeLock.writeLock().lock();
@@ -562,7 +554,7 @@ public final class LogStore implements EmbeddedEventStore {
 
     /** True once the event ids and stream names in the index at open are loaded into the writer's filters. */
     boolean filtersLoaded() {
-        return idFilter.loaded() && streamFilter.loaded();
+        return ids.filterBuilt() && streamFilter.loaded();
     }
 
     /** Subscription reads, each under the store's close guard. */

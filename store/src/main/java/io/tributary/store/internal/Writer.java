@@ -63,7 +63,6 @@ final class Writer implements Runnable {
     /** Reads an event the indexer has made visible (null if a scavenge removed it). */
     private final LongFunction<RecordedEvent> visibleEvent;
     /** Answers "certainly new" for almost every new id, so it needs no look-up. */
-    private final KeyFilter idFilter;
     /** Answers "certainly new" for almost every new stream, so it needs no index read. */
     private final KeyFilter streamFilter;
     /** The event frames of the groups written that the indexer has not made visible yet, oldest first. */
@@ -97,11 +96,10 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter, IdIndex ids,
+           Checkpoint tail, Path checkpointFile, KeyFilter streamFilter, IdIndex ids,
            LongFunction<RecordedEvent> visibleEvent) {
         this.ids = ids;
         this.visibleEvent = visibleEvent;
-        this.idFilter = idFilter;
         this.streamFilter = streamFilter;
         this.config = config;
         this.segments = segments;
@@ -342,10 +340,6 @@ final class Writer implements Runnable {
             EventData e = events.get(j);
             out.add(new RecordedEvent(p.stream(), v++, pos++, e.eventId(), e.type(), e.data(), e.metadata(), timestamp));
         }
-        // Filter and table in loops of their own: independent inserts whose cache misses overlap.
-        for (long h : hashes) {
-            idFilter.add(h);
-        }
         for (int j = 0; j < hashes.length; j++) {
             ids.add(hashes[j], position + j);
         }
@@ -409,7 +403,7 @@ final class Writer implements Runnable {
      */
     private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events, long[] idHashes) {
         Index.EventIdEntry[] found = null;
-        boolean[] maybe = idFilter.mightContainEach(idHashes);
+        boolean[] maybe = ids.markMaybe(idHashes);
         for (int i = 0; i < events.size(); i++) {
             if (!maybe[i]) {
                 continue; // certainly new: no look-up
