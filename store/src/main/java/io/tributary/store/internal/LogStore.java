@@ -236,25 +236,22 @@ public final class LogStore implements EmbeddedEventStore {
         if (appends == null || appends.isEmpty()) {
             throw new InvalidRequestException("an append must name at least one stream");
         }
-        if (appends.size() > 10_000) {
-            throw new InvalidRequestException("an append may write at most 10000 streams, got " + appends.size());
-        }
         StreamName twiceNamed = repeatedStream(appends);
         if (twiceNamed != null) {
             throw new InvalidRequestException("stream '" + twiceNamed + "' appears more than once in one append;"
                     + " put all its events in one part");
         }
         int events = 0;
-        List<FrameCodec.StreamPart> parts = new ArrayList<>(appends.size());
+        List<byte[]> names = new ArrayList<>(appends.size());
+        List<List<EventData>> partEvents = new ArrayList<>(appends.size());
         for (StreamAppend a : appends) {
             int i = 0;
-            List<EventData> partEvents = a.events();
-            UUID twice = repeatedId(partEvents);
+            UUID twice = repeatedId(a.events());
             if (twice != null) {
                 throw new InvalidRequestException("event id " + twice + " appears twice in the append to '"
                         + a.stream() + "'; every event needs its own id");
             }
-            for (EventData e : partEvents) {
+            for (EventData e : a.events()) {
                 int size = e.sizeBytes();
                 if (size > config.maxEventBytes()) {
                     throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
@@ -263,18 +260,15 @@ public final class LogStore implements EmbeddedEventStore {
                 i++;
             }
             events += a.events().size();
-            parts.add(new FrameCodec.StreamPart(Keys.utf8(a.stream().value()), 0, a.events()));
+            names.add(Keys.utf8(a.stream().value()));
+            partEvents.add(a.events());
         }
-        int frameBytes = FrameCodec.eventsFrameSize(parts);
-        if (frameBytes > config.maxRequestBytes()) {
-            throw new PayloadTooLargeException("the append request", frameBytes, config.maxRequestBytes());
+        FrameCodec.Plan plan = FrameCodec.plan(names, partEvents);
+        if (plan.bytes() > config.maxRequestBytes()) {
+            throw new PayloadTooLargeException("the append request", plan.bytes(), config.maxRequestBytes());
         }
         CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
-        List<byte[]> names = new ArrayList<>(parts.size());
-        for (FrameCodec.StreamPart p : parts) {
-            names.add(p.name());
-        }
-        writer.submit(new Request.Append(List.copyOf(appends), names, f, frameBytes, events));
+        writer.submit(new Request.Append(List.copyOf(appends), names, f, plan, events));
         return f;
     }
 

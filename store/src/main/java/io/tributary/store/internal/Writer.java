@@ -56,7 +56,9 @@ final class Writer implements Runnable {
     private final HeadNotifier notifier;
     private final Path checkpointFile;
     private final BlockingQueue<Request> queue;
-    private final ByteBuffer buf;
+    /** The write buffer: {@link #normalBuf}, or for one large request a buffer of its size. */
+    private ByteBuffer buf;
+    private final ByteBuffer normalBuf;
     private final StreamCache cache;
     /** Where each event id was written: candidates for the duplicate check, confirmed by reading the event. */
     private final IdIndex ids;
@@ -112,7 +114,8 @@ final class Writer implements Runnable {
         this.nextPosition = tail.nextPosition();
         this.current = segments.get(tail.segment());
         this.queue = new ArrayBlockingQueue<>(config.maxQueuedAppends());
-        this.buf = ByteBuffer.allocateDirect(maxWriteBytes(config));
+        this.normalBuf = ByteBuffer.allocateDirect(normalWriteBytes(config));
+        this.buf = normalBuf;
         this.cache = new StreamCache(config.streamCacheSize());
         this.preallocator = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tributary-preallocator");
@@ -126,6 +129,14 @@ final class Writer implements Runnable {
     /** The most bytes one group write can take: a full batch plus one maximal request. */
     static int maxWriteBytes(StoreConfig config) {
         return config.maxBatchBytes() + config.maxRequestBytes() + (64 << 10);
+    }
+
+    /**
+     * The write buffer's usual size: a full batch plus a request of up to 4 MiB. A larger request
+     * is written alone through a buffer of its size, dropped after its write.
+     */
+    private static int normalWriteBytes(StoreConfig config) {
+        return config.maxBatchBytes() + Math.min(config.maxRequestBytes(), 4 << 20) + (64 << 10);
     }
 
     void start() {
@@ -289,15 +300,9 @@ final class Writer implements Runnable {
             }
         }
         ensureRoom(a.frameBytes());
-        List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            StreamAppend p = parts.get(i);
-            encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, p.events()));
-        }
         long ts = config.clock().millis();
         long firstPosition = nextPosition;
-        long frameOffset = tail.offset() + buf.position();
-        FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
+        long[] frameOffsets = encodeFrames(a, states, ts, firstPosition);
         Instant timestamp = Instant.ofEpochMilli(ts);
         List<RecordedEvent> recorded = new ArrayList<>(a.events());
         long[] firstVersions = new long[parts.size()];
@@ -319,11 +324,57 @@ final class Writer implements Runnable {
                     lastPosition));
         }
         MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
-        group.frames.add(new Group.WrittenFrame(current.number(), frameOffset, recorded));
+        if (frameOffsets.length == 1) {
+            group.frames.add(new Group.WrittenFrame(current.number(), frameOffsets[0], recorded));
+        } else {
+            int from = 0;
+            for (int k = 0; k < frameOffsets.length; k++) {
+                int to = from;
+                for (FrameCodec.Slice sl : a.plan().frames().get(k)) {
+                    to += sl.to() - sl.from();
+                }
+                group.frames.add(new Group.WrittenFrame(current.number(), frameOffsets[k], recorded.subList(from, to)));
+                from = to;
+            }
+        }
         group.requests.add(a);
         group.appends++;
         group.events += recorded.size();
         group.completions.add(() -> a.future().complete(result));
+    }
+
+    /**
+     * Encodes the request's frames into the buffer (one, or a run for a large request, all but the
+     * last marked continued); returns each frame's offset in the segment.
+     */
+    private long[] encodeFrames(Request.Append a, List<StreamRecord> states, long ts, long firstPosition) {
+        List<StreamAppend> parts = a.parts();
+        List<byte[]> names = a.names();
+        List<List<FrameCodec.Slice>> frames = a.plan().frames();
+        if (frames == null) {
+            List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
+            for (int i = 0; i < parts.size(); i++) {
+                encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, parts.get(i).events()));
+            }
+            long offset = tail.offset() + buf.position();
+            FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
+            return new long[] {offset};
+        }
+        long[] offsets = new long[frames.size()];
+        long position = firstPosition;
+        for (int k = 0; k < frames.size(); k++) {
+            List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(frames.get(k).size());
+            int events = 0;
+            for (FrameCodec.Slice sl : frames.get(k)) {
+                encodeParts.add(new FrameCodec.StreamPart(names.get(sl.part()), states.get(sl.part()).lastVersion() + 1 + sl.from(),
+                        parts.get(sl.part()).events().subList(sl.from(), sl.to())));
+                events += sl.to() - sl.from();
+            }
+            offsets[k] = tail.offset() + buf.position();
+            FrameCodec.encodeEvents(buf, ts, position, encodeParts, k < frames.size() - 1);
+            position += events;
+        }
+        return offsets;
     }
 
     /**
@@ -544,6 +595,16 @@ final class Writer implements Runnable {
 
     /** Makes room for a frame of {@code frameBytes}: flushes the group and rolls if it does not fit. */
     private void ensureRoom(int frameBytes) throws IOException {
+        if (buf.position() + frameBytes > buf.capacity()) {
+            // A request larger than the usual buffer: the group so far is written first, then this
+            // request alone through a buffer of its size (dropped after its write).
+            if (!flush()) {
+                throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
+            }
+            if (frameBytes > buf.capacity()) {
+                buf = ByteBuffer.allocateDirect(frameBytes + (64 << 10));
+            }
+        }
         if (tail.offset() + buf.position() + frameBytes <= segments.segmentSize()) {
             return;
         }
@@ -570,10 +631,12 @@ final class Writer implements Runnable {
                 current.channel().writeFully(buf, tail.offset());
             } catch (IOException e) {
                 buf.clear();
+                buf = normalBuf;
                 abortGroup(e);
                 return false;
             }
             buf.clear();
+            buf = normalBuf;
             if (config.durability() == Durability.fsync()) {
                 sync();
             } else {
