@@ -83,12 +83,13 @@ public final class FrameCodec {
 
     /** {@link #plan(List, List)} with the frame size and stream count given. */
     static Plan plan(List<byte[]> names, List<List<EventData>> events, int targetBytes, int maxStreams) {
+        TypeSizes types = new TypeSizes();
         if (names.size() <= maxStreams) {
             long bytes = HEADER_BYTES + 1 + 8 + 2 + 4;
             for (int p = 0; p < names.size(); p++) {
                 bytes += 2 + names.get(p).length;
                 for (EventData e : events.get(p)) {
-                    bytes += eventBytes(e);
+                    bytes += types.eventBytes(e);
                 }
             }
             if (bytes <= targetBytes) {
@@ -105,7 +106,7 @@ public final class FrameCodec {
             int from = 0;
             int i = 0;
             if (frame.size() == maxStreams
-                    || (!frame.isEmpty() && frameBytes + nameBytes + eventBytes(es.get(0)) > targetBytes)) {
+                    || (!frame.isEmpty() && frameBytes + nameBytes + types.eventBytes(es.get(0)) > targetBytes)) {
                 frames.add(frame);
                 total += frameBytes;
                 frame = new ArrayList<>();
@@ -113,7 +114,7 @@ public final class FrameCodec {
             }
             frameBytes += nameBytes;
             for (; i < es.size(); i++) {
-                int b = eventBytes(es.get(i));
+                int b = types.eventBytes(es.get(i));
                 if (frameBytes + b > targetBytes && i > from) {
                     frame.add(new Slice(p, from, i));
                     frames.add(frame);
@@ -131,8 +132,19 @@ public final class FrameCodec {
         return new Plan(frames, (int) Math.min(Integer.MAX_VALUE, total));
     }
 
-    private static int eventBytes(EventData e) {
-        return EVENT_OVERHEAD + e.sizeBytes();
+    /** Encoded bytes of events, the UTF-8 length of a type measured once while events repeat it. */
+    private static final class TypeSizes {
+        private String lastType;
+        private int lastTypeBytes;
+
+        int eventBytes(EventData e) {
+            String type = e.type();
+            if (type != lastType && !type.equals(lastType)) {
+                lastType = type;
+                lastTypeBytes = utf8Length(type);
+            }
+            return EVENT_OVERHEAD + lastTypeBytes + e.data().length + e.metadata().length;
+        }
     }
 
     /** Encoded size of an events frame, header included. */

@@ -251,9 +251,15 @@ public final class LogStore implements EmbeddedEventStore {
                 throw new InvalidRequestException("event id " + twice + " appears twice in the append to '"
                         + a.stream() + "'; every event needs its own id");
             }
+            int max = config.maxEventBytes();
             for (EventData e : a.events()) {
+                // A type takes at most 3 UTF-8 bytes per char: most events need no exact count.
+                if ((long) e.data().length + e.metadata().length + 3L * e.type().length() <= max) {
+                    i++;
+                    continue;
+                }
                 int size = e.sizeBytes();
-                if (size > config.maxEventBytes()) {
+                if (size > max) {
                     throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
                             + a.stream() + "'", size, config.maxEventBytes());
                 }
@@ -304,8 +310,7 @@ public final class LogStore implements EmbeddedEventStore {
      * The index of the first of {@code n} items equal to an earlier one, or -1: an open-addressing
      * table of indexes (no boxing, no entry objects — a CDC append names up to 10,000 streams).
      */
-    private static int firstRepeat(int n, java.util.function.IntUnaryOperator hash,
-                                   java.util.function.BiPredicate<Integer, Integer> same) {
+    private static int firstRepeat(int n, java.util.function.IntUnaryOperator hash, SameItems same) {
         if (n < 2) {
             return -1;
         }
@@ -549,6 +554,12 @@ public final class LogStore implements EmbeddedEventStore {
     /** True once the event ids and stream names in the index at open are loaded into the writer's filters. */
     boolean filtersLoaded() {
         return ids.filterBuilt() && streamFilter.loaded();
+    }
+
+    /** Whether items {@code a} and {@code b} are equal (indexes: no boxing). */
+    @FunctionalInterface
+    private interface SameItems {
+        boolean test(int a, int b);
     }
 
     /** Subscription reads, each under the store's close guard. */

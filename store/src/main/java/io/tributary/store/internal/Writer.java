@@ -185,7 +185,10 @@ final class Writer implements Runnable {
         try {
             long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTickMs());
             while (true) {
-                Request first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+                Request first = spinPoll();
+                if (first == null) {
+                    first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+                }
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
                         break;
@@ -218,6 +221,23 @@ final class Writer implements Runnable {
             }
             indexer.finish();
         }
+    }
+
+    /** Experiment: how long the writer polls its queue before it parks. */
+    private static final long SPIN_NANOS = Long.getLong("tributary.internal.writerSpinMicros", 0) * 1000;
+
+    /** Polls the queue for {@link #SPIN_NANOS} before the writer parks: a request that comes soon needs no wake-up. */
+    private Request spinPoll() {
+        Request r = queue.poll();
+        if (r != null || SPIN_NANOS == 0) {
+            return r;
+        }
+        long until = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.onSpinWait();
+            r = queue.poll();
+        } while (r == null && System.nanoTime() < until);
+        return r;
     }
 
     private long idleTickMs() {
