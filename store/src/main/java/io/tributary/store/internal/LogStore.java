@@ -274,7 +274,9 @@ public final class LogStore implements EmbeddedEventStore {
             throw new PayloadTooLargeException("the append request", plan.bytes(), config.maxRequestBytes());
         }
         CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
-        writer.submit(new Request.Append(List.copyOf(appends), names, f, plan, events));
+        // An ArrayList whatever the size (List.copyOf's class differs for up to two parts, and
+        // alternating shapes deoptimised the writer's loops: JFR, BENCHMARKS.md, CDC section).
+        writer.submit(new Request.Append(new ArrayList<>(appends), names, f, plan, events));
         return f;
     }
 
