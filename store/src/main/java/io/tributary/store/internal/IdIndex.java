@@ -349,7 +349,7 @@ final class IdIndex implements AutoCloseable {
         background.execute(() -> {
             IdChunk c;
             try {
-                c = write(t);
+                c = write(t, false);
             } catch (IOException | RuntimeException e) {
                 // Not written (the disk is full?): the table stays in memory and answers for its
                 // positions; it is tried again at the next chunk and at a clean close.
@@ -381,16 +381,26 @@ final class IdIndex implements AutoCloseable {
         }
     }
 
+    /** Writes a chunk durably (at open and close: the next open should not have to rebuild it). */
     private void writeChunk(IdTable t) throws IOException {
-        IdChunk c = write(t);
+        IdChunk c = write(t, true);
         List<IdChunk> cs = new ArrayList<>(chunks);
         cs.add(c);
         chunks = List.copyOf(cs);
     }
 
-    private IdChunk write(IdTable t) throws IOException {
+    /**
+     * Writes a chunk file. While the store runs, without fsync ({@code durable} false): a chunk is
+     * derived from the log and checked when opened, one lost or torn by a power failure is dropped
+     * and rebuilt, and its fsyncs (two journal commits each) would hold up the log's.
+     */
+    private IdChunk write(IdTable t, boolean durable) throws IOException {
         Path file = dir.resolve(IdChunk.fileName(t.from(), t.to()));
-        io.writeAtomically(file, IdChunk.encode(t));
+        if (durable) {
+            io.writeAtomically(file, IdChunk.encode(t));
+        } else {
+            io.writeDerived(file, IdChunk.encode(t));
+        }
         return IdChunk.open(file);
     }
 

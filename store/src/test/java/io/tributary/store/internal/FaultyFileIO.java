@@ -382,6 +382,14 @@ final class FaultyFileIO implements FileIO {
     }
 
     @Override
+    public void writeDerived(Path file, byte[] bytes) throws IOException {
+        if (decideWrite(file) != WriteFault.NONE) {
+            throw new IOException(DISK_FULL);
+        }
+        real.writeDerived(file, bytes);
+    }
+
+    @Override
     public void fsyncDirectory(Path directory) throws IOException {
         checkAlive();
         if (crashAtDirectoryFsync) {
