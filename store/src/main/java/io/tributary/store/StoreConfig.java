@@ -133,8 +133,17 @@ public record StoreConfig(Path dataDirectory, Durability durability, long segmen
 
         /** Validates and builds. */
         public StoreConfig build() {
-            int request = maxRequestBytes != null ? maxRequestBytes
-                    : (int) Math.max(Math.min(64L << 20, (segmentSizeBytes - 4096) / 2), Math.min(maxEventBytes, 16 << 20));
+            int request;
+            if (maxRequestBytes != null) {
+                request = maxRequestBytes;
+            } else {
+                long halfSegment = (segmentSizeBytes - 4096) / 2;
+                if (halfSegment < maxEventBytes) {
+                    throw new IllegalArgumentException("segmentSizeBytes (" + segmentSizeBytes + ") must be at least twice"
+                            + " maxEventBytes (" + maxEventBytes + ") plus 4096: a segment holds at least two of the largest appends");
+                }
+                request = (int) Math.min(64L << 20, halfSegment);
+            }
             return new StoreConfig(dataDirectory, durability, segmentSizeBytes, maxEventBytes, request,
                     maxBatchBytes, maxQueuedAppends, checkpointIntervalMs, streamCacheSize, clock);
         }

@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  *   <li>When the table holds {@value #CHUNK_EVENTS} events it is frozen and written by a
  *       background thread as an {@link IdChunk} file; until that file is open the frozen table
  *       answers for it. A clean close writes the last table too.</li>
+ *   <li>Chunk files are written without fsync while the store runs (they are derived and checked
+ *       when opened; their fsyncs would hold up the log's) and synced at a clean close.</li>
  *   <li>On open the chunk files that follow each other from position 0 and end before the log's
- *       tail are kept (others — left by a crash, ahead of a torn tail — are deleted), and the log
- *       after them is scanned into a new table: at most a chunk's worth of events.</li>
+ *       tail are kept (others — left by a crash, ahead of a torn tail, lost to a power failure —
+ *       are deleted), and the log after them is scanned into a new table: after a process crash at
+ *       most a chunk's worth of events, after a power failure what followed the last chunk on disk.</li>
  * </ul>
  *
  * A hash match is only a candidate: the writer confirms it by reading the event. The writer
@@ -71,6 +74,8 @@ final class IdIndex implements AutoCloseable {
     /** The background thread's own: the filter it adds chunks to, and the chunks in it. */
     private ChunkFilter building;
     private final List<IdChunk> built = new ArrayList<>();
+    /** Chunk files written without fsync (background thread; read at a clean close, after it stopped). */
+    private final List<Path> unsynced = new ArrayList<>();
 
     /** A chunk written by the background thread, and the filter that covers it and all before it. */
     private record Written(IdChunk chunk, ChunkFilter filter) {
@@ -247,11 +252,10 @@ final class IdIndex implements AutoCloseable {
     /** Background thread: adds a chunk just written to the filter (a larger one when it is full). */
     private ChunkFilter addToFilter(IdChunk c) {
         built.add(c);
-        if (building == null) {
-            return null;
-        }
         try {
-            if (building.count + c.count() > building.capacity) {
+            if (building == null) {
+                building = ChunkFilter.of(built, 0, chunkEvents); // it could not be built before: try again
+            } else if (building.count + c.count() > building.capacity) {
                 building = ChunkFilter.of(built, building.count + c.count(), chunkEvents);
             } else {
                 building.add(c);
@@ -400,6 +404,7 @@ final class IdIndex implements AutoCloseable {
             io.writeAtomically(file, IdChunk.encode(t));
         } else {
             io.writeDerived(file, IdChunk.encode(t));
+            unsynced.add(file);
         }
         return IdChunk.open(file);
     }
@@ -421,6 +426,17 @@ final class IdIndex implements AutoCloseable {
         }
         takeDone();
         try {
+            // The chunks written while the store ran are made durable now: after a clean close
+            // even a power failure leaves nothing to rebuild.
+            for (Path p : unsynced) {
+                try (FileIO.LogChannel ch = io.open(p, false)) {
+                    ch.force();
+                }
+            }
+            if (!unsynced.isEmpty()) {
+                io.fsyncDirectory(dir);
+                unsynced.clear();
+            }
             for (IdTable t : List.copyOf(frozen)) {
                 writeChunk(t); // a background write that failed: try once more
                 frozen.remove(t);

@@ -71,7 +71,7 @@ final class TailRecovery {
                     }
                     if (ev.continued() && runOffset < 0) {
                         runOffset = scanner.frameOffset();
-                        runNext = next;
+                        runNext = next >= 0 ? next : ev.firstPosition();
                     } else if (!ev.continued()) {
                         runOffset = -1;
                     }

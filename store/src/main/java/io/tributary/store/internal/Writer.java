@@ -59,6 +59,9 @@ final class Writer implements Runnable {
     /** The write buffer: {@link #normalBuf}, or for one large request a buffer of its size. */
     private ByteBuffer buf;
     private final ByteBuffer normalBuf;
+    /** The buffer for requests larger than {@link #normalBuf}, kept for the next one; released when unused for a while. */
+    private ByteBuffer largeBuf;
+    private int flushesSinceLarge;
     private final StreamCache cache;
     /** Where each event id was written: candidates for the duplicate check, confirmed by reading the event. */
     private final IdIndex ids;
@@ -622,7 +625,7 @@ final class Writer implements Runnable {
                 throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
             }
             if (frameBytes > buf.capacity()) {
-                buf = ByteBuffer.allocateDirect(frameBytes + (64 << 10));
+                buf = largeBuffer(frameBytes + (64 << 10));
             }
         }
         if (tail.offset() + buf.position() + frameBytes <= segments.segmentSize()) {
@@ -632,6 +635,22 @@ final class Writer implements Runnable {
             throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
         }
         roll();
+    }
+
+    /** The large buffer, grown to at least {@code bytes}; a failed allocation fails only this request. */
+    private ByteBuffer largeBuffer(int bytes) {
+        flushesSinceLarge = 0;
+        if (largeBuf == null || largeBuf.capacity() < bytes) {
+            largeBuf = null;
+            try {
+                largeBuf = ByteBuffer.allocateDirect(bytes);
+            } catch (OutOfMemoryError e) {
+                throw new StorageException("no direct memory for a write buffer of " + bytes + " bytes for this append"
+                        + " (raise -XX:MaxDirectMemorySize, or send smaller appends); nothing was written", e);
+            }
+        }
+        largeBuf.clear();
+        return largeBuf;
     }
 
     // ---------------------------------------------------------------- writing
@@ -657,6 +676,9 @@ final class Writer implements Runnable {
             }
             buf.clear();
             buf = normalBuf;
+            if (largeBuf != null && ++flushesSinceLarge > 10_000) {
+                largeBuf = null; // unused for 10,000 writes: give its memory back
+            }
             if (config.durability() == Durability.fsync()) {
                 sync();
             } else {

@@ -31,9 +31,9 @@ class IdTableTest {
         for (int i = 0; i < size; i++) {
             // Some hashes repeat (collisions, one id in several streams), some are 0 (stored as 1).
             long h = random.nextInt(10) == 0 && !model.isEmpty() ? model.get(random.nextInt(model.size())).hash()
-                    : random.nextInt(50) == 0 ? 1 : random.nextLong();
+                    : random.nextInt(50) == 0 ? 0 : random.nextLong();
             table.add(h, position);
-            model.add(new Entry(h, position));
+            model.add(new Entry(h == 0 ? 1 : h, position)); // 0 marks nothing here, but is stored as 1
             position += 1 + random.nextInt(3);
         }
         check(table, model, random);
@@ -74,6 +74,17 @@ class IdTableTest {
             }
             assertThat(found).as("positions of %d, newest first", e.hash()).isEqualTo(expected);
             assertThat(table.find(e.hash(), p -> p == e.position())).isEqualTo(e.position());
+        }
+        // 0 is asked as what it is stored as: 1.
+        long newestOne = -1;
+        for (int i = model.size() - 1; i >= 0 && newestOne < 0; i--) {
+            newestOne = model.get(i).hash() == 1 ? model.get(i).position() : -1;
+        }
+        assertThat(table.find(0, p -> true)).isEqualTo(newestOne);
+        boolean[] zero = new boolean[1];
+        table.markMaybe(new long[] {0}, zero);
+        if (newestOne >= 0) {
+            assertThat(zero[0]).isTrue();
         }
         long[][] sorted = table.sorted();
         List<Entry> expected = new ArrayList<>(model);
