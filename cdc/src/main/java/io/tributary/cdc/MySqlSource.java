@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  *                            transactions on other tables is recorded; 0 disables both; default 10,000
  * @param connectTimeoutMs    how long to wait for the binlog connection; default 10,000
  * @param maxAppendBytes      the largest append (event data); a larger transaction is appended in chunks (see the
- *                            module README); keep it below the store's request limit; default 8 MiB
+ *                            module README); keep it below the store's request limit
+ *                            ({@code maxRequestBytes}, 64 MiB by default); default 48 MiB
  * @param clock               time source for lag and {@code ts_ms}; default the UTC system clock
  */
 public record MySqlSource(String name, String host, int port, String database, Map<String, String> urlParameters,
@@ -251,7 +252,7 @@ public record MySqlSource(String name, String host, int port, String database, M
         private int snapshotChunkRows = 1024;
         private long heartbeatIntervalMs = 10_000;
         private long connectTimeoutMs = 10_000;
-        private int maxAppendBytes = 8 << 20;
+        private int maxAppendBytes = 48 << 20;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String name, String host, int port, String database) {

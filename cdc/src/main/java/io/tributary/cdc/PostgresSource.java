@@ -31,7 +31,8 @@ import java.util.Optional;
  * @param statusIntervalMs       how often the slot's confirmed position is reported to the server; default 1,000
  * @param maxTransactionMemoryBytes a transaction's buffered changes beyond this spill to a file; default 16 MiB
  * @param maxAppendBytes         the largest append (event data); a larger transaction is appended in chunks
- *                               (see the module README); keep it below the store's request limit; default 8 MiB
+ *                               (see the module README); keep it below the store's request limit
+ *                               ({@code maxRequestBytes}, 64 MiB by default); default 48 MiB
  * @param spillDirectory         where spilled transactions go; default the JVM's temporary directory
  * @param outboxMessagePrefix    logical messages with this prefix are outbox events, not changes; empty: none
  * @param outboxTable            rows inserted into this table ({@code schema.table}) are outbox events; empty: none
@@ -101,7 +102,7 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
         private long heartbeatIntervalMs = 10_000;
         private long statusIntervalMs = 1_000;
         private long maxTransactionMemoryBytes = 16L << 20;
-        private int maxAppendBytes = 8 << 20;
+        private int maxAppendBytes = 48 << 20;
         private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private Optional<String> outboxMessagePrefix = Optional.empty();
         private Optional<String> outboxTable = Optional.empty();

@@ -62,13 +62,20 @@ class LargeTransactionIT {
     }
 
     @Test
-    void splitsATransactionTouchingMoreRowsThanOneAppendMayHoldStreams() {
+    void aTransactionTouchingTensOfThousandsOfRowsIsOneAtomicAppend() {
         db.exec("CREATE TABLE wide (id int PRIMARY KEY)");
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
              PostgresCapture capture = PostgresCapture.start(store, db.source("wide", "wide").build())) {
             db.exec("INSERT INTO wide SELECT g FROM generate_series(1, 25000) g");
-            assertThat(awaitCount(store, "wide", 25_000, capture)).hasSize(25_000);
-            assertThat(capture.chunkedAppends()).as("the store takes at most 10,000 streams per append").isEqualTo(2);
+            List<RecordedEvent> events = awaitCount(store, "wide", 25_000, capture);
+            assertThat(events).hasSize(25_000);
+            assertThat(capture.chunkedAppends()).as("25,000 row streams in one append").isZero();
+            // One append: consecutive positions (a chunk would end with its position event in the
+            // offset stream between them), one commit time.
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).position()).isEqualTo(events.get(i - 1).position() + 1);
+            }
+            assertThat(events).extracting(RecordedEvent::timestamp).containsOnly(events.get(0).timestamp());
         }
     }
 

@@ -27,7 +27,9 @@ public record StreamAppend(StreamName stream, ExpectedVersion expected, List<Eve
                 throw new InvalidRequestException("an append to '" + stream + "' contains a null event");
             }
         }
-        events = List.copyOf(events);
+        // One list class whatever the size (List.copyOf's differs for up to two elements): the
+        // store's per-event loops stay monomorphic when one-event and larger appends mix.
+        events = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(events));
     }
 
     /** An append of {@code events} to {@code stream} with the given check. */

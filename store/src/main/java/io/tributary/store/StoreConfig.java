@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param durability            when appends are acknowledged; default {@link Durability#fsync()}
  * @param segmentSizeBytes      size of each preallocated segment file; default 256 MiB
  * @param maxEventBytes         largest event (data + metadata + type); default 1 MiB
- * @param maxRequestBytes       largest append request; default 16 MiB
+ * @param maxRequestBytes       largest append request (a request over 1 MiB is written as several frames, still
+ *                              all-or-nothing); default 64 MiB, or less with small segments: at most half a
+ *                              segment
  * @param maxBatchBytes         group commit: most bytes written by one write call; default 4 MiB
  * @param maxQueuedAppends      back-pressure: appends waiting for the writer before
  *                              {@link io.tributary.core.StoreBusyException}; default 65,536
@@ -63,7 +65,8 @@ public record StoreConfig(Path dataDirectory, Durability durability, long segmen
         private Durability durability = Durability.fsync();
         private long segmentSizeBytes = 256L << 20;
         private int maxEventBytes = 1 << 20;
-        private int maxRequestBytes = 16 << 20;
+        /** Null: derived from the segment size. */
+        private Integer maxRequestBytes;
         private int maxBatchBytes = 4 << 20;
         private int maxQueuedAppends = 65_536;
         private long checkpointIntervalMs = 1_000;
@@ -130,7 +133,18 @@ public record StoreConfig(Path dataDirectory, Durability durability, long segmen
 
         /** Validates and builds. */
         public StoreConfig build() {
-            return new StoreConfig(dataDirectory, durability, segmentSizeBytes, maxEventBytes, maxRequestBytes,
+            int request;
+            if (maxRequestBytes != null) {
+                request = maxRequestBytes;
+            } else {
+                long halfSegment = (segmentSizeBytes - 4096) / 2;
+                if (halfSegment < maxEventBytes) {
+                    throw new IllegalArgumentException("segmentSizeBytes (" + segmentSizeBytes + ") must be at least twice"
+                            + " maxEventBytes (" + maxEventBytes + ") plus 4096: a segment holds at least two of the largest appends");
+                }
+                request = (int) Math.min(64L << 20, halfSegment);
+            }
+            return new StoreConfig(dataDirectory, durability, segmentSizeBytes, maxEventBytes, request,
                     maxBatchBytes, maxQueuedAppends, checkpointIntervalMs, streamCacheSize, clock);
         }
     }

@@ -54,14 +54,18 @@ final class ChildJvm implements AutoCloseable {
      */
     /** The internal property that sets the event-id chunk size of the stores a JVM opens. */
     static final String ID_CHUNK_PROPERTY = "tributary.internal.idChunkEvents";
+    /** The internal property that sets the frame size appends are split at. */
+    static final String FRAME_TARGET_PROPERTY = "tributary.internal.frameTargetBytes";
 
     static ChildJvm start(Path files, List<String> args) throws IOException {
         Path stderrFile = files.resolveSibling(files.getFileName() + ".stderr");
         Path stdoutFile = files.resolveSibling(files.getFileName() + ".stdout");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Event-id chunks of 64 events: a child writes many, and is often killed while writing one.
+        // Frames of about 8 KiB: most requests are written as several frames (all or nothing).
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-D" + ID_CHUNK_PROPERTY + "=64", "-cp", classPathSnapshot(files.getParent()), CrashChild.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-D" + ID_CHUNK_PROPERTY + "=64", "-D" + FRAME_TARGET_PROPERTY + "=8192",
+                "-cp", classPathSnapshot(files.getParent()), CrashChild.class.getName()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(stderrFile.toFile()).start();
         return new ChildJvm(p, stderrFile, stdoutFile, String.join(" ", args));

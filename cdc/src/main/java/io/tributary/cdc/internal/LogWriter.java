@@ -34,8 +34,6 @@ import java.util.concurrent.CompletionException;
 public final class LogWriter<S extends LogWriter.Position> {
     /** The event type of positions in the offset stream. */
     public static final String POSITION_TYPE = "CdcPosition";
-    /** Streams per append, the offset stream included: the embedded store accepts at most 10,000. */
-    public static final int MAX_STREAMS_PER_APPEND = 10_000;
     private static final int MAX_IN_FLIGHT = 256;
 
     /** A connector's position, stored as the JSON data of a {@code CdcPosition} event. */
@@ -218,9 +216,13 @@ public final class LogWriter<S extends LogWriter.Position> {
         return pendingBytes;
     }
 
-    /** Whether the buffered events fill an append (bytes, or streams: the store takes 10,000 per append). */
+    /**
+     * Whether the buffered events fill an append of {@code maxAppendBytes} (counted with each event's
+     * stream name and frame overhead, so the store's request, which may name any number of streams,
+     * stays within it).
+     */
     public boolean full() {
-        return pendingBytes >= maxAppendBytes || pending.size() >= MAX_STREAMS_PER_APPEND - 1;
+        return pendingBytes >= maxAppendBytes;
     }
 
     /** Number of events buffered and not yet appended. */
@@ -254,7 +256,7 @@ public final class LogWriter<S extends LogWriter.Position> {
 
     /**
      * The buffered events as one part per stream, with room for the position's part. A method of its own: its
-     * loop (up to 9,999 streams) is compiled on its own instead of together with the store's append call.
+     * loop (a stream per row of a transaction) is compiled on its own instead of together with the store's append call.
      */
     private List<StreamAppend> pendingAppends() {
         List<StreamAppend> appends = new ArrayList<>(pending.size() + 1);

@@ -16,6 +16,13 @@ public interface FileIO {
     /** Writes {@code bytes} to {@code file} atomically: temp file, fsync, rename, directory fsync. */
     void writeAtomically(Path file, byte[] bytes) throws IOException;
 
+    /**
+     * Writes {@code bytes} to {@code file} through a temp file and a rename, without fsync: for
+     * derived files that are checked when read (checksum) and rebuilt when lost or torn, whose
+     * fsyncs would only hold up the log's.
+     */
+    void writeDerived(Path file, byte[] bytes) throws IOException;
+
     /** Makes a rename or creation in {@code directory} durable. */
     void fsyncDirectory(Path directory) throws IOException;
 

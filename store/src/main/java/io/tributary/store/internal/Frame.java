@@ -5,7 +5,8 @@ import io.tributary.core.StreamMetadata;
 import java.util.List;
 
 /**
- * A decoded log frame. One append request is one frame, so a request is all-or-nothing on disk.
+ * A decoded log frame. An append request is one events frame, or a run of consecutive events
+ * frames whose last one is not {@code continued} (a large request): all-or-nothing on disk.
  * Control frames (metadata, deletes) carry no events and take no position.
  */
 public sealed interface Frame {
@@ -18,8 +19,14 @@ public sealed interface Frame {
      *
      * @param timestampMillis commit time
      * @param events          the events in position order
+     * @param continued       more frames of the same request follow this one
      */
-    record Events(long timestampMillis, List<RecordedEvent> events) implements Frame {
+    record Events(long timestampMillis, List<RecordedEvent> events, boolean continued) implements Frame {
+        /** A frame that ends its request. */
+        public Events(long timestampMillis, List<RecordedEvent> events) {
+            this(timestampMillis, events, false);
+        }
+
         /** Position of the first event. */
         public long firstPosition() {
             return events.get(0).position();

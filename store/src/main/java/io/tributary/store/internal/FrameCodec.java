@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * frame   = length:int32  crc:int32  payload[length]        (big-endian)
  * crc     = CRC-32C over the 4 length bytes and the payload
  * payload = kind:int8  timestampMillis:int64  body
- * EVENTS  = streamCount:int16 (nameLen:int16 name)* eventCount:int32
+ * EVENTS  = streamCount:int16 (nameLen:int16 name)* eventCount:int32   (kind 1, or 4: more frames of the same append follow)
  *           (streamIdx:int16 position:int64 version:int64 idMsb:int64 idLsb:int64
  *            typeLen:int16 type dataLen:int32 data metaLen:int32 meta)*
  * META    = nameLen:int16 name flags:int8 maxCount:int64 maxAgeMs:int64 truncateBefore:int64 customLen:int32 custom
@@ -30,6 +30,11 @@ import java.util.zip.CRC32C;
  * </pre>
  * A length of 0 marks the end of the written part of a segment (segments are preallocated
  * with zeros).
+ *
+ * <p>An append request larger than {@link #FRAME_TARGET_BYTES} (or naming more than
+ * {@link #MAX_FRAME_STREAMS} streams) is written as several consecutive events frames in one
+ * segment; every frame but the last is of kind "continued". The request is on disk only when its
+ * last frame is: recovery discards a run of continued frames at the tail that has no last frame.
  */
 public final class FrameCodec {
     /** Bytes before the payload: length and CRC. */
@@ -37,6 +42,15 @@ public final class FrameCodec {
     static final byte KIND_EVENTS = 1;
     static final byte KIND_METADATA = 2;
     static final byte KIND_DELETE = 3;
+    static final byte KIND_EVENTS_CONTINUED = 4;
+    /**
+     * An append request is split into frames of about this size (a frame holds at least one
+     * event). 1 MiB; crash tests lower it in child JVMs (internal system property
+     * {@code tributary.internal.frameTargetBytes}) so that most of their appends take several frames.
+     */
+    static final int FRAME_TARGET_BYTES = Math.max(1024, Integer.getInteger("tributary.internal.frameTargetBytes", 1 << 20));
+    /** Streams one frame may name (the count is 16 bits). */
+    static final int MAX_FRAME_STREAMS = 10_000;
     /** Fixed bytes per event besides type, data and metadata. */
     static final int EVENT_OVERHEAD = 2 + 8 + 8 + 16 + 2 + 4 + 4;
 
@@ -45,6 +59,92 @@ public final class FrameCodec {
 
     /** One stream's part of an events frame being encoded. */
     record StreamPart(byte[] name, long firstVersion, List<EventData> events) {
+    }
+
+    /** Events {@code [from, to)} of part {@code part} of a request, in one frame. */
+    record Slice(int part, int from, int to) {
+    }
+
+    /**
+     * How a request is cut into frames: {@code frames} (each a list of slices, in order; null when
+     * the request is one frame of whole parts) and the bytes of all of them.
+     */
+    record Plan(List<List<Slice>> frames, int bytes) {
+    }
+
+    /**
+     * Cuts a request (parts with their encoded stream names) into frames of about
+     * {@link #FRAME_TARGET_BYTES} and at most {@link #MAX_FRAME_STREAMS} streams each, events in
+     * order; a part may be split across frames.
+     */
+    static Plan plan(List<byte[]> names, List<List<EventData>> events) {
+        return plan(names, events, FRAME_TARGET_BYTES, MAX_FRAME_STREAMS);
+    }
+
+    /** {@link #plan(List, List)} with the frame size and stream count given. */
+    static Plan plan(List<byte[]> names, List<List<EventData>> events, int targetBytes, int maxStreams) {
+        TypeSizes types = new TypeSizes();
+        if (names.size() <= maxStreams) {
+            long bytes = HEADER_BYTES + 1 + 8 + 2 + 4;
+            for (int p = 0; p < names.size(); p++) {
+                bytes += 2 + names.get(p).length;
+                for (EventData e : events.get(p)) {
+                    bytes += types.eventBytes(e);
+                }
+            }
+            if (bytes <= targetBytes) {
+                return new Plan(null, (int) bytes); // one frame of whole parts: nothing to allocate
+            }
+        }
+        List<List<Slice>> frames = new ArrayList<>(1);
+        List<Slice> frame = new ArrayList<>(Math.min(names.size(), 16));
+        int frameBytes = HEADER_BYTES + 1 + 8 + 2 + 4;
+        long total = 0;
+        for (int p = 0; p < names.size(); p++) {
+            List<EventData> es = events.get(p);
+            int nameBytes = 2 + names.get(p).length;
+            int from = 0;
+            int i = 0;
+            if (frame.size() == maxStreams
+                    || (!frame.isEmpty() && frameBytes + nameBytes + types.eventBytes(es.get(0)) > targetBytes)) {
+                frames.add(frame);
+                total += frameBytes;
+                frame = new ArrayList<>();
+                frameBytes = HEADER_BYTES + 1 + 8 + 2 + 4;
+            }
+            frameBytes += nameBytes;
+            for (; i < es.size(); i++) {
+                int b = types.eventBytes(es.get(i));
+                if (frameBytes + b > targetBytes && i > from) {
+                    frame.add(new Slice(p, from, i));
+                    frames.add(frame);
+                    total += frameBytes;
+                    frame = new ArrayList<>();
+                    frameBytes = HEADER_BYTES + 1 + 8 + 2 + 4 + nameBytes;
+                    from = i;
+                }
+                frameBytes += b;
+            }
+            frame.add(new Slice(p, from, es.size()));
+        }
+        frames.add(frame);
+        total += frameBytes;
+        return new Plan(frames, (int) Math.min(Integer.MAX_VALUE, total));
+    }
+
+    /** Encoded bytes of events, the UTF-8 length of a type measured once while events repeat it. */
+    private static final class TypeSizes {
+        private String lastType;
+        private int lastTypeBytes;
+
+        int eventBytes(EventData e) {
+            String type = e.type();
+            if (type != lastType && !type.equals(lastType)) {
+                lastType = type;
+                lastTypeBytes = utf8Length(type);
+            }
+            return EVENT_OVERHEAD + lastTypeBytes + e.data().length + e.metadata().length;
+        }
     }
 
     /** Encoded size of an events frame, header included. */
@@ -61,9 +161,15 @@ public final class FrameCodec {
 
     /** Writes an events frame for {@code parts}, positions starting at {@code firstPosition}. */
     static void encodeEvents(ByteBuffer out, long timestampMillis, long firstPosition, List<StreamPart> parts) {
+        encodeEvents(out, timestampMillis, firstPosition, parts, false);
+    }
+
+    /** Like {@link #encodeEvents(ByteBuffer, long, long, List)}; {@code continued}: more frames of the request follow. */
+    static void encodeEvents(ByteBuffer out, long timestampMillis, long firstPosition, List<StreamPart> parts,
+                             boolean continued) {
         int start = out.position();
         out.position(start + HEADER_BYTES);
-        out.put(KIND_EVENTS).putLong(timestampMillis).putShort((short) parts.size());
+        out.put(continued ? KIND_EVENTS_CONTINUED : KIND_EVENTS).putLong(timestampMillis).putShort((short) parts.size());
         int count = 0;
         for (StreamPart p : parts) {
             out.putShort((short) p.name().length).put(p.name());
@@ -240,7 +346,8 @@ public final class FrameCodec {
         byte kind = in.get();
         long ts = in.getLong();
         switch (kind) {
-            case KIND_EVENTS: {
+            case KIND_EVENTS:
+            case KIND_EVENTS_CONTINUED: {
                 int streamCount = in.getShort() & 0xFFFF;
                 StreamName[] names = new StreamName[streamCount];
                 for (int i = 0; i < streamCount; i++) {
@@ -281,7 +388,7 @@ public final class FrameCodec {
                 if (events.isEmpty()) {
                     throw new IllegalStateException("none of the wanted positions is in this frame");
                 }
-                return new Frame.Events(ts, events);
+                return new Frame.Events(ts, events, kind == KIND_EVENTS_CONTINUED);
             }
             case KIND_METADATA: {
                 String stream = string(in, in.getShort() & 0xFFFF);

@@ -25,12 +25,20 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The newest positions are in an in-memory {@link IdTable}, filled by the writer as it
  *       writes each event.</li>
+ *   <li>One Bloom filter covers every chunk file ({@link ChunkFilter}): the writer asks it, and
+ *       the tables' own filters, about each id it is given, so a new id (almost all) costs one
+ *       look-up in it, however many chunks there are. The background thread adds each chunk it
+ *       writes and rebuilds the filter twice as large when it is full; until it is built at open
+ *       every id of a store with chunks is a "maybe".</li>
  *   <li>When the table holds {@value #CHUNK_EVENTS} events it is frozen and written by a
  *       background thread as an {@link IdChunk} file; until that file is open the frozen table
  *       answers for it. A clean close writes the last table too.</li>
+ *   <li>Chunk files are written without fsync while the store runs (they are derived and checked
+ *       when opened; their fsyncs would hold up the log's) and synced at a clean close.</li>
  *   <li>On open the chunk files that follow each other from position 0 and end before the log's
- *       tail are kept (others — left by a crash, ahead of a torn tail — are deleted), and the log
- *       after them is scanned into a new table: at most a chunk's worth of events.</li>
+ *       tail are kept (others — left by a crash, ahead of a torn tail, lost to a power failure —
+ *       are deleted), and the log after them is scanned into a new table: after a process crash at
+ *       most a chunk's worth of events, after a power failure what followed the last chunk on disk.</li>
  * </ul>
  *
  * A hash match is only a candidate: the writer confirms it by reading the event. The writer
@@ -60,6 +68,22 @@ final class IdIndex implements AutoCloseable {
     /** Chunks written by the background thread, waiting for the writer to take them. */
     private final ConcurrentLinkedQueue<Object> done = new ConcurrentLinkedQueue<>();
     private final ExecutorService background;
+    /** The filter of the chunks the writer has taken (null: not built; every id may be in a chunk). Writer's. */
+    private ChunkFilter filter;
+    private volatile boolean filterBuilt;
+    /** The background thread's own: the filter it adds chunks to, and the chunks in it. */
+    private ChunkFilter building;
+    private final List<IdChunk> built = new ArrayList<>();
+    /** Chunk files written without fsync (background thread; read at a clean close, after it stopped). */
+    private final List<Path> unsynced = new ArrayList<>();
+
+    /** A chunk written by the background thread, and the filter that covers it and all before it. */
+    private record Written(IdChunk chunk, ChunkFilter filter) {
+    }
+
+    /** The filter of the chunks kept at open, built in the background. */
+    private record Built(ChunkFilter filter) {
+    }
 
     private IdIndex(Path dir, FileIO io, int chunkEvents, List<IdChunk> chunks, IdTable live) {
         this.dir = dir;
@@ -90,6 +114,7 @@ final class IdIndex implements AutoCloseable {
             long next = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).to() + 1;
             IdIndex ids = new IdIndex(dir, io, chunkEvents, kept, new IdTable(next, firstTableSize(chunkEvents)));
             ids.scanLog(segments, index, tail, maxFrameBytes);
+            ids.background.execute(ids::buildFilter);
             return ids;
         } catch (IOException e) {
             throw new StorageException("cannot open the event-id index in " + dir + ": " + e.getMessage()
@@ -160,7 +185,7 @@ final class IdIndex implements AutoCloseable {
                     events[0] += addIds(ev, from);
                     if (live.count() >= chunkEvents) {
                         writeChunk(live);
-                        live = new IdTable(live.to() + 1, chunkEvents); // a big log: full size at once
+                        live = new IdTable(live.to() + 1, fullTableSize(chunkEvents)); // a big log: full size at once
                     }
                 }
             });
@@ -197,7 +222,75 @@ final class IdIndex implements AutoCloseable {
 
     /** The first table of a store starts small (a store may stay small); the ones after a chunk start full size. */
     private static int firstTableSize(int chunkEvents) {
-        return Math.min(chunkEvents, 1 << 12);
+        return Math.min(fullTableSize(chunkEvents), 1 << 12);
+    }
+
+    /** A chunk's worth and a quarter: the group that fills a table usually ends past a chunk's worth. */
+    private static int fullTableSize(int chunkEvents) {
+        return chunkEvents + chunkEvents / 4;
+    }
+
+    /** The background thread's first task: the filter of the chunks kept at open. */
+    private void buildFilter() {
+        long started = System.nanoTime();
+        built.addAll(chunks);
+        try {
+            building = ChunkFilter.of(built, 0, chunkEvents);
+            done.add(new Built(building));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not build the filter of the event ids; every id is looked up in the chunk files", e);
+            building = null;
+            done.add(new Built(null));
+        }
+        filterBuilt = true; // the writer takes it after its next write
+        long keys = building != null ? building.count : 0;
+        if (keys > 100_000) {
+            LOG.info("loaded {} event ids into a filter in {} ms", keys, (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** Background thread: adds a chunk just written to the filter (a larger one when it is full). */
+    private ChunkFilter addToFilter(IdChunk c) {
+        built.add(c);
+        try {
+            if (building == null) {
+                building = ChunkFilter.of(built, 0, chunkEvents); // it could not be built before: try again
+            } else if (building.count + c.count() > building.capacity) {
+                building = ChunkFilter.of(built, building.count + c.count(), chunkEvents);
+            } else {
+                building.add(c);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not grow the filter of the event ids; every id is looked up in the chunk files", e);
+            building = null;
+        }
+        return building;
+    }
+
+    /** True once the filter of the chunks kept at open is built (or could not be). */
+    boolean filterBuilt() {
+        return filterBuilt;
+    }
+
+    /**
+     * Sets {@code out[i]} where {@code hashes[i]} may be recorded; false is certain. Checks the
+     * tables' filters and the chunks' filter over the whole array, one after the other (their
+     * cache misses overlap). Writer thread.
+     */
+    boolean[] markMaybe(long[] hashes) {
+        boolean[] out = new boolean[hashes.length];
+        live.markMaybe(hashes, out);
+        for (IdTable t : frozen) {
+            t.markMaybe(hashes, out);
+        }
+        if (!chunks.isEmpty()) {
+            if (filter == null) {
+                java.util.Arrays.fill(out, true);
+            } else {
+                filter.markMaybe(hashes, out);
+            }
+        }
+        return out;
     }
 
     /** The chunk files, oldest first. Any thread. */
@@ -252,21 +345,24 @@ final class IdIndex implements AutoCloseable {
         failed.clear();
         IdTable full = live;
         frozen.add(full);
-        live = new IdTable(nextPosition, chunkEvents);
+        live = new IdTable(nextPosition, fullTableSize(chunkEvents));
         submit(full);
     }
 
     private void submit(IdTable t) {
         background.execute(() -> {
+            IdChunk c;
             try {
-                done.add(write(t));
+                c = write(t, false);
             } catch (IOException | RuntimeException e) {
                 // Not written (the disk is full?): the table stays in memory and answers for its
                 // positions; it is tried again at the next chunk and at a clean close.
                 done.add(t);
                 LOG.warn("could not write the event-id chunk of positions {}..{} to {} (kept in memory): {}",
                         t.from(), t.to(), dir, e.toString());
+                return;
             }
+            done.add(new Written(c, addToFilter(c)));
         });
     }
 
@@ -274,27 +370,42 @@ final class IdIndex implements AutoCloseable {
     private void takeDone() {
         Object o;
         while ((o = done.poll()) != null) {
-            if (o instanceof IdChunk c) {
+            if (o instanceof Written w) {
+                IdChunk c = w.chunk();
                 frozen.removeIf(t -> t.from() == c.from());
                 List<IdChunk> cs = new ArrayList<>(chunks);
                 cs.add(c);
                 chunks = List.copyOf(cs);
+                filter = w.filter(); // covers c and every chunk before it (null: could not)
+            } else if (o instanceof Built b) {
+                filter = b.filter();
             } else if (o instanceof IdTable t) {
                 failed.add(t); // still in frozen: it answers for its positions meanwhile
             }
         }
     }
 
+    /** Writes a chunk durably (at open and close: the next open should not have to rebuild it). */
     private void writeChunk(IdTable t) throws IOException {
-        IdChunk c = write(t);
+        IdChunk c = write(t, true);
         List<IdChunk> cs = new ArrayList<>(chunks);
         cs.add(c);
         chunks = List.copyOf(cs);
     }
 
-    private IdChunk write(IdTable t) throws IOException {
+    /**
+     * Writes a chunk file. While the store runs, without fsync ({@code durable} false): a chunk is
+     * derived from the log and checked when opened, one lost or torn by a power failure is dropped
+     * and rebuilt, and its fsyncs (two journal commits each) would hold up the log's.
+     */
+    private IdChunk write(IdTable t, boolean durable) throws IOException {
         Path file = dir.resolve(IdChunk.fileName(t.from(), t.to()));
-        io.writeAtomically(file, IdChunk.encode(t));
+        if (durable) {
+            io.writeAtomically(file, IdChunk.encode(t));
+        } else {
+            io.writeDerived(file, IdChunk.encode(t));
+            unsynced.add(file);
+        }
         return IdChunk.open(file);
     }
 
@@ -315,6 +426,17 @@ final class IdIndex implements AutoCloseable {
         }
         takeDone();
         try {
+            // The chunks written while the store ran are made durable now: after a clean close
+            // even a power failure leaves nothing to rebuild.
+            for (Path p : unsynced) {
+                try (FileIO.LogChannel ch = io.open(p, false)) {
+                    ch.force();
+                }
+            }
+            if (!unsynced.isEmpty()) {
+                io.fsyncDirectory(dir);
+                unsynced.clear();
+            }
             for (IdTable t : List.copyOf(frozen)) {
                 writeChunk(t); // a background write that failed: try once more
                 frozen.remove(t);
@@ -341,6 +463,49 @@ final class IdIndex implements AutoCloseable {
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * One split-block Bloom filter ({@link KeyFilter.Bloom}) of the hashes of many chunk files.
+     * Written by the background thread only; the writer reads it while chunks are added: bits are
+     * only ever set, and the writer relies only on the chunks handed to it after they were added.
+     */
+    static final class ChunkFilter {
+        final int[] words;
+        final long capacity;
+        long count;
+
+        private ChunkFilter(long capacity) {
+            this.capacity = capacity;
+            this.words = KeyFilter.Bloom.words(capacity);
+        }
+
+        /** A filter of {@code chunks}, with room for twice {@code atLeast} keys (and at least four chunks' worth). */
+        static ChunkFilter of(List<IdChunk> chunks, long atLeast, int chunkEvents) {
+            long keys = Math.max(atLeast, chunks.stream().mapToLong(IdChunk::count).sum());
+            ChunkFilter f = new ChunkFilter(Math.max(2 * keys, 4L * chunkEvents));
+            for (IdChunk c : chunks) {
+                f.add(c);
+            }
+            return f;
+        }
+
+        /** Adds a chunk's hashes: in hash order, so the filter is written front to back. */
+        void add(IdChunk c) {
+            int[] w = words;
+            c.forEachHash(h -> KeyFilter.Bloom.add(w, h));
+            count += c.count();
+        }
+
+        void markMaybe(long[] hashes, boolean[] out) {
+            int[] w = words;
+            for (int i = 0; i < hashes.length; i++) {
+                if (!out[i]) {
+                    long h = hashes[i] == 0 ? 1 : hashes[i];
+                    out[i] = KeyFilter.Bloom.mightContain(w, h);
+                }
             }
         }
     }

@@ -11,12 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which keys of an index may exist: a Bloom filter the writer asks before it looks a key up. Two
- * are in use: event ids per stream (almost every appended id is new, and a "no" here means new
- * for sure, so the writer skips the {@link IdIndex} look-up; a "maybe" — a
- * repeat, or about one new id in two hundred — takes the exact path), and stream names (a stream
- * the filter has never seen is new without a RocksDB read: CDC appends a new stream per inserted
- * row).
+ * Which stream names the index may hold: a Bloom filter the writer asks before it looks a stream
+ * up (a stream the filter has never seen is new without a RocksDB read: CDC appends a new stream
+ * per inserted row). Also the hashes of event ids and the split-block {@link Bloom} layout the
+ * event-id index ({@link IdIndex}) uses for its own filters.
  *
  * <p>Two parts: the keys the writer records from now on (added as it writes them, writer thread
  * only), and the keys already in the index when the store opened, loaded by a background thread
@@ -42,43 +40,11 @@ final class KeyFilter implements AutoCloseable {
     /** Feeds the keys present at open to a filter (in the background), checking {@code stop} now and then. */
     private interface Source {
         void feed(LongConsumer add, BooleanSupplier stop) throws RocksDBException;
-
-        /** How many keys {@link #feed} will give, if known (sizes the filter: one level, one cache line per look-up). */
-        default long expected() {
-            return FIRST_CAPACITY;
-        }
     }
 
     private KeyFilter(String what, Source source) {
         loader = new Thread(() -> load(what, source), "tributary-filter-" + what.replace(' ', '-'));
         loader.setDaemon(true);
-    }
-
-    /**
-     * A filter of the event ids per stream: those in the id index's chunk files loaded in the
-     * background, those in its live table (recovered from the log at open) added now.
-     */
-    static KeyFilter eventIds(IdIndex ids) {
-        List<IdChunk> chunks = ids.chunks();
-        long keys = chunks.stream().mapToLong(IdChunk::count).sum();
-        KeyFilter f = new KeyFilter("event ids", new Source() {
-            @Override
-            public void feed(LongConsumer add, BooleanSupplier stop) {
-                for (IdChunk c : chunks) {
-                    if (stop.getAsBoolean()) {
-                        return;
-                    }
-                    c.forEachHash(add);
-                }
-            }
-
-            @Override
-            public long expected() {
-                return keys;
-            }
-        });
-        ids.live().forEachHash(f::add);
-        return start(f);
     }
 
     /** A filter of the stream names, those in the index loaded in the background. */
@@ -145,28 +111,9 @@ final class KeyFilter implements AutoCloseable {
         return live.mightContain(hash) || (base.count() > 0 && base.mightContain(hash));
     }
 
-    /**
-     * {@link #mightContain} for each of {@code hashes}, checked filter level by filter level over
-     * the whole array: the look-ups of different keys are independent, so their cache misses
-     * overlap instead of following one another. Writer thread only.
-     */
-    boolean[] mightContainEach(long[] hashes) {
-        boolean[] out = new boolean[hashes.length];
-        Bloom base = loaded;
-        if (base == null) {
-            java.util.Arrays.fill(out, true);
-            return out;
-        }
-        live.markMaybe(hashes, out);
-        if (base.count() > 0) {
-            base.markMaybe(hashes, out);
-        }
-        return out;
-    }
-
     private void load(String what, Source source) {
         long started = System.nanoTime();
-        Bloom b = new Bloom(Math.max(FIRST_CAPACITY, source.expected()));
+        Bloom b = new Bloom(FIRST_CAPACITY);
         long[] n = new long[1];
         try {
             source.feed(h -> {
@@ -266,18 +213,6 @@ final class KeyFilter implements AutoCloseable {
                 }
             }
             return false;
-        }
-
-        /** Sets {@code out[i]} where {@code hashes[i]} might be in this filter (leaves the others as they are). */
-        void markMaybe(long[] hashes, boolean[] out) {
-            for (int l = levels.size() - 1; l >= 0; l--) {
-                int[] words = levels.get(l);
-                for (int i = 0; i < hashes.length; i++) {
-                    if (!out[i] && mightContain(words, hashes[i])) {
-                        out[i] = true;
-                    }
-                }
-            }
         }
 
         /** The words of one fixed-size filter for {@code capacity} keys. */

@@ -60,7 +60,6 @@ public final class LogStore implements EmbeddedEventStore {
     private final SegmentSet segments;
     private final Index index;
     private final Indexer indexer;
-    private final KeyFilter idFilter;
     private final IdIndex ids;
     private final KeyFilter streamFilter;
     private final Writer writer;
@@ -79,7 +78,6 @@ public final class LogStore implements EmbeddedEventStore {
         int maxFrame = maxFrameBytes(config);
         SegmentSet segs = null;
         Index idx = null;
-        KeyFilter filter = null;
         KeyFilter streamsFilter = null;
         IdIndex ids = null;
         try {
@@ -122,15 +120,13 @@ public final class LogStore implements EmbeddedEventStore {
             this.notifier = new HeadNotifier();
             this.recent = new RecentEvents(RECENT_EVENTS);
             this.indexer = new Indexer(idx, recent, notifier, new Indexer.Visible(tail.nextPosition() - 1, tail));
-            filter = KeyFilter.eventIds(ids);
-            this.idFilter = filter;
             streamsFilter = KeyFilter.streams(idx);
             this.streamFilter = streamsFilter;
             this.ids = ids;
             Supplier<Indexer.Visible> visible = indexer::visible;
             this.reader = new LogReader(segs, idx, recent, visible, maxFrame, config.clock());
             LogReader r = reader;
-            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, filter, streamsFilter,
+            this.writer = new Writer(config, segs, idx, indexer, notifier, tail, checkpointFile, streamsFilter,
                     ids, p -> {
                         List<RecordedEvent> found = r.eventsAt(new long[] {p}, 1);
                         return found.isEmpty() ? null : found.get(0);
@@ -138,9 +134,6 @@ public final class LogStore implements EmbeddedEventStore {
             indexer.start();
             writer.start();
         } catch (IOException | RuntimeException e) {
-            if (filter != null) {
-                filter.close();
-            }
             if (streamsFilter != null) {
                 streamsFilter.close();
             }
@@ -243,45 +236,47 @@ public final class LogStore implements EmbeddedEventStore {
         if (appends == null || appends.isEmpty()) {
             throw new InvalidRequestException("an append must name at least one stream");
         }
-        if (appends.size() > 10_000) {
-            throw new InvalidRequestException("an append may write at most 10000 streams, got " + appends.size());
-        }
         StreamName twiceNamed = repeatedStream(appends);
         if (twiceNamed != null) {
             throw new InvalidRequestException("stream '" + twiceNamed + "' appears more than once in one append;"
                     + " put all its events in one part");
         }
         int events = 0;
-        List<FrameCodec.StreamPart> parts = new ArrayList<>(appends.size());
+        List<byte[]> names = new ArrayList<>(appends.size());
+        List<List<EventData>> partEvents = new ArrayList<>(appends.size());
         for (StreamAppend a : appends) {
             int i = 0;
-            List<EventData> partEvents = a.events();
-            UUID twice = repeatedId(partEvents);
+            UUID twice = repeatedId(a.events());
             if (twice != null) {
                 throw new InvalidRequestException("event id " + twice + " appears twice in the append to '"
                         + a.stream() + "'; every event needs its own id");
             }
-            for (EventData e : partEvents) {
+            int max = config.maxEventBytes();
+            for (EventData e : a.events()) {
+                // A type takes at most 3 UTF-8 bytes per char: most events need no exact count.
+                if ((long) e.data().length + e.metadata().length + 3L * e.type().length() <= max) {
+                    i++;
+                    continue;
+                }
                 int size = e.sizeBytes();
-                if (size > config.maxEventBytes()) {
+                if (size > max) {
                     throw new PayloadTooLargeException("event " + i + " (" + e.type() + ") of the append to '"
                             + a.stream() + "'", size, config.maxEventBytes());
                 }
                 i++;
             }
             events += a.events().size();
-            parts.add(new FrameCodec.StreamPart(Keys.utf8(a.stream().value()), 0, a.events()));
+            names.add(Keys.utf8(a.stream().value()));
+            partEvents.add(a.events());
         }
-        int frameBytes = FrameCodec.eventsFrameSize(parts);
-        if (frameBytes > config.maxRequestBytes()) {
-            throw new PayloadTooLargeException("the append request", frameBytes, config.maxRequestBytes());
+        FrameCodec.Plan plan = FrameCodec.plan(names, partEvents);
+        if (plan.bytes() > config.maxRequestBytes()) {
+            throw new PayloadTooLargeException("the append request", plan.bytes(), config.maxRequestBytes());
         }
         CompletableFuture<MultiAppendResult> f = new CompletableFuture<>();
-        List<byte[]> names = new ArrayList<>(parts.size());
-        for (FrameCodec.StreamPart p : parts) {
-            names.add(p.name());
-        }
-        writer.submit(new Request.Append(List.copyOf(appends), names, f, frameBytes, events));
+        // An ArrayList whatever the size (List.copyOf's class differs for up to two parts, and
+        // alternating shapes deoptimised the writer's loops: JFR, BENCHMARKS.md, CDC section).
+        writer.submit(new Request.Append(new ArrayList<>(appends), names, f, plan, events));
         return f;
     }
 
@@ -317,8 +312,7 @@ public final class LogStore implements EmbeddedEventStore {
      * The index of the first of {@code n} items equal to an earlier one, or -1: an open-addressing
      * table of indexes (no boxing, no entry objects — a CDC append names up to 10,000 streams).
      */
-    private static int firstRepeat(int n, java.util.function.IntUnaryOperator hash,
-                                   java.util.function.BiPredicate<Integer, Integer> same) {
+    private static int firstRepeat(int n, java.util.function.IntUnaryOperator hash, SameItems same) {
         if (n < 2) {
             return -1;
         }
@@ -537,7 +531,6 @@ public final class LogStore implements EmbeddedEventStore {
             return;
         }
         writer.close();
-        idFilter.close();
         streamFilter.close();
         ids.close();
         closeLock.writeLock().lock();
@@ -562,7 +555,13 @@ public final class LogStore implements EmbeddedEventStore {
 
     /** True once the event ids and stream names in the index at open are loaded into the writer's filters. */
     boolean filtersLoaded() {
-        return idFilter.loaded() && streamFilter.loaded();
+        return ids.filterBuilt() && streamFilter.loaded();
+    }
+
+    /** Whether items {@code a} and {@code b} are equal (indexes: no boxing). */
+    @FunctionalInterface
+    private interface SameItems {
+        boolean test(int a, int b);
     }
 
     /** Subscription reads, each under the store's close guard. */

@@ -99,11 +99,22 @@ public final class LogVerifier {
                 end = new Checkpoint(seg.number(), Segment.HEADER_BYTES, nextPosition + 1);
                 long size = seg.channel().size();
                 SegmentScanner sc = new SegmentScanner(seg.channel(), Segment.HEADER_BYTES, size, maxFrame, 4 << 20);
+                long runOffset = -1; // where a large append's frames began, until its last frame
                 while (sc.next() == SegmentScanner.Kind.FRAME) {
                     frames++;
                     end = new Checkpoint(seg.number(), sc.offset(), nextPosition + 1);
                     if (!(sc.frame() instanceof Frame.Events ev)) {
+                        if (runOffset >= 0) {
+                            problem(problems, seg.path() + " offset " + sc.frameOffset()
+                                    + ": a control frame inside the frames of the large append that begins at offset " + runOffset);
+                            runOffset = -1;
+                        }
                         continue;
+                    }
+                    if (ev.continued() && runOffset < 0) {
+                        runOffset = sc.frameOffset();
+                    } else if (!ev.continued()) {
+                        runOffset = -1;
                     }
                     frameLocations.put(ev.firstPosition(), new long[] {seg.number(), sc.frameOffset(), ev.lastPosition()});
                     for (RecordedEvent e : ev.events()) {
@@ -128,6 +139,16 @@ public final class LogVerifier {
                         checkEventId(idChunks, e, seg, sc.frameOffset(), problems);
                     }
                     end = new Checkpoint(seg.number(), sc.offset(), nextPosition + 1);
+                }
+                if (runOffset >= 0) {
+                    boolean pastCheckpoint = cp != null && (seg.number() > cp.segment()
+                            || (seg.number() == cp.segment() && runOffset >= cp.offset()));
+                    String what = seg.path() + " offset " + runOffset + ": a large append whose last frame is missing";
+                    if (pastCheckpoint && seg.number() == segments.last().number()) {
+                        notes.add(what + ", past the checkpoint; the next open discards it");
+                    } else {
+                        problem(problems, what);
+                    }
                 }
                 if (sc.kind() == SegmentScanner.Kind.INVALID) {
                     boolean pastCheckpoint = cp != null && (seg.number() > cp.segment()

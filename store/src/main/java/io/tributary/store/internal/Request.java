@@ -20,12 +20,18 @@ sealed interface Request {
      * Appends, possibly to several streams.
      *
      * @param parts      one per stream, each stream at most once
+     * @param names      the parts' stream names, UTF-8
      * @param future     completed with the result once durable and indexed
-     * @param frameBytes the encoded frame size
+     * @param plan       how the request is cut into frames (usually one)
      * @param events     number of events in all parts
      */
     record Append(List<StreamAppend> parts, List<byte[]> names, CompletableFuture<MultiAppendResult> future,
-                  int frameBytes, int events) implements Request {
+                  FrameCodec.Plan plan, int events) implements Request {
+        @Override
+        public int frameBytes() {
+            return plan.bytes();
+        }
+
         @Override
         public void fail(Throwable t) {
             future.completeExceptionally(t);

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Finds the end of the log when a store opens. Everything before the checkpoint is known
  * durable: a bad frame there is corruption and a loud error. Past the checkpoint, the first
  * bad frame is a torn write of an append that was never acknowledged: it and anything after
- * it are zeroed, with a warning.
+ * it are zeroed, with a warning. So are the frames of a large append (a run of frames marked
+ * continued) whose last frame is missing: an append is all or nothing.
  */
 final class TailRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(TailRecovery.class);
@@ -56,6 +57,9 @@ final class TailRecovery {
         long next = start.nextPosition();
         long end;
         boolean torn = false;
+        // The start (offset, position) of a run of continued frames not ended yet: -1 when none.
+        long runOffset = -1;
+        long runNext = -1;
         while (true) {
             SegmentScanner scanner = new SegmentScanner(seg.channel(), start.offset(), segmentSize, maxFrameBytes, 1 << 20);
             end = start.offset();
@@ -65,9 +69,26 @@ final class TailRecovery {
                         throw new CorruptedLogException(seg.path().toString(), scanner.frameOffset(),
                                 "expected a frame starting at position " + next + " but found position " + ev.firstPosition());
                     }
+                    if (ev.continued() && runOffset < 0) {
+                        runOffset = scanner.frameOffset();
+                        runNext = next >= 0 ? next : ev.firstPosition();
+                    } else if (!ev.continued()) {
+                        runOffset = -1;
+                    }
                     next = ev.lastPosition() + 1;
+                } else if (runOffset >= 0) {
+                    break; // a control frame inside a large append: the append ends before it
                 }
                 end = scanner.offset();
+            }
+            if (runOffset >= 0) {
+                // An append's frames never span segments: its last frame is missing.
+                LOG.warn("a large append at the tail of {} offset {} lacks its last frame: it was never acknowledged and is discarded",
+                        seg.path(), runOffset);
+                end = runOffset;
+                next = runNext;
+                torn = true;
+                break;
             }
             if (scanner.kind() == SegmentScanner.Kind.INVALID) {
                 torn = true;

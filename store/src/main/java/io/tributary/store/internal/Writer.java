@@ -56,14 +56,18 @@ final class Writer implements Runnable {
     private final HeadNotifier notifier;
     private final Path checkpointFile;
     private final BlockingQueue<Request> queue;
-    private final ByteBuffer buf;
+    /** The write buffer: {@link #normalBuf}, or for one large request a buffer of its size. */
+    private ByteBuffer buf;
+    private final ByteBuffer normalBuf;
+    /** The buffer for requests larger than {@link #normalBuf}, kept for the next one; released when unused for a while. */
+    private ByteBuffer largeBuf;
+    private int flushesSinceLarge;
     private final StreamCache cache;
     /** Where each event id was written: candidates for the duplicate check, confirmed by reading the event. */
     private final IdIndex ids;
     /** Reads an event the indexer has made visible (null if a scavenge removed it). */
     private final LongFunction<RecordedEvent> visibleEvent;
     /** Answers "certainly new" for almost every new id, so it needs no look-up. */
-    private final KeyFilter idFilter;
     /** Answers "certainly new" for almost every new stream, so it needs no index read. */
     private final KeyFilter streamFilter;
     /** The event frames of the groups written that the indexer has not made visible yet, oldest first. */
@@ -97,11 +101,10 @@ final class Writer implements Runnable {
     final AtomicLong bytesWritten = new AtomicLong();
 
     Writer(StoreConfig config, SegmentSet segments, Index index, Indexer indexer, HeadNotifier notifier,
-           Checkpoint tail, Path checkpointFile, KeyFilter idFilter, KeyFilter streamFilter, IdIndex ids,
+           Checkpoint tail, Path checkpointFile, KeyFilter streamFilter, IdIndex ids,
            LongFunction<RecordedEvent> visibleEvent) {
         this.ids = ids;
         this.visibleEvent = visibleEvent;
-        this.idFilter = idFilter;
         this.streamFilter = streamFilter;
         this.config = config;
         this.segments = segments;
@@ -114,7 +117,8 @@ final class Writer implements Runnable {
         this.nextPosition = tail.nextPosition();
         this.current = segments.get(tail.segment());
         this.queue = new ArrayBlockingQueue<>(config.maxQueuedAppends());
-        this.buf = ByteBuffer.allocateDirect(maxWriteBytes(config));
+        this.normalBuf = ByteBuffer.allocateDirect(normalWriteBytes(config));
+        this.buf = normalBuf;
         this.cache = new StreamCache(config.streamCacheSize());
         this.preallocator = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tributary-preallocator");
@@ -128,6 +132,14 @@ final class Writer implements Runnable {
     /** The most bytes one group write can take: a full batch plus one maximal request. */
     static int maxWriteBytes(StoreConfig config) {
         return config.maxBatchBytes() + config.maxRequestBytes() + (64 << 10);
+    }
+
+    /**
+     * The write buffer's usual size: a full batch plus a request of up to 4 MiB. A larger request
+     * is written alone through a buffer of its size, dropped after its write.
+     */
+    private static int normalWriteBytes(StoreConfig config) {
+        return config.maxBatchBytes() + Math.min(config.maxRequestBytes(), 4 << 20) + (64 << 10);
     }
 
     void start() {
@@ -176,7 +188,10 @@ final class Writer implements Runnable {
         try {
             long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTickMs());
             while (true) {
-                Request first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+                Request first = spinPoll();
+                if (first == null) {
+                    first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
+                }
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
                         break;
@@ -209,6 +224,23 @@ final class Writer implements Runnable {
             }
             indexer.finish();
         }
+    }
+
+    /** Experiment: how long the writer polls its queue before it parks. */
+    private static final long SPIN_NANOS = Long.getLong("tributary.internal.writerSpinMicros", 0) * 1000;
+
+    /** Polls the queue for {@link #SPIN_NANOS} before the writer parks: a request that comes soon needs no wake-up. */
+    private Request spinPoll() {
+        Request r = queue.poll();
+        if (r != null || SPIN_NANOS == 0) {
+            return r;
+        }
+        long until = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.onSpinWait();
+            r = queue.poll();
+        } while (r == null && System.nanoTime() < until);
+        return r;
     }
 
     private long idleTickMs() {
@@ -291,15 +323,9 @@ final class Writer implements Runnable {
             }
         }
         ensureRoom(a.frameBytes());
-        List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            StreamAppend p = parts.get(i);
-            encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, p.events()));
-        }
         long ts = config.clock().millis();
         long firstPosition = nextPosition;
-        long frameOffset = tail.offset() + buf.position();
-        FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
+        long[] frameOffsets = encodeFrames(a, states, ts, firstPosition);
         Instant timestamp = Instant.ofEpochMilli(ts);
         List<RecordedEvent> recorded = new ArrayList<>(a.events());
         long[] firstVersions = new long[parts.size()];
@@ -321,11 +347,57 @@ final class Writer implements Runnable {
                     lastPosition));
         }
         MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
-        group.frames.add(new Group.WrittenFrame(current.number(), frameOffset, recorded));
+        if (frameOffsets.length == 1) {
+            group.frames.add(new Group.WrittenFrame(current.number(), frameOffsets[0], recorded));
+        } else {
+            int from = 0;
+            for (int k = 0; k < frameOffsets.length; k++) {
+                int to = from;
+                for (FrameCodec.Slice sl : a.plan().frames().get(k)) {
+                    to += sl.to() - sl.from();
+                }
+                group.frames.add(new Group.WrittenFrame(current.number(), frameOffsets[k], recorded.subList(from, to)));
+                from = to;
+            }
+        }
         group.requests.add(a);
         group.appends++;
         group.events += recorded.size();
         group.completions.add(() -> a.future().complete(result));
+    }
+
+    /**
+     * Encodes the request's frames into the buffer (one, or a run for a large request, all but the
+     * last marked continued); returns each frame's offset in the segment.
+     */
+    private long[] encodeFrames(Request.Append a, List<StreamRecord> states, long ts, long firstPosition) {
+        List<StreamAppend> parts = a.parts();
+        List<byte[]> names = a.names();
+        List<List<FrameCodec.Slice>> frames = a.plan().frames();
+        if (frames == null) {
+            List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(parts.size());
+            for (int i = 0; i < parts.size(); i++) {
+                encodeParts.add(new FrameCodec.StreamPart(names.get(i), states.get(i).lastVersion() + 1, parts.get(i).events()));
+            }
+            long offset = tail.offset() + buf.position();
+            FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
+            return new long[] {offset};
+        }
+        long[] offsets = new long[frames.size()];
+        long position = firstPosition;
+        for (int k = 0; k < frames.size(); k++) {
+            List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(frames.get(k).size());
+            int events = 0;
+            for (FrameCodec.Slice sl : frames.get(k)) {
+                encodeParts.add(new FrameCodec.StreamPart(names.get(sl.part()), states.get(sl.part()).lastVersion() + 1 + sl.from(),
+                        parts.get(sl.part()).events().subList(sl.from(), sl.to())));
+                events += sl.to() - sl.from();
+            }
+            offsets[k] = tail.offset() + buf.position();
+            FrameCodec.encodeEvents(buf, ts, position, encodeParts, k < frames.size() - 1);
+            position += events;
+        }
+        return offsets;
     }
 
     /**
@@ -341,10 +413,6 @@ final class Writer implements Runnable {
         for (int j = 0; j < hashes.length; j++) {
             EventData e = events.get(j);
             out.add(new RecordedEvent(p.stream(), v++, pos++, e.eventId(), e.type(), e.data(), e.metadata(), timestamp));
-        }
-        // Filter and table in loops of their own: independent inserts whose cache misses overlap.
-        for (long h : hashes) {
-            idFilter.add(h);
         }
         for (int j = 0; j < hashes.length; j++) {
             ids.add(hashes[j], position + j);
@@ -409,7 +477,7 @@ final class Writer implements Runnable {
      */
     private List<Index.EventIdEntry> recordedIds(String stream, List<EventData> events, long[] idHashes) {
         Index.EventIdEntry[] found = null;
-        boolean[] maybe = idFilter.mightContainEach(idHashes);
+        boolean[] maybe = ids.markMaybe(idHashes);
         for (int i = 0; i < events.size(); i++) {
             if (!maybe[i]) {
                 continue; // certainly new: no look-up
@@ -550,6 +618,16 @@ final class Writer implements Runnable {
 
     /** Makes room for a frame of {@code frameBytes}: flushes the group and rolls if it does not fit. */
     private void ensureRoom(int frameBytes) throws IOException {
+        if (buf.position() + frameBytes > buf.capacity()) {
+            // A request larger than the usual buffer: the group so far is written first, then this
+            // request alone through a buffer of its size (dropped after its write).
+            if (!flush()) {
+                throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
+            }
+            if (frameBytes > buf.capacity()) {
+                buf = largeBuffer(frameBytes + (64 << 10));
+            }
+        }
         if (tail.offset() + buf.position() + frameBytes <= segments.segmentSize()) {
             return;
         }
@@ -557,6 +635,22 @@ final class Writer implements Runnable {
             throw new StorageException("could not write to " + current.path() + "; the append was not written", null);
         }
         roll();
+    }
+
+    /** The large buffer, grown to at least {@code bytes}; a failed allocation fails only this request. */
+    private ByteBuffer largeBuffer(int bytes) {
+        flushesSinceLarge = 0;
+        if (largeBuf == null || largeBuf.capacity() < bytes) {
+            largeBuf = null;
+            try {
+                largeBuf = ByteBuffer.allocateDirect(bytes);
+            } catch (OutOfMemoryError e) {
+                throw new StorageException("no direct memory for a write buffer of " + bytes + " bytes for this append"
+                        + " (raise -XX:MaxDirectMemorySize, or send smaller appends); nothing was written", e);
+            }
+        }
+        largeBuf.clear();
+        return largeBuf;
     }
 
     // ---------------------------------------------------------------- writing
@@ -576,10 +670,15 @@ final class Writer implements Runnable {
                 current.channel().writeFully(buf, tail.offset());
             } catch (IOException e) {
                 buf.clear();
+                buf = normalBuf;
                 abortGroup(e);
                 return false;
             }
             buf.clear();
+            buf = normalBuf;
+            if (largeBuf != null && ++flushesSinceLarge > 10_000) {
+                largeBuf = null; // unused for 10,000 writes: give its memory back
+            }
             if (config.durability() == Durability.fsync()) {
                 sync();
             } else {

@@ -233,7 +233,8 @@ final class FaultyFileIO implements FileIO {
     }
 
     /**
-     * Power loss: restores every tracked file to its content at its last successful fsync.
+     * Power loss: restores every tracked file to its content at its last successful fsync, and
+     * empties the files written with {@link #writeDerived} and not synced since.
      * Call it once the store is closed (or crashed): it rewrites the files directly.
      *
      * @return the number of writes undone
@@ -262,6 +263,17 @@ final class FaultyFileIO implements FileIO {
             }
         }
         unsynced.clear();
+        // A file written without fsync keeps its new name but loses its data (delayed allocation).
+        for (Path p : derivedUnsynced) {
+            if (Files.exists(p)) {
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    ch.truncate(0);
+                    ch.force(true);
+                }
+                undone++;
+            }
+        }
+        derivedUnsynced.clear();
         return undone;
     }
 
@@ -363,7 +375,11 @@ final class FaultyFileIO implements FileIO {
 
     private synchronized void synced(Path file) {
         unsynced.remove(file);
+        derivedUnsynced.remove(file);
     }
+
+    /** Files written with {@link #writeDerived} and not synced since (tracked like {@link #unsynced}). */
+    private final java.util.Set<Path> derivedUnsynced = new java.util.HashSet<>();
 
     // ------------------------------------------------------------------ FileIO
 
@@ -379,6 +395,19 @@ final class FaultyFileIO implements FileIO {
             throw new IOException(DISK_FULL);
         }
         real.writeAtomically(file, bytes);
+    }
+
+    @Override
+    public void writeDerived(Path file, byte[] bytes) throws IOException {
+        if (decideWrite(file) != WriteFault.NONE) {
+            throw new IOException(DISK_FULL);
+        }
+        real.writeDerived(file, bytes);
+        synchronized (this) {
+            if (trackUnsynced) {
+                derivedUnsynced.add(file);
+            }
+        }
     }
 
     @Override

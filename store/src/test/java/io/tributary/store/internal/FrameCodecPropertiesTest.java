@@ -217,6 +217,74 @@ class FrameCodecPropertiesTest {
         assertThat(ev.lastPosition()).isEqualTo(r.firstPosition() + r.recorded().size() - 1);
     }
 
+    /**
+     * A request cut into frames: every event once, in request order; each frame within the
+     * target size unless it holds a single event, and within the stream limit; the computed size
+     * exact; decoded one after the other the frames give the request's events, every frame but
+     * the last marked continued.
+     */
+    @Property(tries = 300)
+    void aRequestCutIntoFramesDecodesToItsEventsInOrder(@ForAll("requests") Request r,
+                                                        @ForAll @IntRange(min = 100, max = 6_000) int target,
+                                                        @ForAll @IntRange(min = 1, max = 4) int maxStreams) {
+        List<FrameCodec.StreamPart> parts = r.codecParts();
+        List<byte[]> names = new ArrayList<>();
+        List<List<EventData>> events = new ArrayList<>();
+        for (FrameCodec.StreamPart p : parts) {
+            names.add(p.name());
+            events.add(p.events());
+        }
+        FrameCodec.Plan plan = FrameCodec.plan(names, events, target, maxStreams);
+        List<List<FrameCodec.Slice>> frames = plan.frames() != null ? plan.frames()
+                : List.of(java.util.stream.IntStream.range(0, parts.size())
+                        .mapToObj(i -> new FrameCodec.Slice(i, 0, parts.get(i).events().size())).toList());
+        ByteBuffer buf = ByteBuffer.allocate(plan.bytes() + 16);
+        long position = r.firstPosition();
+        int expectedPart = 0;
+        int expectedFrom = 0;
+        int total = 0;
+        for (int k = 0; k < frames.size(); k++) {
+            List<FrameCodec.StreamPart> frameParts = new ArrayList<>();
+            int n = 0;
+            for (FrameCodec.Slice sl : frames.get(k)) {
+                if (sl.part() != expectedPart) {
+                    assertThat(expectedFrom).as("part %d ended before the next began", expectedPart)
+                            .isEqualTo(parts.get(expectedPart).events().size());
+                    expectedPart++;
+                    expectedFrom = 0;
+                }
+                assertThat(sl.part()).isEqualTo(expectedPart);
+                assertThat(sl.from()).isEqualTo(expectedFrom);
+                assertThat(sl.to()).isGreaterThan(sl.from());
+                expectedFrom = sl.to();
+                FrameCodec.StreamPart p = parts.get(sl.part());
+                frameParts.add(new FrameCodec.StreamPart(p.name(), p.firstVersion() + sl.from(), p.events().subList(sl.from(), sl.to())));
+                n += sl.to() - sl.from();
+            }
+            int size = FrameCodec.eventsFrameSize(frameParts);
+            assertThat(frameParts.size()).isLessThanOrEqualTo(plan.frames() == null ? Integer.MAX_VALUE : maxStreams);
+            if (plan.frames() != null && n > 1) {
+                assertThat(size).as("frame %d of %d events", k, n).isLessThanOrEqualTo(target);
+            }
+            FrameCodec.encodeEvents(buf, r.timestampMillis(), position, frameParts, k < frames.size() - 1);
+            position += n;
+            total += size;
+        }
+        assertThat(expectedPart).isEqualTo(parts.size() - 1);
+        assertThat(expectedFrom).isEqualTo(parts.get(parts.size() - 1).events().size());
+        assertThat(total).isEqualTo(plan.bytes());
+        assertThat(buf.position()).isEqualTo(plan.bytes());
+        List<RecordedEvent> decoded = new ArrayList<>();
+        int at = 0;
+        for (int k = 0; k < frames.size(); k++) {
+            Frame.Events ev = (Frame.Events) FrameCodec.decode(buf, at);
+            assertThat(ev.continued()).isEqualTo(k < frames.size() - 1);
+            decoded.addAll(ev.events());
+            at += FrameCodec.HEADER_BYTES + buf.getInt(at);
+        }
+        assertThat(decoded).isEqualTo(r.recorded());
+    }
+
     @Property(tries = 300)
     void everyKindOfFrameDecodesToWhatWasEncoded(@ForAll("frames") Frame frame) throws IOException {
         byte[] bytes = encode(frame);

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An append request may be as large as {@code maxRequestBytes} (16 MiB by default), so one frame
- * can be larger than the buffers the log is scanned with (1 MiB for recovery and reads, 4 MiB for
- * index catch-up, scavenge and the verifier). Such a frame must read back whole everywhere.
+ * A request is cut into frames of about 1 MiB, but a single event may be as large as
+ * {@code maxEventBytes}, so one frame can be larger than the buffers the log is scanned with
+ * (1 MiB for recovery and reads, 4 MiB for index catch-up, scavenge and the verifier). Such a
+ * frame must read back whole everywhere.
  */
 class LargeFrameTest {
     private static final StreamName BIG = StreamName.of("big-1");
@@ -34,17 +35,20 @@ class LargeFrameTest {
     @TempDir
     Path dir;
 
-    /** Requests up to 3 MiB; events up to 1 MiB (the default). */
+    /** Requests up to 4 MiB; events up to 3 MiB. */
     private StoreConfig config() {
-        return StoreConfig.builder(dir).segmentSizeBytes(8 << 20).maxRequestBytes(3 << 20)
-                .maxEventBytes(1 << 20).checkpointIntervalMs(1).durability(Durability.fsync()).build();
+        return StoreConfig.builder(dir).segmentSizeBytes(16 << 20).maxRequestBytes(4 << 20)
+                .maxEventBytes(3 << 20).checkpointIntervalMs(1).durability(Durability.fsync()).build();
     }
 
-    /** Three events of 700 KB: one frame of about 2.1 MB, larger than the 1 MiB scan buffer. */
+    /**
+     * An event of 2.1 MB (a frame of its own, larger than the 1 MiB scan buffer) and two of
+     * 700 KB (a frame each): one append of three frames.
+     */
     private static List<EventData> bigRequest() {
         List<EventData> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            byte[] data = new byte[700_000];
+            byte[] data = new byte[i == 0 ? 2_100_000 : 700_000];
             Arrays.fill(data, (byte) ('a' + i));
             out.add(new EventData(new UUID(5, i), "Blob", data, new byte[0]));
         }
