@@ -54,6 +54,7 @@ public final class NexmarkChild {
                 run(engine, query, w, EncodedEvents.generate(w), new Results(query));
             }
             Results out = new Results(query);
+            QueryCpu.reset();
             long nanos = run(engine, query, config, events, out);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("engine", engine);
@@ -61,6 +62,8 @@ public final class NexmarkChild {
             result.put("events", config.events());
             result.put("elapsedMs", nanos / 1e6);
             result.put("eventsPerSec", config.events() / (nanos / 1e9));
+            long cpu = QueryCpu.nanos();
+            result.put("queryCpuNsPerEvent", cpu < 0 ? -1 : cpu / (double) config.events());
             result.put("emitted", out.emitted());
             result.put("rssPeakBytes", peakRssBytes());
             result.put("heapPeakBytes", heapPeakBytes());
@@ -100,12 +103,14 @@ public final class NexmarkChild {
 
     /** The input alone: every event decoded, nothing processed (the floor under every engine's time). */
     private static long readOnly(EncodedEvents events, Results out) {
+        QueryCpu.start();
         long start = System.nanoTime();
         long sum = 0;
         for (int n = 0; n < events.size(); n++) {
             sum += EventCodec.decode(events.data(n)).dateTime();
         }
         long nanos = System.nanoTime() - start;
+        QueryCpu.stop();
         if (sum == 42) {
             out.upsert(0, Values.CategoryAvg.EMPTY); // keeps the loop from being optimized away
         }
