@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Entry point of the child JVMs that {@link NexmarkBenchmarks} starts: runs one query on one
  * engine over the generated events and prints one line {@code RESULT key=value ...} with the
- * throughput, the result digest and this JVM's peak RSS ({@code VmHWM}). With
+ * throughput, the query thread's CPU time per event ({@link QueryCpu}), the result digest and this
+ * JVM's peak RSS ({@code VmHWM}). With
  * {@code --rowsFile=PATH} it also writes the sorted canonical result rows there.
  *
  * <p>Usage: {@code NexmarkChild --engine=tributary|flink|kstreams|input --query=q0..q8 --events=N --seed=S

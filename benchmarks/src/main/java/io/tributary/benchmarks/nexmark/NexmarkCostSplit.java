@@ -3,6 +3,11 @@ package io.tributary.benchmarks.nexmark;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
+import io.tributary.streams.Consumed;
+import io.tributary.streams.OutputEvent;
+import io.tributary.streams.Produced;
+import io.tributary.streams.StreamsBuilder;
+import io.tributary.streams.TopologyTestDriver;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
@@ -21,7 +26,10 @@ import java.util.UUID;
  *   <li>{@code recorded}: the same, but through what {@link TributaryQueries} builds per event as
  *       the log's read would deliver it (a {@link RecordedEvent} and {@code UUID} per event, the
  *       subscription's filter, batches of 1,000);</li>
- *   <li>{@code driver}: the real measurement, {@link TributaryQueries#run}.</li>
+ *   <li>{@code driver}: the real measurement, {@link TributaryQueries#run};</li>
+ *   <li>{@code sink} (q0 only, not part of the comparison with Flink): q0 with its results going to a
+ *       sink ({@code to}) instead of {@code peek}: each bid encoded again and turned into the output
+ *       event a processor would append, with its deterministic id — the cost of a real sink.</li>
  * </ol>
  * {@code driver − recorded} is what the streams engine itself (driver, task, source, operators)
  * costs per event. CPU time of the running thread, so other load on the machine disturbs it little;
@@ -38,7 +46,7 @@ public final class NexmarkCostSplit {
     private static final ReadFilter FILTER = ReadFilter.eventTypes("Bid");
     private static final byte[] NO_METADATA = new byte[0];
     private static final int BATCH = 1000;
-    private static final String[] LAYERS = {"decode", "recorded", "driver"};
+    private static final String[] LAYERS = {"decode", "recorded", "driver", "sink"};
 
     private NexmarkCostSplit() {
     }
@@ -61,16 +69,18 @@ public final class NexmarkCostSplit {
         NexmarkConfig config = NexmarkConfig.defaults(events, 42);
         EncodedEvents input = EncodedEvents.generate(config);
         System.gc();
-        double[][] nsPerEvent = new double[LAYERS.length][rounds];
+        int layers = query == Query.Q0 ? LAYERS.length : LAYERS.length - 1;
+        double[][] nsPerEvent = new double[layers][rounds];
         long digest = 0;
         for (int round = 0; round < rounds; round++) {
-            for (int layer = 0; layer < LAYERS.length; layer++) {
+            for (int layer = 0; layer < layers; layer++) {
                 Results out = new Results(query);
                 long start = THREADS.getCurrentThreadCpuTime();
                 switch (layer) {
                     case 0 -> decodeOnly(query, input, out);
                     case 1 -> recorded(query, input, out);
-                    default -> TributaryQueries.run(query, config, input, out);
+                    case 2 -> TributaryQueries.run(query, config, input, out);
+                    default -> sink(input, out);
                 }
                 nsPerEvent[layer][round] = (THREADS.getCurrentThreadCpuTime() - start) / (double) events;
                 digest += out.emitted();
@@ -78,8 +88,8 @@ public final class NexmarkCostSplit {
             }
         }
         int from = rounds / 3;
-        double[] medians = new double[LAYERS.length];
-        for (int layer = 0; layer < LAYERS.length; layer++) {
+        double[] medians = new double[layers];
+        for (int layer = 0; layer < layers; layer++) {
             double[] v = Arrays.copyOfRange(nsPerEvent[layer], from, rounds);
             Arrays.sort(v);
             medians[layer] = v[v.length / 2];
@@ -88,6 +98,38 @@ public final class NexmarkCostSplit {
         }
         System.out.printf(Locale.ROOT, "%s engine (driver - recorded) %.1f ns/event; RecordedEvent per event (recorded - decode) %.1f ns/event"
                 + " [%d results]%n", query.id(), medians[2] - medians[1], medians[1] - medians[0], digest);
+        if (layers > 3) {
+            System.out.printf(Locale.ROOT, "%s a sink instead of peek (sink - driver) %.1f ns/event%n", query.id(), medians[3] - medians[2]);
+        }
+    }
+
+    /** q0 through a sink: the outputs are what a processor named {@code nexmark-q0} would append. */
+    private static void sink(EncodedEvents input, Results out) {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(Consumed.with(ReadFilter.eventTypes("Bid"), e -> (Bid) EventCodec.decode(e.data())).withKey(e -> 0L))
+                .to(Produced.with((k, bid) -> "q0-nexmark", "Bid", (k, bid) -> EventCodec.encode(bid)));
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), "nexmark-q0")) {
+            List<RecordedEvent> batch = new ArrayList<>(BATCH);
+            Instant appended = Instant.EPOCH;
+            for (int n = 0; n < input.size(); n++) {
+                if (input.isBid(n)) {
+                    batch.add(new RecordedEvent(BIDS, n, n, new UUID(0, n), "Bid", input.data(n), NO_METADATA, appended));
+                    if (batch.size() == BATCH) {
+                        drain(driver, batch, out);
+                    }
+                }
+            }
+            drain(driver, batch, out);
+        }
+    }
+
+    private static void drain(TopologyTestDriver driver, List<RecordedEvent> batch, Results out) {
+        driver.pipe(batch);
+        batch.clear();
+        for (OutputEvent o : driver.readOutputs()) {
+            out.append(o); // what a processor would hand to the store's append
+        }
+        driver.clearOutputs();
     }
 
     private static void decodeOnly(Query query, EncodedEvents input, Results out) {
