@@ -159,4 +159,23 @@ class TopologyTestDriverTest {
             }
         }
     }
+
+    @Test
+    void aSourceOfOneEventTypeTakesExactlyTheEventsTheFilterMatches() {
+        // One type and nothing else is checked with one string comparison; its answers must be the filter's.
+        ReadFilter oneType = ReadFilter.eventTypes("Clicked");
+        ReadFilter typeAndCategory = ReadFilter.categories("click").withEventTypes("Clicked");
+        for (ReadFilter filter : List.of(oneType, typeAndCategory, ReadFilter.eventTypes("Ignored", "Unknown"), ReadFilter.eventTypes("Ignored"))) {
+            StreamsBuilder b = new StreamsBuilder();
+            List<String> seen = new ArrayList<>();
+            b.stream(Consumed.with(filter, RecordedEvent::dataAsString)).peek((k, v) -> seen.add(v));
+            List<RecordedEvent> events = events();
+            try (TopologyTestDriver d = new TopologyTestDriver(b.build())) {
+                d.pipe(events);
+            }
+            List<String> expected = events.stream().filter(filter::matches).map(RecordedEvent::dataAsString).toList();
+            assertThat(seen).as("filter %s", filter).isEqualTo(expected);
+            assertThat(expected).as("the events hold matching and non-matching ones").isNotEmpty().hasSizeLessThan(events.size());
+        }
+    }
 }
