@@ -136,4 +136,46 @@ class TopologyTestDriverTest {
             assertThat(d.outputs()).hasSize(3);
         }
     }
+
+    @Test
+    void outputIdsAreTheNameBasedUuidsOfNamePositionAndIndexAndStreamsFollowTheKeys() {
+        List<RecordedEvent> events = events();
+        try (TopologyTestDriver d = new TopologyTestDriver(topology(), "ids-test")) {
+            d.pipe(events);
+            d.advanceWatermark(T0.plusSeconds(3600));
+            List<OutputEvent> outputs = d.outputs();
+            assertThat(outputs).hasSizeGreaterThan(40);
+            long position = Long.MIN_VALUE;
+            int index = 0;
+            for (OutputEvent o : outputs) {
+                index = o.inputPosition() == position ? index + 1 : 0;
+                position = o.inputPosition();
+                String name = "ids-test\u0000" + position + "\u0000" + index;
+                assertThat(o.event().eventId()).isEqualTo(UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                String text = o.dataAsString();
+                // the sink's stream is computed per record: upper-cased clicks go to upper-<user>, counts to "counts"
+                assertThat(o.stream().value()).isEqualTo(o.event().type().equals("Upper")
+                        ? "upper-" + text.substring(0, text.indexOf('=')) : "counts");
+            }
+        }
+    }
+
+    @Test
+    void aSourceOfOneEventTypeTakesExactlyTheEventsTheFilterMatches() {
+        // One type and nothing else is checked with one string comparison; its answers must be the filter's.
+        ReadFilter oneType = ReadFilter.eventTypes("Clicked");
+        ReadFilter typeAndCategory = ReadFilter.categories("click").withEventTypes("Clicked");
+        for (ReadFilter filter : List.of(oneType, typeAndCategory, ReadFilter.eventTypes("Ignored", "Unknown"), ReadFilter.eventTypes("Ignored"))) {
+            StreamsBuilder b = new StreamsBuilder();
+            List<String> seen = new ArrayList<>();
+            b.stream(Consumed.with(filter, RecordedEvent::dataAsString)).peek((k, v) -> seen.add(v));
+            List<RecordedEvent> events = events();
+            try (TopologyTestDriver d = new TopologyTestDriver(b.build())) {
+                d.pipe(events);
+            }
+            List<String> expected = events.stream().filter(filter::matches).map(RecordedEvent::dataAsString).toList();
+            assertThat(seen).as("filter %s", filter).isEqualTo(expected);
+            assertThat(expected).as("the events hold matching and non-matching ones").isNotEmpty().hasSizeLessThan(events.size());
+        }
+    }
 }

@@ -102,7 +102,9 @@ final class FlinkQueries {
         public NexmarkEvent map(Long n) {
             if (events == null) {
                 events = EncodedEvents.current;
-                FIRST_EVENT_NS.compareAndSet(0, System.nanoTime());
+                if (FIRST_EVENT_NS.compareAndSet(0, System.nanoTime())) {
+                    QueryCpu.start();
+                }
             }
             return EventCodec.decode(events.data(n.intValue()));
         }
@@ -366,6 +368,7 @@ final class FlinkQueries {
                 public void flush(boolean endOfInput) {
                     if (endOfInput) {
                         END_NS.set(System.nanoTime());
+                        QueryCpu.stop();
                     }
                 }
 
@@ -393,6 +396,7 @@ final class FlinkQueries {
                 public void flush(boolean endOfInput) {
                     if (endOfInput) {
                         END_NS.set(System.nanoTime());
+                        QueryCpu.stop();
                     }
                 }
 

@@ -74,6 +74,7 @@ final class KafkaStreamsQueries {
             TestInputTopic<byte[], byte[]> persons = read.contains("person") ? driver.createInputTopic("person", bytes, bytes) : null;
             TestInputTopic<byte[], byte[]> auctions = read.contains("auction") ? driver.createInputTopic("auction", bytes, bytes) : null;
             TestInputTopic<byte[], byte[]> bids = read.contains("bid") ? driver.createInputTopic("bid", bytes, bytes) : null;
+            QueryCpu.start();
             long start = System.nanoTime();
             for (int n = 0; n < events.size(); n++) {
                 TestInputTopic<byte[], byte[]> topic = events.isBid(n) ? bids : events.isAuction(n) ? auctions : persons;
@@ -89,7 +90,9 @@ final class KafkaStreamsQueries {
             } else if (query == Query.Q8) {
                 persons.pipeInput(null, EventCodec.encode(new Person(-1, "", "", "", "", "", end.toEpochMilli(), "")), end);
             }
-            return System.nanoTime() - start;
+            long nanos = System.nanoTime() - start;
+            QueryCpu.stop();
+            return nanos;
         } finally {
             deleteTree(stateDir);
         }

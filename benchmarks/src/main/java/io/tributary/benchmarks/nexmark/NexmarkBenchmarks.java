@@ -118,7 +118,8 @@ public final class NexmarkBenchmarks {
     }
 
     /** One child's figures. */
-    private record Measurement(double eventsPerSec, long rssPeakBytes, long rows, long emitted, String digest) {
+    /** One child's result; {@code queryCpuNsPerEvent} is negative when unknown (see {@link QueryCpu}). */
+    private record Measurement(double eventsPerSec, long rssPeakBytes, long rows, long emitted, String digest, double queryCpuNsPerEvent) {
     }
 
     private void run() throws IOException, InterruptedException {
@@ -151,8 +152,8 @@ public final class NexmarkBenchmarks {
                     Measurement m = measure(q, engine, run);
                     if (m != null) {
                         results.get(q).get(engine).add(m);
-                        System.err.printf(Locale.ROOT, "run %d %s %-9s %,12.0f events/s  rss %,6d MB  rows %,d  %s%n", run, q.id(),
-                                engine, m.eventsPerSec(), m.rssPeakBytes() >> 20, m.rows(), m.digest());
+                        System.err.printf(Locale.ROOT, "run %d %s %-9s %,12.0f events/s  query-thread CPU %6.1f ns/event  rss %,6d MB  rows %,d  %s%n",
+                                run, q.id(), engine, m.eventsPerSec(), m.queryCpuNsPerEvent(), m.rssPeakBytes() >> 20, m.rows(), m.digest());
                     }
                 }
             }
@@ -209,7 +210,8 @@ public final class NexmarkBenchmarks {
             return null;
         }
         return new Measurement(Double.parseDouble(values.get("eventsPerSec")), Long.parseLong(values.get("rssPeakBytes")),
-                Long.parseLong(values.get("rows")), Long.parseLong(values.get("emitted")), values.get("digest"));
+                Long.parseLong(values.get("rows")), Long.parseLong(values.get("emitted")), values.get("digest"),
+                Double.parseDouble(values.getOrDefault("queryCpuNsPerEvent", "-1")));
     }
 
     private Path rowsFile(Query q, String engine) {
@@ -239,8 +241,11 @@ public final class NexmarkBenchmarks {
         s.append(vsFlink ? "Tributary / Flink (goal ≥ 1.5) | " : "").append(vsKafka ? "Tributary / Kafka Streams | " : "");
         s.append("peak RSS MB (");
         s.append(String.join(" / ", engines.stream().map(ENGINE_NAMES::get).toList()));
-        s.append(") | result rows | results |\n|---|");
-        s.append("---:|".repeat(engines.size() + (vsFlink ? 1 : 0) + (vsKafka ? 1 : 0) + 2));
+        s.append(") | query-thread CPU ns/event (");
+        s.append(String.join(" / ", engines.stream().map(ENGINE_NAMES::get).toList()));
+        s.append(") | ").append(vsFlink ? "by CPU: Tributary / Flink | " : "");
+        s.append("result rows | results |\n|---|");
+        s.append("---:|".repeat(engines.size() + (vsFlink ? 2 : 0) + (vsKafka ? 1 : 0) + 3));
         s.append("---|\n");
         StringBuilder diffs = new StringBuilder();
         for (Map.Entry<Query, Map<String, List<Measurement>>> qe : results.entrySet()) {
@@ -262,6 +267,14 @@ public final class NexmarkBenchmarks {
                 rss.add(fmt(median(m.get(e).stream().mapToDouble(x -> x.rssPeakBytes() / 1048576.0).toArray()), "%,.0f"));
             }
             s.append(String.join(" / ", rss)).append(" | ");
+            List<String> cpu = new ArrayList<>();
+            for (String e : engines) {
+                cpu.add(fmt(median(m.get(e).stream().mapToDouble(Measurement::queryCpuNsPerEvent).filter(x -> x >= 0).toArray()), "%.1f"));
+            }
+            s.append(String.join(" / ", cpu)).append(" | ");
+            if (vsFlink) {
+                s.append(fmt(medianCpuRatio(m.get("tributary"), m.get("flink")), "%.2f×")).append(" | ");
+            }
             List<Measurement> first = m.get(engines.get(0));
             s.append(first.isEmpty() ? "–" : String.format(Locale.ROOT, "%,d", first.get(0).rows())).append(" | ");
             s.append(check(q, m, diffs)).append(" |\n");
@@ -269,6 +282,9 @@ public final class NexmarkBenchmarks {
         s.append("\nevents/s: median over runs of the events decoded and processed per second of the engine's processing "
                 + "time (events generated and encoded before the timer; JVM and mini-cluster start excluded); "
                 + "ratios: median of the per-run ratios. "
+                + "Query-thread CPU: CPU time of the thread that ran the query over the same interval per event (robust to other "
+                + "load on the machine, but without the JVM's garbage collection and JIT threads); – where the query spans "
+                + "several threads (Flink beyond q2: its keyed operators run in tasks of their own). "
                 + "Results: each engine's output reduced to sorted canonical rows (table queries: the final value per key), "
                 + "compared with Tributary's (MATCH: identical rows on every engine; the digest of every later run equal to run 1's).\n");
         if (diffs.length() > 0) {
@@ -351,6 +367,20 @@ public final class NexmarkBenchmarks {
             r[i] = a.get(i).eventsPerSec() / b.get(i).eventsPerSec();
         }
         return median(r);
+    }
+
+    /** The median over runs of (the other engine's CPU per event / Tributary's): like a throughput ratio, higher is better for Tributary. */
+    private static double medianCpuRatio(List<Measurement> tributary, List<Measurement> other) {
+        int n = Math.min(tributary.size(), other.size());
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double t = tributary.get(i).queryCpuNsPerEvent();
+            double o = other.get(i).queryCpuNsPerEvent();
+            if (t > 0 && o > 0) {
+                r.add(o / t);
+            }
+        }
+        return median(r.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static double median(double[] v) {

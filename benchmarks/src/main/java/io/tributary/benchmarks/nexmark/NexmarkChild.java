@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Entry point of the child JVMs that {@link NexmarkBenchmarks} starts: runs one query on one
  * engine over the generated events and prints one line {@code RESULT key=value ...} with the
- * throughput, the result digest and this JVM's peak RSS ({@code VmHWM}). With
+ * throughput, the query thread's CPU time per event ({@link QueryCpu}), the result digest and this
+ * JVM's peak RSS ({@code VmHWM}). With
  * {@code --rowsFile=PATH} it also writes the sorted canonical result rows there.
  *
  * <p>Usage: {@code NexmarkChild --engine=tributary|flink|kstreams|input --query=q0..q8 --events=N --seed=S
@@ -54,6 +55,7 @@ public final class NexmarkChild {
                 run(engine, query, w, EncodedEvents.generate(w), new Results(query));
             }
             Results out = new Results(query);
+            QueryCpu.reset();
             long nanos = run(engine, query, config, events, out);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("engine", engine);
@@ -61,6 +63,8 @@ public final class NexmarkChild {
             result.put("events", config.events());
             result.put("elapsedMs", nanos / 1e6);
             result.put("eventsPerSec", config.events() / (nanos / 1e9));
+            long cpu = QueryCpu.nanos();
+            result.put("queryCpuNsPerEvent", cpu < 0 ? -1 : cpu / (double) config.events());
             result.put("emitted", out.emitted());
             result.put("rssPeakBytes", peakRssBytes());
             result.put("heapPeakBytes", heapPeakBytes());
@@ -100,12 +104,14 @@ public final class NexmarkChild {
 
     /** The input alone: every event decoded, nothing processed (the floor under every engine's time). */
     private static long readOnly(EncodedEvents events, Results out) {
+        QueryCpu.start();
         long start = System.nanoTime();
         long sum = 0;
         for (int n = 0; n < events.size(); n++) {
             sum += EventCodec.decode(events.data(n)).dateTime();
         }
         long nanos = System.nanoTime() - start;
+        QueryCpu.stop();
         if (sum == 42) {
             out.upsert(0, Values.CategoryAvg.EMPTY); // keeps the loop from being optimized away
         }

@@ -60,6 +60,7 @@ final class TributaryQueries {
         Topology topology = build(query, config, out);
         ReadFilter filter = topology.inputFilter();
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, "nexmark-" + query.id())) {
+            QueryCpu.start();
             long start = System.nanoTime();
             List<RecordedEvent> batch = new ArrayList<>(BATCH);
             Instant appended = null;
@@ -94,7 +95,9 @@ final class TributaryQueries {
             driver.pipe(batch);
             // end of input: close every window (Flink does the same with its final watermark)
             driver.advanceWatermark(Instant.ofEpochMilli(config.timestampMs(config.events()) + 86_400_000L));
-            return System.nanoTime() - start;
+            long nanos = System.nanoTime() - start;
+            QueryCpu.stop();
+            return nanos;
         }
     }
 

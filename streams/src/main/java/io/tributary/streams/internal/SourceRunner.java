@@ -14,12 +14,15 @@ import java.util.function.Predicate;
  * fields resolved once (not through the {@link Consumed} record on every event), skips the
  * filter when the source reads everything, and hands the decoded record straight to the first
  * operator: no {@link Decoded} is built per event (the partitioned runner's dispatcher, which
- * queues records for the router, still builds one with {@link #decode}).
+ * queues records for the router, still builds one with {@link #decode}). A filter of one event
+ * type and nothing else (the common source) is checked with one string comparison.
  */
 final class SourceRunner<K, V> {
     private final Processor<K, V> downstream;
     private final ReadFilter filter;
     private final boolean readsAll;
+    /** The one event type the filter admits when it restricts nothing else, else null: one string comparison per event. */
+    private final String onlyType;
     private final Predicate<RecordedEvent> where;
     private final Function<RecordedEvent, V> value;
     private final Function<RecordedEvent, K> key;
@@ -31,6 +34,8 @@ final class SourceRunner<K, V> {
         this.downstream = downstream;
         this.filter = consumed.filter();
         this.readsAll = filter.matchesAll();
+        this.onlyType = filter.categories().isEmpty() && filter.streamPrefixes().isEmpty() && filter.eventTypes().size() == 1
+                ? filter.eventTypes().iterator().next() : null;
         this.where = consumed.where();
         this.value = consumed.value();
         this.key = consumed.key();
@@ -41,7 +46,8 @@ final class SourceRunner<K, V> {
 
     /** Processes {@code event} if it is this source's; returns its watermark candidate, or {@link Long#MIN_VALUE}. */
     long process(RecordedEvent event) {
-        if (!readsAll && !filter.matches(event.stream().value(), event.type()) || !where.test(event)) {
+        if (!readsAll && !(onlyType != null ? onlyType.equals(event.type()) : filter.matches(event.stream().value(), event.type()))
+                || !where.test(event)) {
             return Long.MIN_VALUE;
         }
         V v = value.apply(event);

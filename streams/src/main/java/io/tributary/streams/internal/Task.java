@@ -6,7 +6,6 @@ import io.tributary.core.StreamName;
 import io.tributary.streams.OutputEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -69,6 +68,10 @@ public final class Task {
     private volatile long sourceWatermark;
     private int outputIndex;
     private long sequence;
+    private final OutputIds ids;
+    /** The stream of the last output and its validated name. */
+    private String lastStream;
+    private StreamName lastStreamName;
 
     // Partitions of a run with repartition streams (see Repartition): stage 0 is everything routed from
     // the sources; stage k + 1 is what follows a repartition boundary fed by stage k. Each stage has
@@ -101,6 +104,7 @@ public final class Task {
     @SuppressWarnings("unchecked")
     private Task(String name, Graph graph, StateFactory state, Role role, int partitionIndex) {
         this.name = name;
+        this.ids = new OutputIds(name);
         this.tickStream = Ticks.stream(name);
         this.role = role;
         this.state = state;
@@ -417,8 +421,13 @@ public final class Task {
     /** Queues an output event with its deterministic id. */
     public void emit(String stream, String type, byte[] data) {
         int index = outputIndex++;
-        UUID id = UUID.nameUUIDFromBytes((name + "\u0000" + position + "\u0000" + index).getBytes(StandardCharsets.UTF_8));
-        outputs.add(new OutputEvent(StreamName.of(stream), new EventData(id, type, data, NO_METADATA), position));
+        UUID id = ids.id(position, index);
+        if (!stream.equals(lastStream)) {
+            // A sink usually writes to few streams, often one per key: validate a name once per run of it.
+            lastStreamName = StreamName.of(stream);
+            lastStream = stream;
+        }
+        outputs.add(new OutputEvent(lastStreamName, new EventData(id, type, data, NO_METADATA), position));
     }
 
     /** The outputs queued since the last call, in order. */
