@@ -374,13 +374,13 @@ public final class ChangeMapper {
     private List<String> writeRow(JsonGenerator g, RelationCache.Table t, PgMessage.Tuple row, boolean old,
                                   PgMessage.Tuple fillFrom) throws IOException {
         List<String> unavailable = List.of();
-        List<PgMessage.Column> cols = t.message().columns();
+        PgMessage.Column[] cols = t.columns();
         g.writeStartObject();
-        for (int c = 0; c < cols.size() && c < row.size(); c++) {
+        for (int c = 0; c < cols.length && c < row.size(); c++) {
             if (!t.selected()[c] || (old && omittedFromOld(t, row, c))) {
                 continue;
             }
-            PgMessage.Column col = cols.get(c);
+            PgMessage.Column col = cols[c];
             g.writeFieldName(t.fieldNames()[c]);
             PgMessage.Tuple from = row;
             if (fillFrom != null && unavailable(row, c, col) && c < fillFrom.size() && !omittedFromOld(t, fillFrom, c)
@@ -405,7 +405,7 @@ public final class ChangeMapper {
 
     /** Whether an old tuple leaves column {@code c} out: a key-only old row (not REPLICA IDENTITY FULL) sends non-key columns as NULL. */
     private static boolean omittedFromOld(RelationCache.Table t, PgMessage.Tuple row, int c) {
-        return t.message().replicaIdentity() != 'f' && row.kinds()[c] == PgMessage.Tuple.NULL && !t.message().columns().get(c).key();
+        return t.message().replicaIdentity() != 'f' && row.kinds()[c] == PgMessage.Tuple.NULL && !t.columns()[c].key();
     }
 
     /** Whether the column's JSON value is the unavailable marker (an unchanged TOASTed value, or text equal to it). */

@@ -29,13 +29,18 @@ public final class RelationCache {
      * @param version    increases with each schema change seen
      * @param qualifiedName {@code schema.table}
      * @param fieldNames per column, its name as a pre-encoded JSON field name
+     * @param columns    the message's columns as an array: the per-row loops index it instead of the message's
+     *                   immutable list, whose class differs with the column count (two or fewer, or more) —
+     *                   a loop compiled for one class was deoptimised and compiled again (~0.25 s of C2 each
+     *                   time) whenever rows of a table with the other count followed
      */
     public record Table(PgMessage.Relation message, String category, int[] keyIndexes, boolean[] selected, int version,
-                        String qualifiedName, SerializedString[] fieldNames) {
-        /** A table; the qualified name and field names are derived from {@code message}. */
+                        String qualifiedName, SerializedString[] fieldNames, PgMessage.Column[] columns) {
+        /** A table; the qualified name, field names and column array are derived from {@code message}. */
         public Table(PgMessage.Relation message, String category, int[] keyIndexes, boolean[] selected, int version) {
             this(message, category, keyIndexes, selected, version, message.namespace() + "." + message.name(),
-                    message.columns().stream().map(c -> new SerializedString(c.name())).toArray(SerializedString[]::new));
+                    message.columns().stream().map(c -> new SerializedString(c.name())).toArray(SerializedString[]::new),
+                    message.columns().toArray(new PgMessage.Column[0]));
         }
     }
 

@@ -30,16 +30,19 @@ class ChangeMapperTest {
         SplittableRandom random = new SplittableRandom(5);
         RelationCache relations = new RelationCache(null, source);
         List<RelationCache.Table> tables = new ArrayList<>();
-        for (int n = 0; n < 3; n++) {
+        // Table 3 has two columns: its Relation holds them in another immutable list class than the others' seven.
+        for (int n = 0; n < 4; n++) {
             List<PgMessage.Column> cols = new ArrayList<>();
             cols.add(new PgMessage.Column(true, "id", 23, -1));
-            for (int c = 0; c < 6; c++) {
+            for (int c = 0; c < (n == 3 ? 1 : 6); c++) {
                 cols.add(new PgMessage.Column(false, "c" + c + (c == 2 ? "\u00e9\"\\" : ""), TYPES[random.nextInt(TYPES.length)], -1));
             }
             String table = n == 2 ? "t\"" + n : "t" + n;
             relations.knownPrimaryKey((n == 1 ? "sales" : "public") + "." + table, List.of("id"));
-            tables.add(relations.update(new PgMessage.Relation(0, 100 + n, n == 1 ? "sales" : "public", table,
-                    n == 0 ? 'f' : 'd', cols)));
+            RelationCache.Table t = relations.update(new PgMessage.Relation(0, 100 + n, n == 1 ? "sales" : "public", table,
+                    n == 0 ? 'f' : 'd', cols));
+            assertThat(t.columns()).containsExactlyElementsOf(cols);
+            tables.add(t);
         }
         ChangeMapper bytesSide = new ChangeMapper(source, json, new ValueConverter(json, new TypeCatalog(null)), relations, "db\u00e9");
         ChangeMapper treeSide = new ChangeMapper(source, json, new ValueConverter(json, new TypeCatalog(null)), relations, "db\u00e9");

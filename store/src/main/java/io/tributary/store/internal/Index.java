@@ -242,7 +242,7 @@ final class Index implements AutoCloseable {
     }
 
     /** A write batch of index changes, applied atomically by {@link #write}. */
-    final class Batch implements AutoCloseable {
+    final class Batch implements AutoCloseable, Run.Visitor {
         final WriteBatch wb = new WriteBatch();
 
         /**
@@ -258,23 +258,32 @@ final class Index implements AutoCloseable {
 
         /** Writes the version, category and type runs of a frame's events. */
         void putRuns(List<RecordedEvent> events) throws RocksDBException {
-            for (Run r : Run.of(events)) {
-                RecordedEvent e = r.first();
-                byte[] v = new byte[12];
-                Keys.putLong(v, 0, e.position());
-                Keys.putInt(v, 8, r.versionCount());
-                wb.put(versions, Keys.prefixed(Keys.utf8(e.stream().value()), e.version()), v);
-            }
-            for (Run r : Run.ofCategories(events)) {
-                byte[] v = new byte[4];
-                Keys.putInt(v, 0, r.versionCount());
-                wb.put(categories, Keys.prefixed(Keys.utf8(r.first().stream().category()), r.first().position()), v);
-            }
-            for (Run r : Run.ofTypes(events)) {
-                byte[] v = new byte[4];
-                Keys.putInt(v, 0, r.versionCount());
-                wb.put(types, Keys.prefixed(Keys.utf8(r.first().type()), r.first().position()), v);
-            }
+            Run.visit(events, this);
+        }
+
+        /** Puts a version run: {@code stream 0x00 firstVersion → firstPosition, count}. */
+        @Override
+        public void version(RecordedEvent first, int count) throws RocksDBException {
+            byte[] v = new byte[12];
+            Keys.putLong(v, 0, first.position());
+            Keys.putInt(v, 8, count);
+            wb.put(versions, Keys.prefixed(Keys.utf8(first.stream().value()), first.version()), v);
+        }
+
+        /** Puts a category run: {@code category 0x00 firstPosition → count}. */
+        @Override
+        public void category(RecordedEvent first, int count) throws RocksDBException {
+            byte[] v = new byte[4];
+            Keys.putInt(v, 0, count);
+            wb.put(categories, Keys.prefixed(Keys.utf8(first.stream().category()), first.position()), v);
+        }
+
+        /** Puts a type run: {@code type 0x00 firstPosition → count}. */
+        @Override
+        public void type(RecordedEvent first, int count) throws RocksDBException {
+            byte[] v = new byte[4];
+            Keys.putInt(v, 0, count);
+            wb.put(types, Keys.prefixed(Keys.utf8(first.type()), first.position()), v);
         }
 
         /** Deletes the version, category and type runs of a frame's events (before {@link #putRuns} of what is kept). */
