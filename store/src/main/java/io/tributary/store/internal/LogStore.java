@@ -282,7 +282,7 @@ public final class LogStore implements EmbeddedEventStore {
 
     /**
      * A stream named by two parts of {@code appends}, or null; throws if a part is null. An
-     * open-addressing table of indexes (CDC appends name up to 10,000 streams at once).
+     * open-addressing table of indexes (a CDC append names a stream per row of a transaction).
      */
     static StreamName repeatedStream(List<StreamAppend> appends) {
         int n = appends.size();
@@ -310,7 +310,7 @@ public final class LogStore implements EmbeddedEventStore {
 
     /**
      * The index of the first of {@code n} items equal to an earlier one, or -1: an open-addressing
-     * table of indexes (no boxing, no entry objects — a CDC append names up to 10,000 streams).
+     * table of indexes (no boxing, no entry objects — a CDC append names a stream per row).
      */
     private static int firstRepeat(int n, java.util.function.IntUnaryOperator hash, SameItems same) {
         if (n < 2) {

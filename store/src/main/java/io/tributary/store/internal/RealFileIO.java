@@ -26,6 +26,17 @@ public final class RealFileIO implements FileIO {
 
     @Override
     public void writeAtomically(Path file, byte[] bytes) throws IOException {
+        replace(file, bytes, true);
+        fsyncDirectory(file.getParent());
+    }
+
+    @Override
+    public void writeDerived(Path file, byte[] bytes) throws IOException {
+        replace(file, bytes, false);
+    }
+
+    /** Writes {@code bytes} to a temp file (synced if {@code sync}) and renames it over {@code file}. */
+    private static void replace(Path file, byte[] bytes, boolean sync) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -33,20 +44,8 @@ public final class RealFileIO implements FileIO {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(file.getParent());
-    }
-
-    @Override
-    public void writeDerived(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            if (sync) {
+                ch.force(true);
             }
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -4,10 +4,7 @@ import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.streams.Serde;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The repartition streams of a partitioned run: how records that come out of state in one partition
@@ -123,22 +120,6 @@ final class Repartition {
 
     /** {@code filter} widened to also read the repartition streams (as {@link Ticks#withTicks} does for ticks). */
     static ReadFilter withRepartitions(ReadFilter filter) {
-        if (filter.matchesAll()) {
-            return filter;
-        }
-        Set<String> categories = new HashSet<>(filter.categories());
-        if (!categories.isEmpty()) {
-            categories.add(CATEGORY);
-        }
-        List<String> prefixes = new ArrayList<>(filter.streamPrefixes());
-        if (!prefixes.isEmpty()) {
-            prefixes.add(CATEGORY + "-");
-        }
-        Set<String> types = new HashSet<>(filter.eventTypes());
-        if (!types.isEmpty()) {
-            types.add(RECORD);
-            types.add(MARK);
-        }
-        return new ReadFilter(categories, prefixes, types);
+        return Ticks.widened(filter, CATEGORY, RECORD, MARK);
     }
 }

@@ -76,21 +76,30 @@ public final class Ticks {
      * and events the sources filter out again.
      */
     public static ReadFilter withTicks(ReadFilter filter) {
+        return widened(filter, CATEGORY, TYPE);
+    }
+
+    /**
+     * {@code filter} widened to also read the streams of {@code category} with events of
+     * {@code types}: each non-empty criterion gains them, so the filter stays served by the same
+     * indexes.
+     */
+    static ReadFilter widened(ReadFilter filter, String category, String... types) {
         if (filter.matchesAll()) {
             return filter;
         }
         Set<String> categories = new HashSet<>(filter.categories());
         if (!categories.isEmpty()) {
-            categories.add(CATEGORY);
+            categories.add(category);
         }
         List<String> prefixes = new ArrayList<>(filter.streamPrefixes());
         if (!prefixes.isEmpty()) {
-            prefixes.add(CATEGORY + "-");
+            prefixes.add(category + "-");
         }
-        Set<String> types = new HashSet<>(filter.eventTypes());
-        if (!types.isEmpty()) {
-            types.add(TYPE);
+        Set<String> eventTypes = new HashSet<>(filter.eventTypes());
+        if (!eventTypes.isEmpty()) {
+            eventTypes.addAll(List.of(types));
         }
-        return new ReadFilter(categories, prefixes, types);
+        return new ReadFilter(categories, prefixes, eventTypes);
     }
 }
