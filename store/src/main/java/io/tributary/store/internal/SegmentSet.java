@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class SegmentSet implements AutoCloseable {
     private static final int ZERO_CHUNK = 1 << 20;
     /** How many zero bytes a preallocation writes between fsyncs. */
-    private static final long SYNC_EVERY_BYTES = Long.getLong("tributary.internal.preallocSyncBytes", 2L << 20);
+    private static final long SYNC_EVERY_BYTES = Math.max(ZERO_CHUNK, Long.getLong("tributary.internal.preallocSyncBytes", 2L << 20));
 
     private final Path dir;
     private final FileIO io;
