@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.core.RecordedEvent;
 import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.StoreConfig;
 import io.tributary.store.Tributary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,26 @@ class LargeTransactionIT {
                 assertThat(events.get(i).position()).isEqualTo(events.get(i - 1).position() + 1);
             }
             assertThat(events).extracting(RecordedEvent::timestamp).containsOnly(events.get(0).timestamp());
+        }
+    }
+
+    @Test
+    void aTransactionLargerThanTheStoreTakesStopsTheCaptureWithWhatToChangeAndWritesNothingOfIt() throws Exception {
+        db.exec("CREATE TABLE toolarge (id int PRIMARY KEY, pad text)");
+        // A store taking requests of at most 1 MiB, a source left at its 48 MiB maxAppendBytes.
+        StoreConfig small = StoreConfig.builder(dir.resolve("small-log")).segmentSizeBytes(8 << 20)
+                .maxRequestBytes(1 << 20).build();
+        try (EmbeddedEventStore store = Tributary.open(small);
+             PostgresCapture capture = PostgresCapture.start(store, db.source("toolarge", "toolarge").build())) {
+            db.exec("INSERT INTO toolarge SELECT g, repeat('p', 100) FROM generate_series(1, 20000) g");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (capture.status().status() != CdcStatus.State.FAILED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(capture.status().status()).isEqualTo(CdcStatus.State.FAILED);
+            assertThat(capture.status().lastError()).hasValueSatisfying(m -> assertThat(m)
+                    .contains("maxAppendBytes").contains("maxRequestBytes"));
+            assertThat(category(store, "toolarge")).as("nothing of the transaction").isEmpty();
         }
     }
 

@@ -6,6 +6,8 @@ import io.tributary.core.Direction;
 import io.tributary.core.EventData;
 import io.tributary.core.EventStore;
 import io.tributary.core.ExpectedVersion;
+import io.tributary.core.MultiAppendResult;
+import io.tributary.core.PayloadTooLargeException;
 import io.tributary.core.ReadSlice;
 import io.tributary.core.StreamAppend;
 import io.tributary.core.StreamName;
@@ -245,7 +247,15 @@ public final class LogWriter<S extends LogWriter.Position> {
         // Appends are pipelined (the store commits them in order, in groups): the position of each is
         // durable once its future completes; exact(version) on the offset stream makes a failed append
         // fail every later one, so the log always holds a prefix of what was sent.
-        inFlight.addLast(new InFlight<>(store.appendAll(appends), newState));
+        CompletableFuture<MultiAppendResult> appended;
+        try {
+            appended = store.appendAll(appends);
+        } catch (PayloadTooLargeException e) {
+            throw new CdcException("the store refused an append of " + pendingEvents + " captured events as too large ("
+                    + e.getMessage() + "): set the source's maxAppendBytes (now " + maxAppendBytes
+                    + ") below the store's maxRequestBytes, or raise maxRequestBytes", e);
+        }
+        inFlight.addLast(new InFlight<>(appended, newState));
         while (inFlight.size() > MAX_IN_FLIGHT) {
             harvest();
         }
