@@ -149,11 +149,12 @@ public final class FrameCodec {
 
     /** Encoded size of an events frame, header included. */
     static int eventsFrameSize(List<StreamPart> parts) {
+        TypeSizes types = new TypeSizes();
         int size = HEADER_BYTES + 1 + 8 + 2 + 4;
         for (StreamPart p : parts) {
             size += 2 + p.name().length;
             for (EventData e : p.events()) {
-                size += EVENT_OVERHEAD + utf8Length(e.type()) + e.data().length + e.metadata().length;
+                size += types.eventBytes(e);
             }
         }
         return size;

@@ -188,10 +188,7 @@ final class Writer implements Runnable {
         try {
             long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTickMs());
             while (true) {
-                Request first = spinPoll();
-                if (first == null) {
-                    first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
-                }
+                Request first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
                         break;
@@ -224,23 +221,6 @@ final class Writer implements Runnable {
             }
             indexer.finish();
         }
-    }
-
-    /** Experiment: how long the writer polls its queue before it parks. */
-    private static final long SPIN_NANOS = Long.getLong("tributary.internal.writerSpinMicros", 0) * 1000;
-
-    /** Polls the queue for {@link #SPIN_NANOS} before the writer parks: a request that comes soon needs no wake-up. */
-    private Request spinPoll() {
-        Request r = queue.poll();
-        if (r != null || SPIN_NANOS == 0) {
-            return r;
-        }
-        long until = System.nanoTime() + SPIN_NANOS;
-        do {
-            Thread.onSpinWait();
-            r = queue.poll();
-        } while (r == null && System.nanoTime() < until);
-        return r;
     }
 
     private long idleTickMs() {
@@ -325,7 +305,6 @@ final class Writer implements Runnable {
         ensureRoom(a.frameBytes());
         long ts = config.clock().millis();
         long firstPosition = nextPosition;
-        long[] frameOffsets = encodeFrames(a, states, ts, firstPosition);
         Instant timestamp = Instant.ofEpochMilli(ts);
         List<RecordedEvent> recorded = new ArrayList<>(a.events());
         long[] firstVersions = new long[parts.size()];
@@ -347,19 +326,7 @@ final class Writer implements Runnable {
                     lastPosition));
         }
         MultiAppendResult result = new MultiAppendResult(finalResults, lastPosition);
-        if (frameOffsets.length == 1) {
-            group.frames.add(new Group.WrittenFrame(current.number(), frameOffsets[0], recorded));
-        } else {
-            int from = 0;
-            for (int k = 0; k < frameOffsets.length; k++) {
-                int to = from;
-                for (FrameCodec.Slice sl : a.plan().frames().get(k)) {
-                    to += sl.to() - sl.from();
-                }
-                group.frames.add(new Group.WrittenFrame(current.number(), frameOffsets[k], recorded.subList(from, to)));
-                from = to;
-            }
-        }
+        encodeFrames(a, states, ts, firstPosition, recorded);
         group.requests.add(a);
         group.appends++;
         group.events += recorded.size();
@@ -368,9 +335,10 @@ final class Writer implements Runnable {
 
     /**
      * Encodes the request's frames into the buffer (one, or a run for a large request, all but the
-     * last marked continued); returns each frame's offset in the segment.
+     * last marked continued) and adds each to the group with its events of {@code recorded}.
      */
-    private long[] encodeFrames(Request.Append a, List<StreamRecord> states, long ts, long firstPosition) {
+    private void encodeFrames(Request.Append a, List<StreamRecord> states, long ts, long firstPosition,
+                              List<RecordedEvent> recorded) {
         List<StreamAppend> parts = a.parts();
         List<byte[]> names = a.names();
         List<List<FrameCodec.Slice>> frames = a.plan().frames();
@@ -381,10 +349,11 @@ final class Writer implements Runnable {
             }
             long offset = tail.offset() + buf.position();
             FrameCodec.encodeEvents(buf, ts, firstPosition, encodeParts);
-            return new long[] {offset};
+            group.frames.add(new Group.WrittenFrame(current.number(), offset, recorded));
+            return;
         }
-        long[] offsets = new long[frames.size()];
         long position = firstPosition;
+        int from = 0;
         for (int k = 0; k < frames.size(); k++) {
             List<FrameCodec.StreamPart> encodeParts = new ArrayList<>(frames.get(k).size());
             int events = 0;
@@ -393,11 +362,12 @@ final class Writer implements Runnable {
                         parts.get(sl.part()).events().subList(sl.from(), sl.to())));
                 events += sl.to() - sl.from();
             }
-            offsets[k] = tail.offset() + buf.position();
+            long offset = tail.offset() + buf.position();
             FrameCodec.encodeEvents(buf, ts, position, encodeParts, k < frames.size() - 1);
+            group.frames.add(new Group.WrittenFrame(current.number(), offset, recorded.subList(from, from + events)));
             position += events;
+            from += events;
         }
-        return offsets;
     }
 
     /**
