@@ -7,6 +7,7 @@ import io.tributary.core.DuplicateEventException;
 import io.tributary.core.EventData;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.MultiAppendResult;
+import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamAppend;
 import io.tributary.core.StreamName;
 import io.tributary.core.TributaryException;
@@ -211,6 +212,26 @@ abstract class IdempotencyContract extends ContractSection {
         assertThat(assertFailsWith(after, DuplicateEventException.class).eventId()).isEqualTo(e1.eventId());
         assertThat(assertFailsWith(withStreamExists, DuplicateEventException.class).eventId()).isEqualTo(e2.eventId());
         assertNothingWrittenSince(before);
+    }
+
+    @Test
+    void recognisesIdsOfAnAppendThatIsStillInFlight() {
+        // given: nothing recorded yet
+        EventData fresh = event("Withdrawn");
+
+        // when: sent back to back without waiting (usually written as one group)
+        CompletableFuture<AppendResult> original = store().append(account, ExpectedVersion.noStream(), e1, e2);
+        CompletableFuture<AppendResult> repeat = store().append(account, ExpectedVersion.any(), e1, e2);
+        CompletableFuture<AppendResult> reused = store().append(account, ExpectedVersion.any(), fresh, e2);
+        CompletableFuture<AppendResult> next = store().append(account, ExpectedVersion.exact(1), event("Closed"));
+
+        // then: the repeat is the original, the reused id is refused, the next append follows the original
+        assertThat(original.join()).isEqualTo(new AppendResult(account, 0, 1, 1));
+        assertThat(repeat.join()).isEqualTo(original.join());
+        assertThat(assertFailsWith(reused, DuplicateEventException.class).eventId()).isEqualTo(e2.eventId());
+        assertThat(next.join().firstVersion()).isEqualTo(2);
+        assertThat(readStream(account)).extracting(RecordedEvent::eventId)
+                .hasSize(3).startsWith(e1.eventId(), e2.eventId()).doesNotContain(fresh.eventId());
     }
 
     @Test

@@ -75,6 +75,13 @@ final class Writer implements Runnable {
 
     private record GroupFrames(long seq, List<Group.WrittenFrame> frames) {
     }
+
+    /** The id hashes of a request's part, recorded from {@code firstPosition} on: see {@link #addPendingIds}. */
+    private record PendingIds(long[] hashes, long firstPosition) {
+    }
+
+    /** Ids of processed requests not yet in {@link #ids}. */
+    private final List<PendingIds> pendingIds = new ArrayList<>();
     private final ExecutorService preallocator;
     private Future<Path> preparedNext;
     private long preparedNumber = -1;
@@ -261,6 +268,7 @@ final class Writer implements Runnable {
     }
 
     private void processAppend(Request.Append a) throws IOException {
+        addPendingIds(); // an earlier request of this group may have used the same ids
         List<StreamAppend> parts = a.parts();
         List<StreamRecord> states = new ArrayList<>(parts.size());
         List<AppendResult> duplicates = new ArrayList<>(parts.size());
@@ -371,9 +379,9 @@ final class Writer implements Runnable {
     }
 
     /**
-     * Records one part's events (filters, id index, the events for readers) from {@code version}
-     * and {@code position}; returns the next position. Its own method: small loops recompile
-     * cheaply when appends of very different shapes follow each other.
+     * Records one part's events for readers from {@code version} and {@code position} and queues
+     * their ids for the id index ({@link #addPendingIds}); returns the next position. Its own
+     * method: small loops recompile cheaply when appends of very different shapes follow each other.
      */
     private long recordPart(StreamAppend p, long version, long position, long[] hashes, Instant timestamp,
                             List<RecordedEvent> out) {
@@ -384,10 +392,26 @@ final class Writer implements Runnable {
             EventData e = events.get(j);
             out.add(new RecordedEvent(p.stream(), v++, pos++, e.eventId(), e.type(), e.data(), e.metadata(), timestamp));
         }
-        for (int j = 0; j < hashes.length; j++) {
-            ids.add(hashes[j], position + j);
-        }
+        pendingIds.add(new PendingIds(hashes, position));
         return pos;
+    }
+
+    /**
+     * Records the ids of the requests processed since the last call in the id index. Deferred so
+     * that the last request of a group records them after its completion, while its caller
+     * prepares the next append, instead of before the write: called before any check, before the
+     * index may freeze its table, and after each group's completion.
+     */
+    private void addPendingIds() {
+        for (int k = 0; k < pendingIds.size(); k++) {
+            PendingIds p = pendingIds.get(k);
+            long[] hashes = p.hashes();
+            long position = p.firstPosition();
+            for (int j = 0; j < hashes.length; j++) {
+                ids.add(hashes[j], position + j);
+            }
+        }
+        pendingIds.clear();
     }
 
     private static long[] idHashes(List<EventData> events, long streamHash) {
@@ -676,6 +700,7 @@ final class Writer implements Runnable {
         if (!queue.isEmpty() || !indexer.tryApplyNow(g)) {
             indexer.enqueue(g);
         }
+        addPendingIds();
         ids.maybeFreeze(nextPosition);
         return true;
     }
@@ -714,6 +739,7 @@ final class Writer implements Runnable {
         group.completions.addAll(keep);
         overlay.clear();
         nextPosition = tail.nextPosition();
+        pendingIds.clear();
         ids.truncateFrom(nextPosition); // the ids of the group that was not written
     }
 
@@ -838,6 +864,7 @@ final class Writer implements Runnable {
         }
         group = new Group();
         overlay.clear();
+        pendingIds.clear();
         indexer.writerFailed();
     }
 
