@@ -2,6 +2,7 @@ package io.tributary.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.cdc.internal.SinkApplier;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
@@ -67,6 +68,37 @@ class JdbcSinkIT {
         }
     }
 
+    @Test
+    void sendsRunsOfLikeChangesAsOneBatchAndStillAppliesEveryChangeInOrder() throws Exception {
+        String target = "jdbc:postgresql://localhost:" + db.postgres.getPort() + "/mirror";
+        db.exec("CREATE TABLE items (id int PRIMARY KEY, name text, qty int)");
+        exec(target, "CREATE TABLE items (id int PRIMARY KEY, name text, qty int)");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             PostgresCapture capture = PostgresCapture.start(store, db.source("batches", "items").build())) {
+            // runs of inserts, updates of rows inserted in the same run, deletes and re-inserts of
+            // the same keys, a truncate in the middle and rows after it: the order decides the result
+            db.exec("INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 2000) g",
+                    "UPDATE items SET qty = qty + 1 WHERE id % 3 = 0",
+                    "DELETE FROM items WHERE id % 5 = 0",
+                    "INSERT INTO items SELECT g, 'again ' || g, -g FROM generate_series(5, 2000, 5) g",
+                    "UPDATE items SET name = NULL WHERE id % 7 = 0",
+                    "TRUNCATE items",
+                    "INSERT INTO items SELECT g, 'after ' || g, g * 2 FROM generate_series(1, 1500) g",
+                    "DELETE FROM items WHERE id > 1400",
+                    "UPDATE items SET qty = 0 WHERE id % 11 = 0");
+            // 2000 + 666 + 400 + 400 + 285 changes, the truncate, 1500 + 100 + 127 changes
+            List<io.tributary.core.RecordedEvent> events = SourceDb.awaitCount(store, "items", 5_479, capture);
+            try (SinkApplier applier = new SinkApplier(JdbcSinkConfig.of("batches", target, Map.of("items", "items")))) {
+                for (int from = 0; from < events.size(); from += 1_000) {
+                    applier.apply(events.subList(from, Math.min(events.size(), from + 1_000)));
+                }
+                assertThat(rows(target, "items")).isEqualTo(rows(db.url(), "items")).hasSize(1400);
+                // one round trip per run of like changes (and per checkpoint), not one per change
+                assertThat(applier.roundTrips()).as("round trips for %d changes", events.size()).isLessThan(events.size() / 50);
+            }
+        }
+    }
+
     private void awaitSame(String target, JdbcSink sink) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         List<String> source = rows(db.url());
@@ -84,9 +116,13 @@ class JdbcSinkIT {
     }
 
     private static List<String> rows(String url) throws Exception {
+        return rows(url, "users");
+    }
+
+    private static List<String> rows(String url, String table) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT u::text FROM users u ORDER BY id")) {
+             ResultSet rs = s.executeQuery("SELECT u::text FROM " + table + " u ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

@@ -24,13 +24,37 @@ import java.util.Properties;
 /**
  * Applies batches of change events to a PostgreSQL target in one transaction each, together with
  * the sink's checkpoint. Values are bound as text and cast to the target column's type.
+ *
+ * <p>Consecutive changes that take the same statement (upserts of a table with the same columns,
+ * deletes of a table) go to the target as one JDBC batch: one round trip instead of one per row.
+ * Any other statement sends the batch first, so the target applies every change in log order.
+ * Statements are prepared once and kept (the most recently used {@value #STATEMENTS}).
  */
 public final class SinkApplier implements AutoCloseable {
     private static final String CHECKPOINTS = "tributary_cdc_sink_checkpoint";
+    private static final String SAVE_CHECKPOINT = "INSERT INTO " + CHECKPOINTS + " (name, position) VALUES (?, ?)"
+            + " ON CONFLICT (name) DO UPDATE SET position = excluded.position";
+    static final int STATEMENTS = 64;
     private final JdbcSinkConfig config;
     private final ObjectMapper json = new ObjectMapper();
     private final Connection connection;
     private final Map<String, Target> targets = new HashMap<>();
+    /** Prepared statements by SQL, least recently used first; the eldest is closed past {@link #STATEMENTS}. */
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= STATEMENTS) {
+                return false;
+            }
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
+    /** The statement whose batch is being filled (its SQL), or null. */
+    private PreparedStatement pending;
+    private String pendingSql;
+    /** Round trips (batches and single statements) sent to the target, for tests and the benchmark. */
+    private long roundTrips;
 
     /** A target table: column types and key columns. */
     private record Target(String quotedName, Map<String, String> types, List<String> keys) {
@@ -76,21 +100,99 @@ public final class SinkApplier implements AutoCloseable {
                     applyOne(e);
                 }
             }
-            try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + CHECKPOINTS + " (name, position) VALUES (?, ?)"
-                    + " ON CONFLICT (name) DO UPDATE SET position = excluded.position")) {
-                s.setString(1, config.name());
-                s.setLong(2, events.get(events.size() - 1).position());
-                s.executeUpdate();
-            }
+            sendPending();
+            PreparedStatement s = statement(SAVE_CHECKPOINT);
+            s.setString(1, config.name());
+            s.setLong(2, events.get(events.size() - 1).position());
+            execute(s);
             connection.commit();
         } catch (SQLException | IOException | RuntimeException e) {
+            discardPending();
             try {
                 connection.rollback();
             } catch (SQLException r) {
                 e.addSuppressed(r);
             }
             throw new CdcException("JDBC sink '" + config.name() + "' could not apply events up to position "
-                    + events.get(events.size() - 1).position() + ": " + e.getMessage(), e);
+                    + events.get(events.size() - 1).position() + ": " + describe(e), e);
+        }
+    }
+
+    /** Round trips to the target so far (a batch of statements counts once). */
+    public long roundTrips() {
+        return roundTrips;
+    }
+
+    /** The statement for {@code sql}, prepared once. */
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement s = statements.get(sql);
+        if (s == null) {
+            s = connection.prepareStatement(sql);
+            statements.put(sql, s);
+        }
+        return s;
+    }
+
+    /**
+     * The statement for {@code sql} to add one more change to the batch: the batch being filled if
+     * it has the same SQL, else a new one after the pending batch is sent. Bind, then {@code addBatch}.
+     */
+    private PreparedStatement batched(String sql) throws SQLException {
+        if (pending != null && !pendingSql.equals(sql)) {
+            sendPending();
+        }
+        if (pending == null) {
+            pending = statement(sql);
+            pendingSql = sql;
+        }
+        return pending;
+    }
+
+    /** Sends the batch being filled, if any. */
+    private void sendPending() throws SQLException {
+        if (pending != null) {
+            PreparedStatement s = pending;
+            pending = null;
+            pendingSql = null;
+            s.executeBatch();
+            roundTrips++;
+        }
+    }
+
+    /** Runs a statement now (after the pending batch, to keep the changes in order); its update count. */
+    private int execute(PreparedStatement s) throws SQLException {
+        sendPending();
+        roundTrips++;
+        return s.executeUpdate();
+    }
+
+    private void discardPending() {
+        if (pending != null) {
+            try {
+                pending.clearBatch();
+            } catch (SQLException e) {
+                // the transaction is rolled back anyway
+            }
+            pending = null;
+            pendingSql = null;
+        }
+    }
+
+    /** The error's message, with the target's own reason when a batch failed (JDBC chains it). */
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        if (e instanceof java.sql.BatchUpdateException b && b.getNextException() != null
+                && (m == null || !m.contains(b.getNextException().getMessage()))) {
+            m = m + " (" + b.getNextException().getMessage() + ")";
+        }
+        return m;
+    }
+
+    private static void closeQuietly(PreparedStatement s) {
+        try {
+            s.close();
+        } catch (SQLException e) {
+            // a statement of an open connection: nothing to do
         }
     }
 
@@ -106,11 +208,7 @@ public final class SinkApplier implements AutoCloseable {
         switch (op) {
             case "c", "r", "u" -> upsert(target, env.get("after"), env.path("unavailable"));
             case "d" -> delete(target, env.get("before"));
-            case "t" -> {
-                try (Statement s = connection.createStatement()) {
-                    s.execute("DELETE FROM " + target.quotedName());
-                }
-            }
+            case "t" -> execute(statement("DELETE FROM " + target.quotedName()));
             default -> throw new CdcException("unknown op '" + op + "' in " + e);
         }
     }
@@ -150,13 +248,12 @@ public final class SinkApplier implements AutoCloseable {
             sql.append(k == 0 ? "" : ", ").append(TableSelection.quote(t.keys().get(k)));
         }
         sql.append(updates.length() == 0 ? ") DO NOTHING" : ") DO UPDATE SET " + updates);
-        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (Map.Entry<String, JsonNode> c : cols.entrySet()) {
-                s.setString(p++, text(c.getValue(), t.types().get(c.getKey())));
-            }
-            s.executeUpdate();
+        PreparedStatement s = batched(sql.toString());
+        int p = 1;
+        for (Map.Entry<String, JsonNode> c : cols.entrySet()) {
+            s.setString(p++, text(c.getValue(), t.types().get(c.getKey())));
         }
+        s.addBatch();
     }
 
     /** Updates the target row with these columns by key; the number of rows changed (0: no such row). */
@@ -180,16 +277,16 @@ public final class SinkApplier implements AutoCloseable {
             String c = t.keys().get(k);
             sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
         }
-        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (String c : set) {
-                s.setString(p++, text(cols.get(c), t.types().get(c)));
-            }
-            for (String c : t.keys()) {
-                s.setString(p++, text(cols.get(c), t.types().get(c)));
-            }
-            return s.executeUpdate();
+        sendPending(); // its binding must not disturb a batch of the same SQL
+        PreparedStatement s = statement(sql.toString());
+        int p = 1;
+        for (String c : set) {
+            s.setString(p++, text(cols.get(c), t.types().get(c)));
         }
+        for (String c : t.keys()) {
+            s.setString(p++, text(cols.get(c), t.types().get(c)));
+        }
+        return execute(s);
     }
 
     private void delete(Target t, JsonNode before) throws SQLException {
@@ -198,13 +295,12 @@ public final class SinkApplier implements AutoCloseable {
             String c = t.keys().get(k);
             sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
         }
-        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
-            for (int k = 0; k < t.keys().size(); k++) {
-                String c = t.keys().get(k);
-                s.setString(k + 1, text(before.get(c), t.types().get(c)));
-            }
-            s.executeUpdate();
+        PreparedStatement s = batched(sql.toString());
+        for (int k = 0; k < t.keys().size(); k++) {
+            String c = t.keys().get(k);
+            s.setString(k + 1, text(before.get(c), t.types().get(c)));
         }
+        s.addBatch();
     }
 
     private static String cast(Target t, String column) {
@@ -293,9 +389,13 @@ public final class SinkApplier implements AutoCloseable {
         return t;
     }
 
-    /** Closes the connection. */
+    /** Closes the statements and the connection. */
     @Override
     public void close() {
+        for (PreparedStatement s : statements.values()) {
+            closeQuietly(s);
+        }
+        statements.clear();
         try {
             connection.close();
         } catch (SQLException e) {
