@@ -36,6 +36,17 @@ class RepartitionTest {
         return RekeyedTopology.outputsByKey(store, out);
     }
 
+    /** How many of processor {@code name}'s repartition streams have a {@code truncateBefore}. */
+    static int truncatedStreams(EmbeddedEventStore store, String name) {
+        int n = 0;
+        for (int i = 0; i < 8; i++) {
+            if (store.getStreamMetadata(StreamName.of("tributary.repartition-" + name + "/" + i)).truncateBefore().isPresent()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Nested
     class OutputsEqualOneTask {
         @Test
@@ -301,6 +312,50 @@ class RepartitionTest {
                 List<String> expected = StateRekeyTopology.driverByKey(store, "out");
                 assertThat(StateRekeyTopology.outputsByKey(store, "four"))
                         .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "four-")).toList());
+            }
+        }
+
+        @Test
+        void theRepartitionStreamsAreTruncatedBehindWhatEveryPartitionHasOnDiskAndARestartGivesTheSameOutputs()
+                throws Exception {
+            ProcessorConfig config = ProcessorConfig.of("trunc").withPartitions(3).withMaxBatchEvents(40)
+                    .withState(StateBackend.rocksDb(dir.resolve("state"))).withStateFlush(Duration.ofMillis(20), 3);
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+                RekeyedTopology.appendInput(store, 25, 2_000);
+                long firstHalf = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build("trunc"), config)) {
+                    assertThat(p.awaitPosition(firstHalf, WAIT)).as("caught up: %s", p.status()).isTrue();
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (truncatedStreams(store, "trunc") < 3) {
+                        assertThat(System.nanoTime()).as("every partition's repartition stream truncated").isLessThan(deadline);
+                        Thread.sleep(20); // idle partitions flush their state; then the dispatcher truncates
+                    }
+                }
+                for (int i = 0; i < 3; i++) {
+                    StreamName stream = StreamName.of("tributary.repartition-trunc/" + i);
+                    long before = store.getStreamMetadata(stream).truncateBefore().orElse(0);
+                    // reads start at the truncation (all of it, once every partition is past it on disk)
+                    assertThat(before).as("%s truncated", stream).isPositive();
+                    assertThat(store.readStream(stream, 0, 10_000, io.tributary.core.Direction.FORWARD).events())
+                            .allSatisfy(e -> assertThat(e.version()).isGreaterThanOrEqualTo(before));
+                }
+                // the same processor on lost (fresh) state would need the truncated records: refused, saying why
+                assertThatThrownBy(() -> StreamProcessor.start(store, StateRekeyTopology.build("trunc"),
+                        config.withState(StateBackend.rocksDb(dir.resolve("lost-state")))))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("tributary.repartition-trunc/").hasMessageContaining("give the processor a new name");
+                assertThatThrownBy(() -> StreamProcessor.start(store, StateRekeyTopology.build("trunc"),
+                        config.withState(StateBackend.heap()))).hasMessageContaining("cannot resume at log position -1");
+                RekeyedTopology.appendInput(store, 26, 1_000);
+                RekeyedTopology.appendTicks(store);
+                long last = store.headPosition();
+                try (StreamProcessor p = StreamProcessor.start(store, StateRekeyTopology.build("trunc"), config)) {
+                    assertThat(p.status().inputPosition()).as("resumes from its checkpoints").isGreaterThan(0);
+                    assertThat(p.awaitPosition(last, WAIT)).as("caught up: %s", p.status()).isTrue();
+                }
+                List<String> expected = StateRekeyTopology.driverByKey(store, "out");
+                assertThat(StateRekeyTopology.outputsByKey(store, "trunc"))
+                        .isEqualTo(expected.stream().map(o -> o.replaceFirst("^out-", "trunc-")).toList());
             }
         }
 

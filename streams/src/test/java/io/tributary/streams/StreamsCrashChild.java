@@ -30,10 +30,19 @@ public final class StreamsCrashChild {
                 .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-rekey")));
     }
 
-    /** The configuration of the processor re-keyed after state (3 partitions, RocksDB state in {@code dir/state-srekey}). */
+    /**
+     * The configuration of the processor re-keyed after state (3 partitions, RocksDB state in
+     * {@code dir/state-srekey}), its state flushed often so that its repartition streams are
+     * truncated while it runs and is killed.
+     */
     static ProcessorConfig rekeyedAfterState(Path dir) {
-        return ProcessorConfig.of("crash-srekey").withMaxBatchEvents(20).withPollTimeout(Duration.ofMillis(20))
-                .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-srekey")));
+        return rekeyedAfterState("crash-srekey", dir);
+    }
+
+    static ProcessorConfig rekeyedAfterState(String name, Path dir) {
+        return ProcessorConfig.of(name).withMaxBatchEvents(20).withPollTimeout(Duration.ofMillis(20))
+                .withPartitions(3).withState(StateBackend.rocksDb(dir.resolve("state-srekey")))
+                .withStateFlush(Duration.ofMillis(30), 5);
     }
 
     /** Runs until killed. */

@@ -4,16 +4,22 @@ import io.tributary.core.EventStore;
 import io.tributary.core.ExpectedVersion;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreClosedException;
+import io.tributary.core.StreamMetadata;
+import io.tributary.core.StreamName;
 import io.tributary.core.Subscription;
 import io.tributary.streams.OutputEvent;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
@@ -85,6 +91,14 @@ public final class PartitionedRunner {
      */
     private final List<ArrayDeque<long[]>> unacknowledged = new ArrayList<>();
     private final ArrayDeque<long[]> written = new ArrayDeque<>();
+    /**
+     * Dispatcher: per repartition stream, {position, version} of the last of its events in each
+     * polled batch, oldest first; the stream is truncated up to the last version every partition's
+     * durable state is past (see {@link #truncateRepartitions}).
+     */
+    private final Map<String, ArrayDeque<long[]>> repartitionRead = new HashMap<>();
+    private final Map<String, Long> truncatedBefore = new ConcurrentHashMap<>();
+    private long dispatchedBatches;
     private final RateMeter rate;
     private final int maxBatch;
     private final Duration pollTimeout;
@@ -146,6 +160,16 @@ public final class PartitionedRunner {
         }
         dispatched = restored[lowest];
         watermark = tasks[lowest].sourceWatermark();
+        if (graph.hasRepartitions()) {
+            try {
+                checkNotTruncatedPast(dispatched);
+            } catch (RuntimeException e) {
+                for (Task t : tasks) {
+                    t.state().close();
+                }
+                throw e;
+            }
+        }
         router = Task.router(name, graph);
         repartitionPrefix = Repartition.prefix(name);
         repartitionSpecs = graph.repartitions();
@@ -218,6 +242,7 @@ public final class PartitionedRunner {
                             nextBroadcast = (Math.floorDiv(e.position(), BROADCAST_EVERY) + 1) * BROADCAST_EVERY;
                         }
                         dispatchRepartitioned(e, chunks, broadcast);
+                        noteRepartitionRead(e);
                         continue;
                     }
                     long before = watermark;
@@ -307,6 +332,10 @@ public final class PartitionedRunner {
                 synchronized (progress) {
                     dispatched = Math.max(dispatched, upTo);
                     progress.notifyAll();
+                }
+                dispatchedBatches++;
+                if (hasRepartitions) {
+                    truncateRepartitions();
                 }
             }
         } catch (StoreClosedException e) {
@@ -407,6 +436,83 @@ public final class PartitionedRunner {
                 List<Routed> records = p == target ? List.of(new Routed(r.boundary(), r.key(), r.value(), r.timestampMs())) : List.of();
                 chunks.get(p).add(new Message(q, r.cause(), stage, records, stageBefore, watermark, higher, upstream, false));
                 sentUpTo[p] = q;
+            }
+        }
+    }
+
+    /** Dispatcher: remembers where the batch's last event of a repartition stream is. */
+    private void noteRepartitionRead(RecordedEvent e) {
+        ArrayDeque<long[]> read = repartitionRead.computeIfAbsent(e.stream().value(), k -> new ArrayDeque<>());
+        long[] last = read.peekLast();
+        if (last != null && last[2] == dispatchedBatches) {
+            last[0] = e.position();
+            last[1] = e.version();
+        } else {
+            read.add(new long[] {e.position(), e.version(), dispatchedBatches});
+        }
+    }
+
+    /**
+     * Dispatcher: truncates each repartition stream before the first event a restart could read
+     * again (else they would grow with every re-keyed record for as long as the processor runs). A restart dispatches from the lowest checkpoint of the partitions, so an event at or
+     * before every partition's {@link StateFactory#durablePosition durable position} is never read
+     * again; its stream gets {@code truncateBefore} past it (a scavenge then reclaims the space).
+     * State that is not durable replays the log from the start: nothing is truncated.
+     */
+    private void truncateRepartitions() {
+        long bound = Long.MAX_VALUE;
+        for (Task t : tasks) {
+            bound = Math.min(bound, t.state().durablePosition());
+        }
+        if (bound < 0) {
+            return;
+        }
+        for (Map.Entry<String, ArrayDeque<long[]>> entry : repartitionRead.entrySet()) {
+            ArrayDeque<long[]> read = entry.getValue();
+            long version = -1;
+            long position = -1;
+            while (!read.isEmpty() && read.peekFirst()[0] <= bound) {
+                long[] r = read.pollFirst();
+                position = r[0];
+                version = r[1];
+            }
+            String stream = entry.getKey();
+            long before = version + 1;
+            if (version >= 0 && before > truncatedBefore.getOrDefault(stream, 0L)) {
+                truncatedBefore.put(stream, before);
+                // The custom bytes keep the position of the last truncated event: a run whose state is
+                // behind it could not read what it needs (see checkNotTruncatedPast).
+                StreamMetadata m = StreamMetadata.none().withTruncateBefore(before)
+                        .withCustom(ByteBuffer.allocate(8).putLong(position).array());
+                store.setStreamMetadata(StreamName.of(stream), m).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        truncatedBefore.remove(stream, before); // a later truncation covers it
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Refuses to start when a repartition stream was truncated past where a partition's state
+     * resumes (its state directory was lost or replaced by an older copy, or the processor now runs
+     * on heap state): the re-keyed records it would read again are gone, and writing them anew
+     * would give its later outputs other ids.
+     */
+    private void checkNotTruncatedPast(long resume) {
+        for (int i = 0; i < tasks.length; i++) {
+            StreamName stream = StreamName.of(Repartition.stream(name + "/" + i));
+            StreamMetadata m = store.getStreamMetadata(stream);
+            if (m.truncateBefore().isEmpty() || m.custom().length != 8) {
+                continue;
+            }
+            long truncatedAt = ByteBuffer.wrap(m.custom()).getLong();
+            if (resume < truncatedAt) {
+                throw new IllegalStateException("processor '" + name + "' cannot resume at log position " + resume
+                        + ": its repartition stream " + stream + " was truncated up to position " + truncatedAt
+                        + " by an earlier run whose partitions' state was past it, so this state is older than"
+                        + " that run's (state directory lost, replaced, or heap state now); restore that state,"
+                        + " or give the processor a new name to start over from the beginning of the log");
             }
         }
     }

@@ -61,6 +61,10 @@ public final class RocksState implements StateFactory {
     private final int flushCommits;
     private long lastFlushMs;
     private int commitsSinceFlush;
+    /** The position of the last commit; of the last commit before a flush not yet known to be done (-1: none). */
+    private long lastCommitted = -1;
+    private long flushing = -1;
+    private volatile long durablePosition = -1;
 
     /** Opens (or creates) the state in {@code directory}, flushed every 10 s or 1,000 commits. */
     public RocksState(Path directory) {
@@ -92,6 +96,7 @@ public final class RocksState implements StateFactory {
                     // Most reads of a new window miss: a Bloom filter answers them without touching files.
                     .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10)));
             db = RocksDB.open(options, directory.toString());
+            durablePosition = load().position(); // what a crash now would come back to
         } catch (IOException | RocksDBException e) {
             throw new StorageException("cannot open the processor state in " + directory + ": " + e.getMessage(), e);
         }
@@ -181,6 +186,7 @@ public final class RocksState implements StateFactory {
             throw new StorageException("cannot commit the processor state: " + e.getMessage(), e);
         }
         commitsSinceFlush++;
+        lastCommitted = checkpoint.position();
         flushIfDue();
     }
 
@@ -189,12 +195,36 @@ public final class RocksState implements StateFactory {
         flushIfDue();
     }
 
+    @Override
+    public long durablePosition() {
+        return durablePosition;
+    }
+
+    /**
+     * Moves {@link #durablePosition} to the commit before the last flush once no memtable waits to
+     * be flushed: that flush took the memtable holding the commit, so it is on disk.
+     */
+    private void noteFlushed() {
+        if (flushing < 0) {
+            return;
+        }
+        try {
+            if (db.getLongProperty("rocksdb.num-immutable-mem-table") == 0) {
+                durablePosition = Math.max(durablePosition, flushing);
+                flushing = -1;
+            }
+        } catch (RocksDBException e) {
+            // unknown for now: asked again at the next commit
+        }
+    }
+
     /**
      * Flushes the memtables when the last flush is old enough. The flush runs in the background;
      * it persists whole memtables, and every commit is one write batch in one memtable, so what is
      * on disk is always some commit's state with its own checkpoint.
      */
     private void flushIfDue() {
+        noteFlushed();
         if (commitsSinceFlush == 0) {
             return;
         }
@@ -209,6 +239,8 @@ public final class RocksState implements StateFactory {
         }
         commitsSinceFlush = 0;
         lastFlushMs = now;
+        flushing = lastCommitted;
+        noteFlushed(); // a small memtable may be flushed already
     }
 
     @Override

@@ -25,6 +25,15 @@ public interface StateFactory extends AutoCloseable {
     /** Whether committed state survives a restart. */
     boolean durable();
 
+    /**
+     * The input position up to which committed state is known to be on disk: after a crash the
+     * checkpoint loaded is at or after it. {@code -1} when nothing is (always, for state that is
+     * not durable). Any thread.
+     */
+    default long durablePosition() {
+        return -1;
+    }
+
     @Override
     void close();
 
