@@ -1,5 +1,6 @@
 package io.tributary.benchmarks.nexmark;
 
+import io.tributary.core.EventView;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -66,8 +67,59 @@ final class Wire {
         }
     }
 
+    /** Reads the encoding in order. Not thread-safe. */
+    interface Reader {
+        int getByte();
+
+        long getLong();
+
+        int getInt();
+
+        String getString();
+    }
+
+    /**
+     * A reader of an event's data in place ({@link EventView}'s accessors: no copy of the bytes), the
+     * same values as {@link In} over {@code event.data()}. Valid while the view is.
+     */
+    static final class ViewIn implements Reader {
+        private final EventView event;
+        private int pos;
+
+        ViewIn(EventView event) {
+            this.event = event;
+        }
+
+        @Override
+        public int getByte() {
+            return event.dataByte(pos++);
+        }
+
+        @Override
+        public long getLong() {
+            long v = event.dataLong(pos);
+            pos += 8;
+            return v;
+        }
+
+        @Override
+        public int getInt() {
+            int v = event.dataInt(pos);
+            pos += 4;
+            return v;
+        }
+
+        @Override
+        public String getString() {
+            int n = getInt();
+            String s = event.dataString(pos, n, StandardCharsets.ISO_8859_1);
+            pos += n;
+            return s;
+        }
+    }
+
     /** A reader over a byte array. Not thread-safe. */
-    static final class In {
+    static final class In implements Reader {
         private final byte[] buf;
         private int pos;
 
@@ -75,11 +127,13 @@ final class Wire {
             this.buf = buf;
         }
 
-        int getByte() {
+        @Override
+        public int getByte() {
             return buf[pos++];
         }
 
-        long getLong() {
+        @Override
+        public long getLong() {
             long v = 0;
             for (int i = 0; i < 8; i++) {
                 v = (v << 8) | (buf[pos++] & 0xFF);
@@ -87,7 +141,8 @@ final class Wire {
             return v;
         }
 
-        int getInt() {
+        @Override
+        public int getInt() {
             int v = 0;
             for (int i = 0; i < 4; i++) {
                 v = (v << 8) | (buf[pos++] & 0xFF);
@@ -95,7 +150,8 @@ final class Wire {
             return v;
         }
 
-        String getString() {
+        @Override
+        public String getString() {
             int n = getInt();
             String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
             pos += n;
