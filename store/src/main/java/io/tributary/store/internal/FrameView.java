@@ -127,9 +127,8 @@ public final class FrameView {
             this.at = p;
             this.type = null;
             this.typeLength = -1;
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("payload does not parse: " + e, e);
         } catch (RuntimeException e) {
+            // As FrameCodec.decode words it: bad lengths and counts, or a name that is no valid stream name.
             throw new IllegalStateException("payload does not parse: " + e, e);
         }
     }
