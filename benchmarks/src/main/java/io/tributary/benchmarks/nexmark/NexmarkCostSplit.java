@@ -1,6 +1,5 @@
 package io.tributary.benchmarks.nexmark;
 
-import io.tributary.core.EventView;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
@@ -143,9 +142,8 @@ public final class NexmarkCostSplit {
         for (ByteBuffer f : frames.frames()) {
             view.open(f, 0);
             while (view.next()) {
-                EventView e = view.current();
-                if (FILTER.matches(e.stream().value(), e.type())) {
-                    work(query, (Bid) EventCodec.decode(e), out);
+                if (FILTER.matches(view.stream().value(), view.type())) {
+                    work(query, (Bid) EventCodec.decode(view.current()), out);
                 }
             }
         }
@@ -162,9 +160,8 @@ public final class NexmarkCostSplit {
             for (ByteBuffer f : frames.frames()) {
                 view.open(f, 0);
                 while (view.next()) {
-                    EventView e = view.current();
-                    if (FILTER.matches(e.stream().value(), e.type())) {
-                        driver.pipe(e);
+                    if (FILTER.matches(view.stream().value(), view.type())) {
+                        driver.pipe(view.current());
                     }
                 }
                 // as a processor appends what one poll caused

@@ -13,7 +13,6 @@ import io.tributary.benchmarks.nexmark.Values.Q7Row;
 import io.tributary.benchmarks.nexmark.Values.Q8Part;
 import io.tributary.benchmarks.nexmark.Values.Q8Row;
 import io.tributary.benchmarks.nexmark.Values.TopBids;
-import io.tributary.core.EventView;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.store.internal.FrameView;
@@ -69,10 +68,9 @@ final class TributaryQueries {
             for (ByteBuffer frame : frames.frames()) {
                 view.open(frame, 0);
                 while (view.next()) {
-                    EventView e = view.current();
-                    // The subscription's filter, as the store's scan checks it per event.
-                    if (filter.matches(e.stream().value(), e.type())) {
-                        driver.pipe(e);
+                    // The subscription's filter, as the store's scan checks it per event (before asking for a view).
+                    if (filter.matches(view.stream().value(), view.type())) {
+                        driver.pipe(view.current());
                     }
                 }
             }

@@ -18,8 +18,9 @@ import java.util.UUID;
 /**
  * Walks the events of one events frame in place (the layout of {@link FrameCodec}), handing out a
  * transient {@link EventView} per event instead of a {@link RecordedEvent}: per event it reads the
- * fixed fields and finds the type, data and metadata, and allocates only the small handle (a
- * frame's events usually share their type, whose {@code String} is then shared too). A handle is
+ * fixed fields and finds the type, data and metadata, and allocates only the small handle, when
+ * {@link #current()} is first asked for it (a frame's events usually share their type, whose
+ * {@code String} is then shared too). A handle is
  * valid until the walker moves on ({@link #next()}, {@link #close()}); using it later throws
  * {@link IllegalStateException}. {@link EventView#toRecordedEvent()} builds exactly the event
  * {@link FrameCodec#decode} builds ({@code FrameViewTest}).
@@ -46,6 +47,8 @@ public final class FrameView {
     private int at;
 
     // The current event.
+    private boolean onEvent;
+    /** Its handle, made when first asked for: events a reader skips (filtered out) cost no allocation. */
     private Handle current;
     private StreamName stream;
     private long position;
@@ -156,6 +159,7 @@ public final class FrameView {
      */
     public boolean next() {
         current = null;
+        onEvent = false;
         materialised = null;
         if (index >= count) {
             if (at != end && bytes != null) {
@@ -209,36 +213,40 @@ public final class FrameView {
         }
         at = p;
         index++;
-        current = new Handle(this);
+        onEvent = true;
         return true;
     }
 
     /** The handle of the current event (valid until the walker moves on). */
     public EventView current() {
-        if (current == null) {
+        if (!onEvent) {
             throw new IllegalStateException("no current event: call next() first");
+        }
+        if (current == null) {
+            current = new Handle(this);
         }
         return current;
     }
 
-    /** Position of the current event (no handle needed). */
-    long position() {
+    /** Position of the current event, read without a handle (for readers that filter before handing events on). */
+    public long position() {
         return position;
     }
 
-    /** Stream of the current event. */
-    StreamName stream() {
+    /** Stream of the current event, read without a handle. */
+    public StreamName stream() {
         return stream;
     }
 
-    /** Type of the current event. */
-    String type() {
+    /** Type of the current event, read without a handle. */
+    public String type() {
         return type;
     }
 
     /** Ends the walk: the last handle stops being valid. */
     public void close() {
         current = null;
+        onEvent = false;
         materialised = null;
     }
 

@@ -94,7 +94,11 @@ class FrameViewTest {
         int i = 0;
         while (view.next()) {
             RecordedEvent expected = eager.get(i++);
+            assertThat(view.position()).isEqualTo(expected.position());
+            assertThat(view.stream()).isEqualTo(expected.stream());
+            assertThat(view.type()).isEqualTo(expected.type());
             EventView v = view.current();
+            assertThat(view.current()).isSameAs(v); // one handle per event
             assertSameEvent(v, expected);
             // The record's own EventView accessors (the interface defaults) agree too.
             assertSameEvent(expected, expected);
@@ -189,6 +193,17 @@ class FrameViewTest {
         assertThat(first.toString()).isEqualTo("EventView[released]");
         assertThat(kept).isEqualTo(sample().get(0));
         assertThat(new String(keptData, StandardCharsets.UTF_8)).isEqualTo("payload 0");
+    }
+
+    @Test
+    void thereIsNoCurrentEventBeforeNextOrAfterTheEnd() {
+        FrameView view = new FrameView();
+        view.open(FrameView.encode(1_000, sample()), 0);
+        assertThatThrownBy(view::current).isInstanceOf(IllegalStateException.class).hasMessageContaining("call next() first");
+        while (view.next()) {
+            assertThat(view.current()).isNotNull();
+        }
+        assertThatThrownBy(view::current).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
