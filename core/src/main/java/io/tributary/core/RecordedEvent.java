@@ -19,9 +19,22 @@ import java.util.UUID;
  * @param timestamp when the append that wrote it was committed
  */
 public record RecordedEvent(StreamName stream, long version, long position, UUID eventId, String type,
-                            byte[] data, byte[] metadata, Instant timestamp) {
+                            byte[] data, byte[] metadata, Instant timestamp) implements EventView {
+
+    /** The commit time in epoch milliseconds. */
+    @Override
+    public long timestampMillis() {
+        return timestamp.toEpochMilli();
+    }
+
+    /** This event itself (it is immutable). */
+    @Override
+    public RecordedEvent toRecordedEvent() {
+        return this;
+    }
 
     /** The data decoded as UTF-8 text. */
+    @Override
     public String dataAsString() {
         return new String(data, StandardCharsets.UTF_8);
     }

@@ -2,8 +2,8 @@ package io.tributary.streams;
 
 import io.tributary.core.AppendResult;
 import io.tributary.core.EventStore;
+import io.tributary.core.EventView;
 import io.tributary.core.ExpectedVersion;
-import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreClosedException;
 import io.tributary.core.Subscription;
 import io.tributary.streams.internal.PartitionedRunner;
@@ -58,6 +58,8 @@ public final class StreamProcessor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Subscription subscription;
     private volatile long committed;
+    /** Whether the poll being processed held input (not only ticks); the processor's thread only. */
+    private boolean inputSeen;
     private volatile ProcessorStatus.State runState = ProcessorStatus.State.RUNNING;
     private volatile Optional<String> lastError = Optional.empty();
 
@@ -124,16 +126,16 @@ public final class StreamProcessor implements AutoCloseable {
             long lastInputMs = config.clock().millis();
             long lastTickMs = Long.MIN_VALUE;
             while (running) {
-                List<RecordedEvent> batch = subscription.poll(config.maxBatchEvents(), config.pollTimeout());
-                if (!batch.isEmpty()) {
-                    boolean input = false;
-                    for (RecordedEvent e : batch) {
-                        input |= task.process(e);
-                    }
+                // The store hands the events as views over its read buffer where it can: the task
+                // decodes them in place and keeps none (see EventView), so no RecordedEvent is built
+                // per event unless a source asks for one.
+                inputSeen = false;
+                int count = subscription.pollViews(config.maxBatchEvents(), config.pollTimeout(), this::processOne);
+                if (count > 0) {
                     appendOutputs();
                     task.commit();
-                    rate.record(batch.size());
-                    if (input) {
+                    rate.record(count);
+                    if (inputSeen) {
                         lastInputMs = config.clock().millis();
                     }
                 } else {
@@ -165,6 +167,13 @@ public final class StreamProcessor implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             fail(e);
+        }
+    }
+
+    /** Processes one event of a poll (on the processor's thread); notes whether it was input rather than a tick. */
+    private void processOne(EventView event) {
+        if (task.process(event)) {
+            inputSeen = true;
         }
     }
 

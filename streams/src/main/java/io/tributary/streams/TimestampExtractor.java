@@ -1,6 +1,6 @@
 package io.tributary.streams;
 
-import io.tributary.core.RecordedEvent;
+import io.tributary.core.EventView;
 
 /**
  * Gives the event time of a source record, in milliseconds since the epoch. The default
@@ -10,11 +10,14 @@ import io.tributary.core.RecordedEvent;
  */
 @FunctionalInterface
 public interface TimestampExtractor<V> {
-    /** The event time of {@code event}, whose decoded value is {@code value}. Must be deterministic. */
-    long extract(RecordedEvent event, V value);
+    /**
+     * The event time of {@code event}, whose decoded value is {@code value}. Must be deterministic.
+     * {@code event} is valid only during this call (see {@link EventView}): do not keep it.
+     */
+    long extract(EventView event, V value);
 
     /** The recorded (commit) timestamp of the event. */
     static <V> TimestampExtractor<V> recorded() {
-        return (event, value) -> event.timestamp().toEpochMilli();
+        return (event, value) -> event.timestampMillis();
     }
 }

@@ -1,5 +1,6 @@
 package io.tributary.streams;
 
+import io.tributary.core.EventView;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
 import io.tributary.streams.internal.RocksState;
@@ -114,7 +115,22 @@ public final class TopologyTestDriver implements AutoCloseable {
         collectOutputs();
     }
 
-    private void processOne(RecordedEvent event) {
+    /**
+     * Processes one event handed as a view, as a {@link StreamProcessor} processes what its
+     * subscription's {@code pollViews} hands it: {@code event} may be a transient view, valid only
+     * during this call (nothing keeps it).
+     *
+     * @throws IllegalArgumentException when its position is not after the last one
+     */
+    public void pipe(EventView event) {
+        if (event.position() < nextPosition) {
+            throw new IllegalArgumentException("positions must increase: got " + event.position() + " after " + (nextPosition - 1));
+        }
+        processOne(event);
+        collectOutputs();
+    }
+
+    private void processOne(EventView event) {
         nextPosition = event.position() + 1;
         task.process(event);
         if (++sinceCommit >= commitEvery) {

@@ -1,5 +1,7 @@
 package io.tributary.benchmarks.nexmark;
 
+import io.tributary.core.EventView;
+
 /** Encodes NEXMark events to bytes and back: the input every engine reads. */
 public final class EventCodec {
     private static final int PERSON = 1;
@@ -31,7 +33,18 @@ public final class EventCodec {
 
     /** The event in {@code bytes}. */
     public static NexmarkEvent decode(byte[] bytes) {
-        Wire.In in = new Wire.In(bytes);
+        return decode(new Wire.In(bytes));
+    }
+
+    /**
+     * The event in {@code event}'s data, read in place (no copy of the bytes): the same event as
+     * {@code decode(event.data())}. Tributary's sources decode the log's views with it.
+     */
+    public static NexmarkEvent decode(EventView event) {
+        return decode(new Wire.ViewIn(event));
+    }
+
+    private static NexmarkEvent decode(Wire.Reader in) {
         int kind = in.getByte();
         switch (kind) {
             case BID:

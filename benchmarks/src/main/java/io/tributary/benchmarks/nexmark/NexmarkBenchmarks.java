@@ -38,6 +38,7 @@ public final class NexmarkBenchmarks {
     private final long seed;
     private final long delayUs;
     private final long warmupEvents;
+    private final String tributaryInput;
     private final List<String> jvmOptions;
     private final Path workDir;
     private final long timeoutMinutes;
@@ -58,6 +59,10 @@ public final class NexmarkBenchmarks {
         seed = Long.parseLong(o.get("seed"));
         delayUs = Long.parseLong(o.get("delay-us"));
         warmupEvents = Long.parseLong(o.get("warmup-events").replace("_", "").replace(",", ""));
+        tributaryInput = o.get("tributary-input");
+        if (!tributaryInput.equals("frames") && !tributaryInput.equals("records")) {
+            throw new IllegalArgumentException("--tributary-input must be frames or records, got '" + tributaryInput + "'");
+        }
         jvmOptions = o.get("jvm-opts").isBlank() ? List.of() : List.of(o.get("jvm-opts").trim().split("\\s+"));
         workDir = Path.of(o.get("work-dir"));
         timeoutMinutes = Long.parseLong(o.get("timeout-minutes"));
@@ -72,24 +77,27 @@ public final class NexmarkBenchmarks {
         d.put("seed", "42");
         d.put("delay-us", "100");
         d.put("warmup-events", "0");
+        d.put("tributary-input", "frames");
         d.put("jvm-opts", "-Xmx2g -Xms256m");
         d.put("work-dir", "benchmarks/target/nexmark-work");
         d.put("timeout-minutes", "30");
         return d;
     }
 
-    private static final Map<String, String> HELP = Map.of(
-            "events", "events generated per measurement (1:3:46 persons:auctions:bids)",
-            "runs", "runs per query and engine; figures are medians, ratios medians of per-run ratios",
-            "queries", "comma-separated q0..q8, or all",
-            "engines", "comma-separated subset of tributary,flink,kstreams",
-            "seed", "generator seed (same seed, same events on every engine)",
-            "delay-us", "event time between consecutive events, microseconds (100 = 10,000 events/s of event time)",
-            "warmup-events", "each child first runs the query, untimed, on this many events (the same engine, "
-                    + "the same JVM), then the timed run; 0 = none",
-            "jvm-opts", "options of the child JVMs (one per measurement)",
-            "work-dir", "where result rows, child logs and the report go",
-            "timeout-minutes", "a child running longer is killed and reported as a problem");
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("events", "events generated per measurement (1:3:46 persons:auctions:bids)"),
+            Map.entry("runs", "runs per query and engine; figures are medians, ratios medians of per-run ratios"),
+            Map.entry("queries", "comma-separated q0..q8, or all"),
+            Map.entry("engines", "comma-separated subset of tributary,flink,kstreams"),
+            Map.entry("seed", "generator seed (same seed, same events on every engine)"),
+            Map.entry("delay-us", "event time between consecutive events, microseconds (100 = 10,000 events/s of event time)"),
+            Map.entry("warmup-events", "each child first runs the query, untimed, on this many events (the same engine, "
+                    + "the same JVM), then the timed run; 0 = none"),
+            Map.entry("tributary-input", "frames: Tributary reads the events as log frames, walked in place by the store's FrameView "
+                    + "(as a processor reads segments); records: a RecordedEvent per event (the harness before views)"),
+            Map.entry("jvm-opts", "options of the child JVMs (one per measurement)"),
+            Map.entry("work-dir", "where result rows, child logs and the report go"),
+            Map.entry("timeout-minutes", "a child running longer is killed and reported as a problem"));
 
     /**
      * Runs the benchmark.
@@ -119,7 +127,8 @@ public final class NexmarkBenchmarks {
 
     /** One child's figures. */
     /** One child's result; {@code queryCpuNsPerEvent} is negative when unknown (see {@link QueryCpu}). */
-    private record Measurement(double eventsPerSec, long rssPeakBytes, long rows, long emitted, String digest, double queryCpuNsPerEvent) {
+    private record Measurement(double eventsPerSec, long rssPeakBytes, long rows, long emitted, String digest, double queryCpuNsPerEvent,
+                               double queryAllocBytesPerEvent) {
     }
 
     private void run() throws IOException, InterruptedException {
@@ -152,8 +161,9 @@ public final class NexmarkBenchmarks {
                     Measurement m = measure(q, engine, run);
                     if (m != null) {
                         results.get(q).get(engine).add(m);
-                        System.err.printf(Locale.ROOT, "run %d %s %-9s %,12.0f events/s  query-thread CPU %6.1f ns/event  rss %,6d MB  rows %,d  %s%n",
-                                run, q.id(), engine, m.eventsPerSec(), m.queryCpuNsPerEvent(), m.rssPeakBytes() >> 20, m.rows(), m.digest());
+                        System.err.printf(Locale.ROOT, "run %d %s %-9s %,12.0f events/s  query-thread CPU %6.1f ns/event  alloc %6.1f B/event"
+                                        + "  rss %,6d MB  rows %,d  %s  load %s%n", run, q.id(), engine, m.eventsPerSec(), m.queryCpuNsPerEvent(),
+                                m.queryAllocBytesPerEvent(), m.rssPeakBytes() >> 20, m.rows(), m.digest(), loadAverage());
                     }
                 }
             }
@@ -180,6 +190,7 @@ public final class NexmarkBenchmarks {
         command.add("--seed=" + seed);
         command.add("--delayUs=" + delayUs);
         command.add("--warmupEvents=" + warmupEvents);
+        command.add("--tributaryInput=" + tributaryInput);
         if (run == 1 && !engine.equals("input")) {
             command.add("--rowsFile=" + rowsFile(q, engine));
         }
@@ -211,7 +222,8 @@ public final class NexmarkBenchmarks {
         }
         return new Measurement(Double.parseDouble(values.get("eventsPerSec")), Long.parseLong(values.get("rssPeakBytes")),
                 Long.parseLong(values.get("rows")), Long.parseLong(values.get("emitted")), values.get("digest"),
-                Double.parseDouble(values.getOrDefault("queryCpuNsPerEvent", "-1")));
+                Double.parseDouble(values.getOrDefault("queryCpuNsPerEvent", "-1")),
+                Double.parseDouble(values.getOrDefault("queryAllocBytesPerEvent", "-1")));
     }
 
     private Path rowsFile(Query q, String engine) {
@@ -227,6 +239,8 @@ public final class NexmarkBenchmarks {
                 events, seed, delayUs, runs, String.join(" ", jvmOptions),
                 warmupEvents > 0 ? String.format(Locale.ROOT, ", each timed run preceded by an untimed run on the first %,d events",
                         warmupEvents) : ""));
+        s.append(String.format(Locale.ROOT, "- Tributary's input: %s%n", tributaryInput.equals("frames")
+                ? "log frames of 1,000 events, checksum checked, walked in place (views)" : "a RecordedEvent per event"));
         s.append(String.format(Locale.ROOT, "- machine: %d cores (%s), Java %s; load average before %s, after %s; took %d min%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), loadBefore, loadAfter,
                 java.time.Duration.between(startedAt, Instant.now()).toMinutes()));
@@ -244,8 +258,10 @@ public final class NexmarkBenchmarks {
         s.append(") | query-thread CPU ns/event (");
         s.append(String.join(" / ", engines.stream().map(ENGINE_NAMES::get).toList()));
         s.append(") | ").append(vsFlink ? "by CPU: Tributary / Flink | " : "");
-        s.append("result rows | results |\n|---|");
-        s.append("---:|".repeat(engines.size() + (vsFlink ? 2 : 0) + (vsKafka ? 1 : 0) + 3));
+        s.append("query-thread allocation B/event (");
+        s.append(String.join(" / ", engines.stream().map(ENGINE_NAMES::get).toList()));
+        s.append(") | result rows | results |\n|---|");
+        s.append("---:|".repeat(engines.size() + (vsFlink ? 2 : 0) + (vsKafka ? 1 : 0) + 4));
         s.append("---|\n");
         StringBuilder diffs = new StringBuilder();
         for (Map.Entry<Query, Map<String, List<Measurement>>> qe : results.entrySet()) {
@@ -275,6 +291,12 @@ public final class NexmarkBenchmarks {
             if (vsFlink) {
                 s.append(fmt(medianCpuRatio(m.get("tributary"), m.get("flink")), "%.2f×")).append(" | ");
             }
+            List<String> alloc = new ArrayList<>();
+            for (String e : engines) {
+                alloc.add(fmt(median(m.get(e).stream().mapToDouble(Measurement::queryAllocBytesPerEvent).filter(x -> x >= 0).toArray()),
+                        "%.0f"));
+            }
+            s.append(String.join(" / ", alloc)).append(" | ");
             List<Measurement> first = m.get(engines.get(0));
             s.append(first.isEmpty() ? "–" : String.format(Locale.ROOT, "%,d", first.get(0).rows())).append(" | ");
             s.append(check(q, m, diffs)).append(" |\n");
@@ -285,6 +307,8 @@ public final class NexmarkBenchmarks {
                 + "Query-thread CPU: CPU time of the thread that ran the query over the same interval per event (robust to other "
                 + "load on the machine, but without the JVM's garbage collection and JIT threads); – where the query spans "
                 + "several threads (Flink beyond q2: its keyed operators run in tasks of their own). "
+                + "Query-thread allocation: the bytes that thread allocated per event over the same interval (every object it built: "
+                + "decoded events, results, the engine's own garbage). "
                 + "Results: each engine's output reduced to sorted canonical rows (table queries: the final value per key), "
                 + "compared with Tributary's (MATCH: identical rows on every engine; the digest of every later run equal to run 1's).\n");
         if (diffs.length() > 0) {

@@ -3,6 +3,7 @@ package io.tributary.benchmarks.nexmark;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
+import io.tributary.store.internal.FrameView;
 import io.tributary.streams.Consumed;
 import io.tributary.streams.OutputEvent;
 import io.tributary.streams.Produced;
@@ -10,29 +11,36 @@ import io.tributary.streams.StreamsBuilder;
 import io.tributary.streams.TopologyTestDriver;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 
 /**
  * Splits the query-thread CPU time per event of a stateless query (q0, q1, q2) on Tributary into
- * its layers, by running three loops over the same events in turns in one JVM:
+ * its layers, by running loops over the same events in turns in one JVM:
  * <ol>
- *   <li>{@code decode}: the bids decoded and the query's own work done by hand (the floor every
- *       engine pays; Flink decodes the other events too);</li>
- *   <li>{@code recorded}: the same, but through what {@link TributaryQueries} builds per event as
- *       the log's read would deliver it (a {@link RecordedEvent} and {@code UUID} per event, the
- *       subscription's filter, batches of 1,000);</li>
- *   <li>{@code driver}: the real measurement, {@link TributaryQueries#run};</li>
- *   <li>{@code sink} (q0 only, not part of the comparison with Flink): q0 with its results going to a
- *       sink ({@code to}) instead of {@code peek}: each bid encoded again and turned into the output
- *       event a processor would append, with its deterministic id — the cost of a real sink.</li>
+ *   <li>{@code decode}: the bids decoded from their byte arrays and the query's own work done by hand
+ *       (the floor every engine pays; Flink decodes the other events too);</li>
+ *   <li>{@code recorded}: the same, but through a {@link RecordedEvent} and {@code UUID} per event
+ *       (what the log's read delivered before views), the subscription's filter, batches of 1,000;</li>
+ *   <li>{@code crc}: only the checksums of the log frames holding the events ({@link LogFrames});</li>
+ *   <li>{@code frames}: the frames walked by hand as the store's scan walks them (checksum, a
+ *       {@link FrameView} per frame, the filter per event, the bids decoded from the views in place)
+ *       and the query's work;</li>
+ *   <li>{@code drv-rec}: the driver fed a {@link RecordedEvent} per event
+ *       ({@link TributaryQueries#runRecords}, the harness before views);</li>
+ *   <li>{@code driver}: the real measurement, the driver fed views ({@link TributaryQueries#run});</li>
+ *   <li>{@code sink} (q0 only, not part of the comparison with Flink): q0 over the frames with its
+ *       results going to a sink ({@code to}) instead of {@code peek}: each bid encoded again and turned
+ *       into the output event a processor would append, with its deterministic id.</li>
  * </ol>
- * {@code driver − recorded} is what the streams engine itself (driver, task, source, operators)
- * costs per event. CPU time of the running thread, so other load on the machine disturbs it little;
+ * {@code driver − frames} is what the streams engine itself (driver, task, source, operators) costs
+ * per event. CPU time of the running thread, so other load on the machine disturbs it little;
  * garbage collection on other threads is not in it. Prints the median of the rounds after the first
  * third (warm-up).
  *
@@ -46,7 +54,7 @@ public final class NexmarkCostSplit {
     private static final ReadFilter FILTER = ReadFilter.eventTypes("Bid");
     private static final byte[] NO_METADATA = new byte[0];
     private static final int BATCH = 1000;
-    private static final String[] LAYERS = {"decode", "recorded", "driver", "sink"};
+    private static final String[] LAYERS = {"decode", "recorded", "crc", "frames", "drv-rec", "driver", "sink"};
 
     private NexmarkCostSplit() {
     }
@@ -68,21 +76,28 @@ public final class NexmarkCostSplit {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 12;
         NexmarkConfig config = NexmarkConfig.defaults(events, 42);
         EncodedEvents input = EncodedEvents.generate(config);
+        LogFrames frames = LogFrames.encode(input);
         System.gc();
         int layers = query == Query.Q0 ? LAYERS.length : LAYERS.length - 1;
         double[][] nsPerEvent = new double[layers][rounds];
+        double[][] bytesPerEvent = new double[layers][rounds];
         long digest = 0;
         for (int round = 0; round < rounds; round++) {
             for (int layer = 0; layer < layers; layer++) {
                 Results out = new Results(query);
                 long start = THREADS.getCurrentThreadCpuTime();
+                long allocated = QueryCpu.allocatedBytes();
                 switch (layer) {
                     case 0 -> decodeOnly(query, input, out);
                     case 1 -> recorded(query, input, out);
-                    case 2 -> TributaryQueries.run(query, config, input, out);
-                    default -> sink(input, out);
+                    case 2 -> digest += checksums(frames);
+                    case 3 -> frames(query, frames, out);
+                    case 4 -> TributaryQueries.runRecords(query, config, input, out);
+                    case 5 -> TributaryQueries.run(query, config, frames, out);
+                    default -> sink(frames, out);
                 }
                 nsPerEvent[layer][round] = (THREADS.getCurrentThreadCpuTime() - start) / (double) events;
+                bytesPerEvent[layer][round] = (QueryCpu.allocatedBytes() - allocated) / (double) events;
                 digest += out.emitted();
                 System.gc(); // the results of this layer are not the next one's garbage
             }
@@ -93,43 +108,70 @@ public final class NexmarkCostSplit {
             double[] v = Arrays.copyOfRange(nsPerEvent[layer], from, rounds);
             Arrays.sort(v);
             medians[layer] = v[v.length / 2];
-            System.out.printf(Locale.ROOT, "%s %-8s %6.1f ns/event (query-thread CPU, median of rounds %d-%d)%n", query.id(), LAYERS[layer],
-                    medians[layer], from + 1, rounds);
+            double[] b = Arrays.copyOfRange(bytesPerEvent[layer], from, rounds);
+            Arrays.sort(b);
+            System.out.printf(Locale.ROOT, "%s %-8s %6.1f ns/event %6.1f B/event (query-thread CPU and allocation, median of rounds %d-%d)%n",
+                    query.id(), LAYERS[layer], medians[layer], b[b.length / 2], from + 1, rounds);
         }
-        System.out.printf(Locale.ROOT, "%s engine (driver - recorded) %.1f ns/event; RecordedEvent per event (recorded - decode) %.1f ns/event"
-                + " [%d results]%n", query.id(), medians[2] - medians[1], medians[1] - medians[0], digest);
-        if (layers > 3) {
-            System.out.printf(Locale.ROOT, "%s a sink instead of peek (sink - driver) %.1f ns/event%n", query.id(), medians[3] - medians[2]);
+        System.out.printf(Locale.ROOT, "%s RecordedEvent per event (recorded - decode) %.1f ns/event; log frames read in place"
+                + " (frames - decode) %.1f ns/event, of which checksums %.1f ns/event%n", query.id(), medians[1] - medians[0],
+                medians[3] - medians[0], medians[2]);
+        System.out.printf(Locale.ROOT, "%s engine over views (driver - frames) %.1f ns/event; over records (drv-rec - recorded)"
+                + " %.1f ns/event; driver on views vs on records %.1f ns/event [%d]%n", query.id(), medians[5] - medians[3],
+                medians[4] - medians[1], medians[5] - medians[4], digest);
+        if (layers > 6) {
+            System.out.printf(Locale.ROOT, "%s a sink instead of peek (sink - driver) %.1f ns/event%n", query.id(), medians[6] - medians[5]);
         }
+    }
+
+    /** The checksums of every frame (what opening them costs first). */
+    private static long checksums(LogFrames frames) {
+        long sum = 0;
+        CRC32C crc = new CRC32C();
+        for (ByteBuffer f : frames.frames()) {
+            crc.reset();
+            crc.update(f.duplicate());
+            sum += crc.getValue() & 1;
+        }
+        return sum;
+    }
+
+    /** The frames walked by hand as the store's scan walks them, the bids decoded from the views, the query by hand. */
+    private static void frames(Query query, LogFrames frames, Results out) {
+        FrameView view = new FrameView();
+        for (ByteBuffer f : frames.frames()) {
+            view.open(f, 0);
+            while (view.next()) {
+                if (FILTER.matches(view.stream().value(), view.type())) {
+                    work(query, (Bid) EventCodec.decode(view.current()), out);
+                }
+            }
+        }
+        view.close();
     }
 
     /** q0 through a sink: the outputs are what a processor named {@code nexmark-q0} would append. */
-    private static void sink(EncodedEvents input, Results out) {
+    private static void sink(LogFrames frames, Results out) {
         StreamsBuilder b = new StreamsBuilder();
-        b.stream(Consumed.with(ReadFilter.eventTypes("Bid"), e -> (Bid) EventCodec.decode(e.data())).withKey(e -> 0L))
+        b.stream(Consumed.ofViews(ReadFilter.eventTypes("Bid"), e -> (Bid) EventCodec.decode(e)).withViewKey(e -> 0L))
                 .to(Produced.with((k, bid) -> "q0-nexmark", "Bid", (k, bid) -> EventCodec.encode(bid)));
         try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), "nexmark-q0")) {
-            List<RecordedEvent> batch = new ArrayList<>(BATCH);
-            Instant appended = Instant.EPOCH;
-            for (int n = 0; n < input.size(); n++) {
-                if (input.isBid(n)) {
-                    batch.add(new RecordedEvent(BIDS, n, n, new UUID(0, n), "Bid", input.data(n), NO_METADATA, appended));
-                    if (batch.size() == BATCH) {
-                        drain(driver, batch, out);
+            FrameView view = new FrameView();
+            for (ByteBuffer f : frames.frames()) {
+                view.open(f, 0);
+                while (view.next()) {
+                    if (FILTER.matches(view.stream().value(), view.type())) {
+                        driver.pipe(view.current());
                     }
                 }
+                // as a processor appends what one poll caused
+                for (OutputEvent o : driver.readOutputs()) {
+                    out.append(o);
+                }
+                driver.clearOutputs();
             }
-            drain(driver, batch, out);
+            view.close();
         }
-    }
-
-    private static void drain(TopologyTestDriver driver, List<RecordedEvent> batch, Results out) {
-        driver.pipe(batch);
-        batch.clear();
-        for (OutputEvent o : driver.readOutputs()) {
-            out.append(o); // what a processor would hand to the store's append
-        }
-        driver.clearOutputs();
     }
 
     private static void decodeOnly(Query query, EncodedEvents input, Results out) {

@@ -9,13 +9,16 @@ import java.lang.management.ThreadMXBean;
  * accrues no CPU time). It leaves out what the JVM does on other threads (garbage collection,
  * JIT compilation), which the wall clock includes. Measured only when the whole query runs on one
  * thread from its first event to its end: Tributary's and Kafka Streams' drivers always, Flink when
- * the query is one operator chain (q0–q2); otherwise it is unknown (-1).
+ * the query is one operator chain (q0–q2); otherwise it is unknown (-1). The bytes the thread
+ * allocated over the interval are measured alike.
  */
 final class QueryCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static volatile long startThread = -1;
     private static volatile long startCpuNs;
     private static volatile long cpuNs = -1;
+    private static volatile long startAllocated;
+    private static volatile long allocated = -1;
 
     private QueryCpu() {
     }
@@ -24,18 +27,33 @@ final class QueryCpu {
     static void reset() {
         startThread = -1;
         cpuNs = -1;
+        allocated = -1;
     }
 
     /** The timed interval starts on this thread. */
     static void start() {
         startCpuNs = THREADS.getCurrentThreadCpuTime();
+        startAllocated = allocatedBytes();
         startThread = Thread.currentThread().getId();
     }
 
     /** The timed interval ends on this thread; unknown when it started on another one (or did not start). */
     static void stop() {
         long now = THREADS.getCurrentThreadCpuTime();
-        cpuNs = startThread == Thread.currentThread().getId() ? now - startCpuNs : -1;
+        long bytes = allocatedBytes();
+        boolean same = startThread == Thread.currentThread().getId();
+        cpuNs = same ? now - startCpuNs : -1;
+        allocated = same && bytes >= 0 && startAllocated >= 0 ? bytes - startAllocated : -1;
+    }
+
+    /** Bytes the thread allocated in the last interval (the heap it asked for: every object it built), -1 when unknown. */
+    static long allocatedBytes() {
+        return THREADS instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : -1;
+    }
+
+    /** The bytes the query's thread allocated over the last interval, -1 when unknown. */
+    static long allocated() {
+        return allocated;
     }
 
     /** The CPU nanoseconds of the last interval, -1 when unknown. */

@@ -2,6 +2,7 @@ package io.tributary.store.internal;
 
 import io.tributary.core.CorruptedLogException;
 import io.tributary.core.Direction;
+import io.tributary.core.EventView;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.ReadSlice;
 import io.tributary.core.RecordedEvent;
@@ -64,25 +65,95 @@ final class LogReader {
         }
     }
 
+    /**
+     * The result of a global read handed to a handler of views.
+     *
+     * @param count  the events handed over
+     * @param next   where the next read in the same direction starts
+     * @param end    true if the read reached the head
+     */
+    record ViewRead(int count, long next, boolean end) {
+    }
+
+    /** Where a forward read puts the events it finds, counting them. */
+    private abstract static class Out {
+        int size;
+
+        abstract void add(EventView event);
+    }
+
+    /** Collects {@link RecordedEvent}s: views are materialised, records kept as they are. */
+    private static final class ListOut extends Out {
+        final List<RecordedEvent> events;
+
+        ListOut(int max) {
+            events = new ArrayList<>(Math.min(max, 1024));
+        }
+
+        @Override
+        void add(EventView event) {
+            events.add(event.toRecordedEvent());
+            size++;
+        }
+    }
+
+    /** Hands every event to a handler, as it is found. */
+    private static final class HandlerOut extends Out {
+        final EventView.Handler handler;
+
+        HandlerOut(EventView.Handler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        void add(EventView event) {
+            handler.accept(event);
+            size++;
+        }
+    }
+
+    /** Where a read stopped. */
+    private record Step(long next, boolean end) {
+    }
+
     // ------------------------------------------------------------------ global log
 
     AllRead forward(long from, int max, ReadFilter filter) {
-        long head = visible.get().head();
-        if (from > head) {
-            return new AllRead(List.of(), from, true);
-        }
-        if (!filter.categories().isEmpty() || !filter.eventTypes().isEmpty()) {
-            return indexedForward(from, max, filter, head);
-        }
-        return scanForward(from, max, filter, head);
+        ListOut out = new ListOut(max);
+        Step s = forward(from, max, filter, out);
+        return new AllRead(out.events, s.next(), s.end());
     }
 
-    private AllRead scanForward(long from, int max, ReadFilter filter, long head) {
-        List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
+    /**
+     * Like {@link #forward(long, int, ReadFilter)}, but hands the events to {@code handler} as it
+     * finds them: events read from segments as transient views over the read buffer (see
+     * {@link FrameView}; nothing is materialised unless the handler asks), the newest events, which
+     * are kept in memory, and those found one by one through an index as the {@link RecordedEvent}s
+     * they already are. An exception of the handler ends the read and reaches the caller.
+     */
+    ViewRead forwardViews(long from, int max, ReadFilter filter, EventView.Handler handler) {
+        HandlerOut out = new HandlerOut(handler);
+        Step s = forward(from, max, filter, out);
+        return new ViewRead(out.size, s.next(), s.end());
+    }
+
+    private Step forward(long from, int max, ReadFilter filter, Out out) {
+        long head = visible.get().head();
+        if (from > head) {
+            return new Step(from, true);
+        }
+        if (!filter.categories().isEmpty() || !filter.eventTypes().isEmpty()) {
+            return indexedForward(from, max, filter, head, out);
+        }
+        return scanForward(from, max, filter, head, out);
+    }
+
+    /** Scans from {@code from} until {@code out} holds {@code max} events, the head or the scan budget. */
+    private Step scanForward(long from, int max, ReadFilter filter, long head, Out out) {
         long p = from;
         int examined = 0;
         // The newest events are in memory: live subscribers read them without I/O.
-        while (p <= head && out.size() < max && examined < SCAN_BUDGET) {
+        while (p <= head && out.size < max && examined < SCAN_BUDGET) {
             RecordedEvent e = recent.get(p);
             if (e == null) {
                 break;
@@ -93,46 +164,47 @@ final class LogReader {
             }
             p++;
         }
-        if (p > head || out.size() >= max || examined >= SCAN_BUDGET) {
-            return new AllRead(out, p, p > head);
+        if (p > head || out.size >= max || examined >= SCAN_BUDGET) {
+            return new Step(p, p > head);
         }
         Index.FrameLocation loc = index.frameAtOrBefore(p);
         if (loc == null || loc.lastPosition() < p) {
             loc = index.frameAtOrAfter(p);
         }
         if (loc == null) {
-            return new AllRead(out, head + 1, true);
+            return new Step(head + 1, true);
         }
         Indexer.Visible vis = visible.get();
         long segNo = loc.segment();
         long offset = loc.offset();
+        FrameView view = new FrameView();
         try {
             while (true) {
                 Segment seg = segments.get(segNo);
                 if (seg == null) {
-                    return new AllRead(out, head + 1, true);
+                    return new Step(head + 1, true);
                 }
                 long limit = segNo == vis.end().segment() ? vis.end().offset() : segments.segmentSize();
-                SegmentScanner sc = new SegmentScanner(seg.channel(), offset, limit, maxFrameBytes, 1 << 20);
+                SegmentScanner sc = new SegmentScanner(seg.channel(), offset, limit, maxFrameBytes, 1 << 20).viewEvents(view);
                 while (sc.next() == SegmentScanner.Kind.FRAME) {
-                    if (!(sc.frame() instanceof Frame.Events ev)) {
+                    if (!sc.viewed()) {
                         continue;
                     }
-                    for (RecordedEvent e : ev.events()) {
-                        long pos = e.position();
+                    while (nextEvent(view, seg, sc)) {
+                        long pos = view.position();
                         if (pos < p) {
                             continue;
                         }
                         if (pos > head) {
-                            return new AllRead(out, head + 1, true);
+                            return new Step(head + 1, true);
                         }
                         examined++;
                         p = pos + 1;
-                        if (filter.matches(e)) {
-                            out.add(e);
+                        if (filter.matches(view.stream().value(), view.type())) {
+                            out.add(view.current());
                         }
-                        if (out.size() >= max || examined >= SCAN_BUDGET) {
-                            return new AllRead(out, p, p > head);
+                        if (out.size >= max || examined >= SCAN_BUDGET) {
+                            return new Step(p, p > head);
                         }
                     }
                 }
@@ -140,17 +212,28 @@ final class LogReader {
                     throw new CorruptedLogException(seg.path().toString(), sc.frameOffset(), sc.problem());
                 }
                 if (segNo >= vis.end().segment()) {
-                    return new AllRead(out, head + 1, true);
+                    return new Step(head + 1, true);
                 }
                 Segment next = segments.next(segNo);
                 if (next == null) {
-                    return new AllRead(out, head + 1, true);
+                    return new Step(head + 1, true);
                 }
                 segNo = next.number();
                 offset = Segment.HEADER_BYTES;
             }
         } catch (IOException e) {
             throw new StorageException("reading the log failed: " + e.getMessage(), e);
+        } finally {
+            view.close(); // a handler that kept a view gets a clear error, not the next event's bytes
+        }
+    }
+
+    /** The view's next event; an event that does not parse is corruption of the frame the scanner found. */
+    private static boolean nextEvent(FrameView view, Segment seg, SegmentScanner sc) {
+        try {
+            return view.next();
+        } catch (IllegalStateException e) {
+            throw new CorruptedLogException(seg.path().toString(), sc.frameOffset(), e.getMessage());
         }
     }
 
@@ -199,10 +282,9 @@ final class LogReader {
         return keys;
     }
 
-    private AllRead indexedForward(long from, int max, ReadFilter filter, long head) {
+    private Step indexedForward(long from, int max, ReadFilter filter, long head, Out out) {
         List<PostingCursor> cursors = cursors(filter, from, true);
         try {
-            List<RecordedEvent> out = new ArrayList<>(Math.min(max, 1024));
             int examined = 0;
             long[] batch = new long[Math.min(Math.max(max, 16), 4096)];
             while (true) {
@@ -217,28 +299,27 @@ final class LogReader {
                 if (n >= DENSE_MIN_EVENTS && batch[n - 1] - batch[0] < (long) DENSE_SPAN * n) {
                     // Most of this stretch of the log matches: one sequential scan of it costs less than
                     // an index seek and a frame read per matching event (small frames, interleaved streams).
-                    AllRead part = scanForward(batch[0], max - out.size(), filter, batch[n - 1]);
-                    out.addAll(part.events());
+                    Step part = scanForward(batch[0], max, filter, batch[n - 1], out);
                     examined += (int) (Math.min(part.next(), batch[n - 1] + 1) - batch[0]);
-                    if (out.size() >= max || part.next() <= batch[n - 1]) {
-                        return new AllRead(out, part.next(), false);
+                    if (out.size >= max || part.next() <= batch[n - 1]) {
+                        return new Step(part.next(), false);
                     }
                 } else {
                     for (RecordedEvent e : eventsAt(batch, n)) {
                         examined++;
                         if (filter.matches(e)) {
                             out.add(e);
-                            if (out.size() >= max) {
-                                return new AllRead(out, e.position() + 1, false);
+                            if (out.size >= max) {
+                                return new Step(e.position() + 1, false);
                             }
                         }
                     }
                 }
                 if (n < batch.length) {
-                    return new AllRead(out, head + 1, true);
+                    return new Step(head + 1, true);
                 }
                 if (examined >= SCAN_BUDGET) {
-                    return new AllRead(out, batch[n - 1] + 1, false);
+                    return new Step(batch[n - 1] + 1, false);
                 }
             }
         } finally {

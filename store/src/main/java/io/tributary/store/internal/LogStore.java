@@ -572,6 +572,12 @@ public final class LogStore implements EmbeddedEventStore {
         }
 
         @Override
+        public LogReader.ViewRead forwardViews(long from, int max, ReadFilter filter, io.tributary.core.EventView.Handler handler) {
+            // The handler runs under the close guard: a close waits for the batch being handed over.
+            return guarded(() -> reader.forwardViews(from, max, filter, handler));
+        }
+
+        @Override
         public StreamRecord readableStream(StreamName stream) {
             return guarded(() -> reader.readableStream(stream));
         }

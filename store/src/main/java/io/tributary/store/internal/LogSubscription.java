@@ -1,5 +1,6 @@
 package io.tributary.store.internal;
 
+import io.tributary.core.EventView;
 import io.tributary.core.InvalidRequestException;
 import io.tributary.core.ReadFilter;
 import io.tributary.core.RecordedEvent;
@@ -21,6 +22,8 @@ final class LogSubscription implements Subscription {
     /** The reads a subscription makes. */
     interface Source {
         LogReader.AllRead forward(long from, int max, ReadFilter filter);
+
+        LogReader.ViewRead forwardViews(long from, int max, ReadFilter filter, EventView.Handler handler);
 
         StreamRecord readableStream(StreamName stream);
 
@@ -64,6 +67,39 @@ final class LogSubscription implements Subscription {
             }
             if (System.nanoTime() >= deadline) {
                 return List.of();
+            }
+            notifier.await(seen, deadline);
+        }
+    }
+
+    /**
+     * Hands the events to {@code handler} as the log is read: from segments as transient views over
+     * the read buffer (no {@link RecordedEvent} built unless the handler asks), the newest events as
+     * the records kept in memory. The cursor moves only when the read completes: if the handler
+     * throws, the next poll starts where this one did.
+     */
+    @Override
+    public int pollViews(int maxEvents, Duration timeout, EventView.Handler handler) throws InterruptedException {
+        if (stream != null) {
+            return Subscription.super.pollViews(maxEvents, timeout, handler);
+        }
+        if (maxEvents < 1) {
+            throw new InvalidRequestException("maxEvents must be at least 1, got " + maxEvents);
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        while (true) {
+            checkOpen();
+            long seen = notifier.version();
+            LogReader.ViewRead r = reader.forwardViews(cursor, maxEvents, filter, handler);
+            cursor = r.next();
+            if (r.count() > 0) {
+                return r.count();
+            }
+            if (!r.end()) {
+                continue; // examined part of the log without a match; go on without waiting
+            }
+            if (System.nanoTime() >= deadline) {
+                return 0;
             }
             notifier.await(seen, deadline);
         }

@@ -61,6 +61,9 @@ final class SegmentScanner {
 
     private Kind kind;
     private Frame frame;
+    /** Set by {@link #viewEvents}: events frames are opened in it instead of decoded. */
+    private FrameView view;
+    private boolean viewed;
     private long frameOffset;
     private int frameSize;
     private String problem;
@@ -80,9 +83,25 @@ final class SegmentScanner {
         this.bufLen = 0;
     }
 
+    /**
+     * From now on, opens events frames in {@code view} (checksum checked, events walked in place)
+     * instead of decoding them: after {@link #next()} found one, {@link #viewed()} is true, {@link #frame()}
+     * null, and {@code view} is valid until the next call of {@link #next()}.
+     */
+    SegmentScanner viewEvents(FrameView view) {
+        this.view = view;
+        return this;
+    }
+
+    /** Whether the frame last found is an events frame opened in the view (see {@link #viewEvents}). */
+    boolean viewed() {
+        return viewed;
+    }
+
     /** Advances to the next frame; see {@link #kind()}. */
     Kind next() throws IOException {
         frame = null;
+        viewed = false;
         problem = null;
         frameOffset = offset;
         if (offset + FrameCodec.HEADER_BYTES > endOffset) {
@@ -107,7 +126,12 @@ final class SegmentScanner {
         }
         rel = (int) (offset - bufStart);
         try {
-            frame = FrameCodec.decode(buf, rel);
+            if (view != null && FrameView.isEvents(buf, rel)) {
+                view.open(buf, rel);
+                viewed = true;
+            } else {
+                frame = FrameCodec.decode(buf, rel);
+            }
         } catch (IllegalStateException e) {
             problem = e.getMessage();
             return kind = Kind.INVALID;

@@ -1,7 +1,7 @@
 package io.tributary.streams.internal;
 
+import io.tributary.core.EventView;
 import io.tributary.core.ReadFilter;
-import io.tributary.core.RecordedEvent;
 import io.tributary.streams.Consumed;
 import io.tributary.streams.TimestampExtractor;
 import java.util.function.Function;
@@ -15,7 +15,9 @@ import java.util.function.Predicate;
  * filter when the source reads everything, and hands the decoded record straight to the first
  * operator: no {@link Decoded} is built per event (the partitioned runner's dispatcher, which
  * queues records for the router, still builds one with {@link #decode}). A filter of one event
- * type and nothing else (the common source) is checked with one string comparison.
+ * type and nothing else (the common source) is checked with one string comparison. Events arrive
+ * as {@link EventView}s, possibly transient views over the log's read buffer: nothing here keeps
+ * one, and the source's functions decide whether a {@link io.tributary.core.RecordedEvent} is built.
  */
 final class SourceRunner<K, V> {
     private final Processor<K, V> downstream;
@@ -23,9 +25,9 @@ final class SourceRunner<K, V> {
     private final boolean readsAll;
     /** The one event type the filter admits when it restricts nothing else, else null: one string comparison per event. */
     private final String onlyType;
-    private final Predicate<RecordedEvent> where;
-    private final Function<RecordedEvent, V> value;
-    private final Function<RecordedEvent, K> key;
+    private final Predicate<EventView> where;
+    private final Function<EventView, V> value;
+    private final Function<EventView, K> key;
     private final TimestampExtractor<V> timestamps;
     private final long boundMs;
     private final boolean drivesWatermark;
@@ -45,7 +47,7 @@ final class SourceRunner<K, V> {
     }
 
     /** Processes {@code event} if it is this source's; returns its watermark candidate, or {@link Long#MIN_VALUE}. */
-    long process(RecordedEvent event) {
+    long process(EventView event) {
         if (!readsAll && !(onlyType != null ? onlyType.equals(event.type()) : filter.matches(event.stream().value(), event.type()))
                 || !where.test(event)) {
             return Long.MIN_VALUE;
@@ -64,8 +66,8 @@ final class SourceRunner<K, V> {
     }
 
     /** Decodes {@code event} for source {@code index}, or returns null when it is not this source's. */
-    static <K, V> Decoded decode(Consumed<K, V> consumed, int index, RecordedEvent event) {
-        if (!consumed.filter().matches(event) || !consumed.where().test(event)) {
+    static <K, V> Decoded decode(Consumed<K, V> consumed, int index, EventView event) {
+        if (!consumed.filter().matches(event.stream().value(), event.type()) || !consumed.where().test(event)) {
             return null;
         }
         V value = consumed.value().apply(event);

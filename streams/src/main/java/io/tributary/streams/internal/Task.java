@@ -1,7 +1,7 @@
 package io.tributary.streams.internal;
 
 import io.tributary.core.EventData;
-import io.tributary.core.RecordedEvent;
+import io.tributary.core.EventView;
 import io.tributary.core.StreamName;
 import io.tributary.streams.OutputEvent;
 import java.lang.invoke.MethodHandles;
@@ -262,10 +262,11 @@ public final class Task {
     /**
      * Processes one input event: every matching source, then the watermark. A watermark tick of
      * this task's processor ({@link Ticks}) moves the watermark to the tick's value instead.
+     * {@code event} may be a transient view over the log's read buffer: nothing keeps it after this returns.
      *
      * @return false when the event was a tick
      */
-    public boolean process(RecordedEvent event) {
+    public boolean process(EventView event) {
         // A release store, not a volatile one: readers on other threads (status) need a recent
         // value, not a fence on every event (a volatile store is a full fence on x86).
         POSITION.setRelease(this, event.position());

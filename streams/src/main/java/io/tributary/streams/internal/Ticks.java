@@ -1,8 +1,8 @@
 package io.tributary.streams.internal;
 
 import io.tributary.core.EventData;
+import io.tributary.core.EventView;
 import io.tributary.core.ReadFilter;
-import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class Ticks {
     }
 
     /** Whether {@code event} is a tick of the stream {@code tickStream}. */
-    static boolean isTick(RecordedEvent event, String tickStream) {
+    static boolean isTick(EventView event, String tickStream) {
         return event.stream().value().equals(tickStream) && event.type().equals(TYPE);
     }
 
@@ -55,7 +55,7 @@ public final class Ticks {
      *
      * @throws IllegalStateException naming the position when the data is not a tick's
      */
-    static long watermarkOf(RecordedEvent event) {
+    static long watermarkOf(EventView event) {
         String s = new String(event.data(), StandardCharsets.UTF_8);
         if (!s.startsWith(PREFIX) || !s.endsWith("}")) {
             throw new IllegalStateException("the watermark tick at position " + event.position() + " in " + event.stream()
