@@ -68,6 +68,11 @@ class ReadmeSnippetsTest {
             try (Subscription sub = store.subscribeToCategory("account", 0)) {
                 List<RecordedEvent> events = sub.poll(500, Duration.ofSeconds(1));
                 assertThat(events).hasSize(8);
+                // the next poll continues after them: one by one, read in place
+                store.append(account, ExpectedVersion.any(), EventData.of("Deposited", "{\"amount\": 5}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).join();
+                List<String> seen = new java.util.ArrayList<>();
+                sub.pollViews(500, Duration.ofSeconds(1), e -> seen.add(e.type() + " " + e.dataAsString()));
+                assertThat(seen).containsExactly("Deposited {\"amount\": 5}");
             }
             store.setStreamMetadata(account, StreamMetadata.none().withMaxCount(1000)).join();
             store.deleteStream(StreamName.of("account-2"), ExpectedVersion.any(), false).join();
