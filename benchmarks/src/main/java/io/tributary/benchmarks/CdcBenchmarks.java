@@ -63,6 +63,8 @@ import org.HdrHistogram.Histogram;
  * engine hands it to the consumer callback (no log, offsets in memory).
  */
 public final class CdcBenchmarks {
+    /** Our source's maxAppendBytes: 60 MiB, so that the 100,000-row transaction is one append (checked per run). */
+    static final int OUR_MAX_APPEND_BYTES = 60 << 20;
     private final Map<String, String> flags;
     private final Path work;
     /** One JVM per Debezium side for the whole run (warmed up with the side's warm-up round, as ours in this JVM). */
@@ -81,12 +83,13 @@ public final class CdcBenchmarks {
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = new LinkedHashMap<>(Map.of("runs", "3", "txs", "50", "huge-rows", "100000",
                 "rate", "1000", "latency-seconds", "10", "work-dir", "benchmarks/target/cdc-bench-work",
-                "sides", "ours,debezium,debezium_poll10", "warmup", "1",
+                "sides", "ours,debezium,debezium_poll10", "warmup", "1", "work-mem-kb", "0",
                 "debezium-kafka-clients", "benchmarks/target/debezium-lib/kafka-clients-4.3.0.jar"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help")) {
                 System.out.println("CdcBenchmarks flags: --runs N --txs N --huge-rows N --rate N --latency-seconds S --work-dir DIR"
-                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at half the size, per side)");
+                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at half the size, per side)"
+                        + " --work-mem-kb N (our replication connection's logical_decoding_work_mem; 0: the server's)");
                 return;
             }
             if (!args[i].startsWith("--") || i + 1 >= args.length || !flags.containsKey(args[i].substring(2))) {
@@ -197,6 +200,11 @@ public final class CdcBenchmarks {
          * epoch ms (ours; -1 for Debezium), delivered nanoTime}.
          */
         List<long[]> records();
+
+        /** The {@code System.nanoTime} of the first event delivered (ours; 0 when not known). */
+        default long firstNanos() {
+            return 0;
+        }
     }
 
     /** Starts capturing {@code table} with one side, expecting {@code expected} events (latency mode: keeps per-event records). */
@@ -226,12 +234,17 @@ public final class CdcBenchmarks {
         Path dir = work.resolve(table + "-" + System.nanoTime());
         EmbeddedEventStore store = Tributary.open(StoreConfig.builder(dir).build());
         PostgresSource source = PostgresSource.builder(table, url).tables(table)
-                .snapshotMode(SnapshotMode.NEVER).spillDirectory(dir.resolve("spill")).build();
+                .snapshotMode(SnapshotMode.NEVER).spillDirectory(dir.resolve("spill"))
+                .logicalDecodingWorkMemKb(Integer.parseInt(flags.get("work-mem-kb")))
+                // One atomic append per transaction, the 100,000-row one included (about 51 MB of events as the
+                // capture counts them, over the 48 MiB default): below the store's maxRequestBytes (64 MiB).
+                .maxAppendBytes(OUR_MAX_APPEND_BYTES).build();
         PostgresCapture capture = PostgresCapture.start(store, source);
         Subscription sub = store.subscribeToCategory(table, 0);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong doneNanos = new AtomicLong();
+        AtomicLong firstNanos = new AtomicLong();
         List<long[]> records = new ArrayList<>();
         Thread reader = new Thread(() -> {
             long seen = 0;
@@ -239,6 +252,9 @@ public final class CdcBenchmarks {
                 while (!stop.get()) {
                     for (RecordedEvent e : sub.poll(10_000, Duration.ofMillis(50))) {
                         long now = System.nanoTime();
+                        if (seen == 0) {
+                            firstNanos.set(now);
+                        }
                         if (latency) {
                             records.add(record(new String(e.data(), StandardCharsets.UTF_8), e.timestamp().toEpochMilli(), now));
                         }
@@ -263,12 +279,23 @@ public final class CdcBenchmarks {
             }
 
             @Override
+            public long firstNanos() {
+                return firstNanos.get();
+            }
+
+            @Override
             public List<long[]> records() {
                 return records; // complete: the reader added the last one before the latch
             }
 
             @Override
             public void close() throws Exception {
+                long chunked = capture.chunkedAppends();
+                if (chunked > 0) {
+                    // The measurement is of one atomic append per transaction: a chunked one is not that.
+                    throw new IllegalStateException("ours: " + chunked + " appends carried part of a transaction (chunked);"
+                            + " raise maxAppendBytes");
+                }
                 stop.set(true);
                 sub.close();
                 reader.join(10_000);
@@ -318,6 +345,11 @@ public final class CdcBenchmarks {
             CpuTicks after = cpuTicks(url);
             System.err.printf("run %d %s %s: %d events in %.2f s = %.0f events/s (inserts committed after %.2f s; %s; %s)%n", run,
                     side, name, expected, seconds, rate, insertSeconds, after.perEvent(before, expected), after.since(before));
+            if (side.equals("ours")) {
+                // Lined up with the capture's own timeline (debug log of CaptureEngine, same clock).
+                System.err.printf("timeline harness start %d insertsCommitted %d firstSeen %d lastSeen %d%n", start,
+                        start + Math.round(insertSeconds * 1e9), capture.firstNanos(), end);
+            }
             return Math.round(rate);
         }
     }

@@ -42,6 +42,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
     private static final long IDLE_POLL_MS = 5;
     private static final int INBOX_MESSAGES = 16_384;
+    /** The most messages the reader thread hands over at once. */
+    private static final int INBOX_BATCH = 256;
 
     private final EventStore store;
     private final PostgresSource source;
@@ -217,8 +219,11 @@ public final class CaptureEngine implements CaptureThread.Engine {
         long nextHeartbeat = System.nanoTime();
         // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
         // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
-        // it waits when the queue is full).
-        BlockingQueue<ByteBuffer> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
+        // it waits when the queue is full). It hands them over in batches: after a blocking read it takes
+        // what pgjdbc has already buffered (readPending() returns those without looking at the socket), so a
+        // large transaction costs one queue hand-off (and at most one wake-up of the capture thread) per
+        // batch instead of per message.
+        BlockingQueue<ByteBuffer[]> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES / INBOX_BATCH);
         AtomicReference<Throwable> readError = new AtomicReference<>();
         Thread reader = new Thread(() -> {
             try {
@@ -228,7 +233,14 @@ public final class CaptureEngine implements CaptureThread.Engine {
                         readError.set(new CdcException("the server ended the replication stream"));
                         break;
                     }
-                    inbox.put(b);
+                    ByteBuffer[] batch = new ByteBuffer[INBOX_BATCH];
+                    int n = 0;
+                    batch[n++] = b;
+                    while (n < INBOX_BATCH && (b = stream.readPending()) != null) {
+                        batch[n++] = b;
+                    }
+                    lastReadNanos = System.nanoTime();
+                    inbox.put(n == INBOX_BATCH ? batch : java.util.Arrays.copyOf(batch, n));
                 }
             } catch (Throwable e) {
                 readError.set(e);
@@ -243,24 +255,26 @@ public final class CaptureEngine implements CaptureThread.Engine {
                     heartbeat();
                     nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(source.heartbeatIntervalMs());
                 }
-                ByteBuffer buf = inbox.poll();
-                if (buf == null) {
+                ByteBuffer[] batch = inbox.poll();
+                if (batch == null) {
                     ack(stream);
                     Throwable failed = readError.get();
                     if (failed != null) {
                         throw new CdcException("reading the replication stream failed: " + failed.getMessage(), failed);
                     }
                     try {
-                        buf = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                        batch = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     }
-                    if (buf == null) {
+                    if (batch == null) {
                         continue;
                     }
                 }
-                handle(buf);
+                for (int i = 0; i < batch.length && !stopping; i++) {
+                    handle(batch[i]);
+                }
                 ack(stream);
             }
         } finally {
@@ -289,26 +303,44 @@ public final class CaptureEngine implements CaptureThread.Engine {
     // again and again — hundreds of ms of C2 time in each large transaction).
     private Live live;
     private final Map<Integer, TxBuffer> streamed = new HashMap<>();
+    private final Map<Integer, Long> streamedFirstNanos = new HashMap<>();
     private final Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
     private int streamingXid;
+    /** When the reader thread last received a message (the timeline of large transactions, at debug level). */
+    private volatile long lastReadNanos;
+    /** The timeline of the transaction being handled: first message handled, commit message handled; 0 when none. */
+    private long txFirstNanos;
+    private long txCommitNanos;
+    private long txCommitReadNanos;
+    private static final int TIMELINE_MIN_EVENTS = 10_000;
 
     /** Handles one message of the replication stream. */
     private void handle(ByteBuffer buf) {
         PgMessage m = decoder.decode(buf);
         if (m instanceof PgMessage.Begin b) {
+            txFirstNanos = System.nanoTime();
             live = begin(b.xid(), b.finalLsn(), b.commitTimeMicros());
         } else if (m instanceof PgMessage.Commit c) {
             if (live == null || live.tx.commitLsn != c.commitLsn()) {
                 throw new CdcException("the replication stream sent a Commit at " + Lsn.format(c.commitLsn())
                         + " without its Begin");
             }
+            txCommitNanos = System.nanoTime();
+            txCommitReadNanos = lastReadNanos;
             end(live, c.endLsn());
             live = null;
         } else if (m instanceof PgMessage.StreamStart s) {
+            if (s.firstSegment()) {
+                streamedFirstNanos.put(s.xid(), System.nanoTime());
+            }
             streamingXid = s.xid();
         } else if (m instanceof PgMessage.StreamStop) {
             streamingXid = 0;
         } else if (m instanceof PgMessage.StreamCommit c) {
+            Long first = streamedFirstNanos.remove(c.xid());
+            txFirstNanos = first == null ? System.nanoTime() : first;
+            txCommitNanos = System.nanoTime();
+            txCommitReadNanos = lastReadNanos;
             TxBuffer tx = streamed.remove(c.xid());
             Set<Integer> aborted = abortedSubtransactions.getOrDefault(c.xid(), Set.of());
             abortedSubtransactions.remove(c.xid());
@@ -319,6 +351,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
             }
         } else if (m instanceof PgMessage.StreamAbort a) {
             if (a.xid() == a.subxid()) {
+                streamedFirstNanos.remove(a.xid());
                 TxBuffer tx = streamed.remove(a.xid());
                 if (tx != null) {
                     tx.close();
@@ -413,13 +446,33 @@ public final class CaptureEngine implements CaptureThread.Engine {
             writer.discard();
             return;
         }
+        long events = t.index();
+        long mapped = System.nanoTime();
         writer.endTx(st.at(endLsn, lag));
         lagMs = lag;
+        if (events >= TIMELINE_MIN_EVENTS && LOG.isDebugEnabled()) {
+            timeline(t, events, mapped);
+        }
         if (gate != null && !gate.activeAt(endLsn)) {
             // Streaming is past every resumed snapshot range: no change needs checking any more.
             gate = null;
             mapper.gate(null);
         }
+    }
+
+    /**
+     * Logs (debug) when a large transaction's stages happened, as {@code System.nanoTime()} values so that a
+     * benchmark in the same JVM can line them up with its own clock: first message handled, commit message
+     * received (reader thread) and handled, last row mapped, append handed to the store, append durable.
+     */
+    private void timeline(ChangeMapper.Tx t, long events, long mapped) {
+        long submitted = System.nanoTime();
+        long first = txFirstNanos;
+        long commit = txCommitNanos;
+        long commitRead = txCommitReadNanos;
+        writer.lastAppend().whenComplete((r, e) -> LOG.debug("timeline tx {} events {} first {} commitRead {} commit {}"
+                        + " mapped {} submitted {} durable {}", t.xid, events, first, commitRead, commit, mapped, submitted,
+                System.nanoTime()));
     }
 
     private static int xidOf(PgMessage m) {

@@ -279,6 +279,11 @@ public final class LogWriter<S extends LogWriter.Position> {
         return appends;
     }
 
+    /** The newest append handed to the store (a completed future when there is none). */
+    public CompletableFuture<?> lastAppend() {
+        return inFlight.isEmpty() ? CompletableFuture.completedFuture(null) : inFlight.peekLast().future();
+    }
+
     /**
      * Collects completed appends (waiting for them all when {@code wait}) and returns the newest
      * position that is durable in the log. Throws {@link CdcException} when an append failed.
