@@ -8,7 +8,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,80 +136,6 @@ final class Indexer implements Runnable {
         }
     }
 
-    /** Groups changing at least this many streams have their stream records encoded on a second thread. */
-    static final int PARALLEL_MIN_STREAMS = 4_096;
-
-    private static void putStreams(Index.Batch b, Map<String, StreamRecord> streams) throws RocksDBException {
-        for (Map.Entry<String, StreamRecord> e : streams.entrySet()) {
-            b.putStream(e.getKey(), e.getValue());
-        }
-    }
-
-    /**
-     * The stream records of one large group, put into a batch of their own by a short-lived thread (started per
-     * such group: nothing to stop when the store closes, and a thread start is nothing beside thousands of puts).
-     */
-    private static final class StreamRecords implements Runnable {
-        private final Index.Batch batch;
-        private final Map<String, StreamRecord> streams;
-        private final Thread thread;
-        private volatile Throwable failure;
-
-        private StreamRecords(Index index, Map<String, StreamRecord> streams) {
-            this.batch = index.batch();
-            this.streams = streams;
-            this.thread = new Thread(this, "tributary-indexer-streams");
-            this.thread.setDaemon(true);
-        }
-
-        static StreamRecords start(Index index, Map<String, StreamRecord> streams) {
-            StreamRecords r = new StreamRecords(index, streams);
-            r.thread.start();
-            return r;
-        }
-
-        @Override
-        public void run() {
-            try {
-                putStreams(batch, streams);
-            } catch (Throwable e) {
-                failure = e;
-            }
-        }
-
-        /** Waits for the records; the batch holding them, or throws what went wrong. */
-        Index.Batch join() throws Exception {
-            joinQuietly();
-            Throwable f = failure;
-            if (f instanceof Exception e) {
-                throw e;
-            } else if (f instanceof Error e) {
-                throw e;
-            }
-            return batch;
-        }
-
-        private void joinQuietly() {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** Waits for the thread (the batch is native memory it may still be writing to), then frees the batch. */
-        void close() {
-            joinQuietly();
-            batch.close();
-        }
-    }
-
     /** Groups of at least this many events get their stages logged at debug level. */
     private static final int TIMELINE_MIN_EVENTS = 10_000;
     /** Per group sequence (mod the queue's capacity), when the writer handed it over (written and synced). */
@@ -233,38 +158,17 @@ final class Indexer implements Runnable {
         }
         if (g.hasIndexWork()) {
             try (Index.Batch b = index.batch()) {
-                // A group of many streams (a large CDC transaction: a new stream per row) has its stream records
-                // encoded by a second thread while this one encodes the frames' runs: the batches are built in
-                // parallel and written one after the other.
-                StreamRecords side = g.streams.size() >= PARALLEL_MIN_STREAMS ? StreamRecords.start(index, g.streams) : null;
-                try {
-                    for (Group.WrittenFrame f : g.frames) {
-                        b.addEvents(f.events(), f.segment(), f.offset());
-                    }
-                    if (side == null) {
-                        putStreams(b, g.streams);
-                        b.setCheckpoint(g.end);
-                        if (start != 0) {
-                            indexed = System.nanoTime();
-                        }
-                        index.write(b);
-                    } else {
-                        Index.Batch records = side.join();
-                        records.setCheckpoint(g.end);
-                        if (start != 0) {
-                            indexed = System.nanoTime();
-                        }
-                        // The runs first: a reader that finds a stream record written here finds its runs too (as
-                        // with one batch, readers see no further than the head published below). A crash in between
-                        // is caught up from the checkpoint, written with the records.
-                        index.write(b);
-                        index.write(records);
-                    }
-                } finally {
-                    if (side != null) {
-                        side.close();
-                    }
+                for (Group.WrittenFrame f : g.frames) {
+                    b.addEvents(f.events(), f.segment(), f.offset());
                 }
+                for (Map.Entry<String, StreamRecord> e : g.streams.entrySet()) {
+                    b.putStream(e.getKey(), e.getValue());
+                }
+                b.setCheckpoint(g.end);
+                if (start != 0) {
+                    indexed = System.nanoTime();
+                }
+                index.write(b);
             } catch (Exception e) {
                 failure = new StoreFailedException("updating the index failed: " + e.getMessage()
                         + "; the store stopped accepting writes, reopen it (the index is rebuilt from the log)", e);
