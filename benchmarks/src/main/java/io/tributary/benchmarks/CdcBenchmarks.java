@@ -40,8 +40,9 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code batches}: throughput of {@code --txs} transactions of 1,000 inserted rows each,
  *       events/s from the first insert until every event is durable in the log;</li>
  *   <li>{@code huge}: one transaction of {@code --huge-rows} rows (sent by PostgreSQL at its commit,
- *       or streamed with protocol v2 when larger than {@code logical_decoding_work_mem}; appended in
- *       bounded chunks), events/s from its first insert until all are durable;</li>
+ *       or streamed with protocol v2 when larger than {@code logical_decoding_work_mem}), events/s from
+ *       its first insert until all are durable; ours is one atomic append (our source's
+ *       {@code maxAppendBytes} is 60 MiB; a capture that chunked an append fails the measurement);</li>
  *   <li>{@code latency}: commit-to-visible latency at {@code --rate} single-row commits/s for
  *       {@code --latency-seconds}: the time from just before the commit to the event's arrival on a
  *       store subscription in the same JVM (p50/p99, HdrHistogram).</li>
@@ -50,7 +51,11 @@ import org.HdrHistogram.Histogram;
  * (defaults in brackets): {@code --runs N} [3], {@code --txs N} [50], {@code --huge-rows N}
  * [100000], {@code --rate N} [1000], {@code --latency-seconds S} [10], {@code --warmup N} [1]
  * (unreported rounds of every measurement at half the size, per side, before the runs),
- * {@code --work-dir DIR} [benchmarks/target/cdc-bench-work]. The Markdown report goes to
+ * {@code --work-dir DIR} [benchmarks/target/cdc-bench-work], {@code --work-mem-kb N} [0] (our replication
+ * connection's {@code logical_decoding_work_mem}; 0: the server's). With the debug loggers
+ * {@code io.tributary.cdc.internal.CaptureEngine} and {@code io.tributary.store.internal.Indexer} (slf4j-simple:
+ * {@code -Dorg.slf4j.simpleLogger.log.<logger>=debug}) a large transaction's stages are logged as
+ * {@code System.nanoTime()} values, lined up with the {@code timeline harness} line this class prints. The Markdown report goes to
  * standard output; progress to standard error, with per measurement the CPU time of this JVM's
  * threads and of the server's processes ({@link CpuTicks}), our store's group commits and fsyncs,
  * and for latency where the time went (send → source commit → event built → recorded → delivered).

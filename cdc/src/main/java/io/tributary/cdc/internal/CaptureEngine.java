@@ -44,6 +44,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private static final int INBOX_MESSAGES = 16_384;
     /** The most messages the reader thread hands over at once. */
     private static final int INBOX_BATCH = 256;
+    /** A {@code readPending()} that took longer than this waited for the socket: its message was not buffered. */
+    private static final long BUFFERED_NANOS = 20_000;
 
     private final EventStore store;
     private final PostgresSource source;
@@ -219,10 +221,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
         long nextHeartbeat = System.nanoTime();
         // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
         // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
-        // it waits when the queue is full). It hands them over in batches: after a blocking read it takes
-        // what pgjdbc has already buffered (readPending() returns those without looking at the socket), so a
-        // large transaction costs one queue hand-off (and at most one wake-up of the capture thread) per
-        // batch instead of per message.
+        // it waits when the queue is full). What arrives in a burst (a large transaction) goes over in
+        // batches (readBurst): one queue hand-off, and at most one wake-up of the capture thread, per batch.
         BlockingQueue<ByteBuffer[]> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES / INBOX_BATCH);
         AtomicReference<Throwable> readError = new AtomicReference<>();
         Thread reader = new Thread(() -> {
@@ -233,14 +233,10 @@ public final class CaptureEngine implements CaptureThread.Engine {
                         readError.set(new CdcException("the server ended the replication stream"));
                         break;
                     }
-                    ByteBuffer[] batch = new ByteBuffer[INBOX_BATCH];
-                    int n = 0;
-                    batch[n++] = b;
-                    while (n < INBOX_BATCH && (b = stream.readPending()) != null) {
-                        batch[n++] = b;
-                    }
+                    // The message the blocking read waited for goes over at once: a lone change is not held back.
                     lastReadNanos = System.nanoTime();
-                    inbox.put(n == INBOX_BATCH ? batch : java.util.Arrays.copyOf(batch, n));
+                    inbox.put(new ByteBuffer[] {b});
+                    readBurst(stream, inbox);
                 }
             } catch (Throwable e) {
                 readError.set(e);
@@ -294,6 +290,36 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 reader.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * After a blocking read: hands over what pgjdbc has already received, in batches of up to {@link #INBOX_BATCH}.
+     * A buffered message comes back from {@code readPending()} within microseconds; with nothing buffered it waits
+     * on the socket (up to 1 ms in pgjdbc 42.7, on every call: its once-a-second throttle is skipped when the
+     * wait times out) — so a message that took longer than {@link #BUFFERED_NANOS} to come is handed over at once
+     * (it was not part of a burst: holding it for more would add latency), and an empty answer ends the burst.
+     */
+    private void readBurst(PGReplicationStream stream, BlockingQueue<ByteBuffer[]> inbox) throws SQLException,
+            InterruptedException {
+        ByteBuffer[] batch = new ByteBuffer[INBOX_BATCH];
+        int n = 0;
+        while (!stopping) {
+            long asked = System.nanoTime();
+            ByteBuffer b = stream.readPending();
+            long got = System.nanoTime();
+            if (b != null) {
+                batch[n++] = b;
+            }
+            if (n > 0 && (b == null || n == INBOX_BATCH || got - asked > BUFFERED_NANOS)) {
+                lastReadNanos = got;
+                inbox.put(n == INBOX_BATCH ? batch : java.util.Arrays.copyOf(batch, n));
+                batch = new ByteBuffer[INBOX_BATCH];
+                n = 0;
+            }
+            if (b == null) {
+                return;
             }
         }
     }
