@@ -42,10 +42,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
     private static final long IDLE_POLL_MS = 5;
     private static final int INBOX_MESSAGES = 16_384;
-    /** The most messages the reader thread hands over at once. */
+    /** The most messages the capture thread takes from the inbox at once. */
     private static final int INBOX_BATCH = 256;
-    /** A {@code readPending()} that took longer than this waited for the socket: its message was not buffered. */
-    private static final long BUFFERED_NANOS = 20_000;
 
     private final EventStore store;
     private final PostgresSource source;
@@ -221,9 +219,9 @@ public final class CaptureEngine implements CaptureThread.Engine {
         long nextHeartbeat = System.nanoTime();
         // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
         // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
-        // it waits when the queue is full). What arrives in a burst (a large transaction) goes over in
-        // batches (readBurst): one queue hand-off, and at most one wake-up of the capture thread, per batch.
-        BlockingQueue<ByteBuffer[]> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES / INBOX_BATCH);
+        // it waits when the queue is full). (Batching in the reader with readPending() was tried: pgjdbc
+        // 42.7's readPending() waits up to 1 ms on the socket at each call with nothing buffered — latency.)
+        BlockingQueue<ByteBuffer> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
         AtomicReference<Throwable> readError = new AtomicReference<>();
         Thread reader = new Thread(() -> {
             try {
@@ -233,10 +231,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
                         readError.set(new CdcException("the server ended the replication stream"));
                         break;
                     }
-                    // The message the blocking read waited for goes over at once: a lone change is not held back.
                     lastReadNanos = System.nanoTime();
-                    inbox.put(new ByteBuffer[] {b});
-                    readBurst(stream, inbox);
+                    inbox.put(b);
                 }
             } catch (Throwable e) {
                 readError.set(e);
@@ -244,6 +240,9 @@ public final class CaptureEngine implements CaptureThread.Engine {
         }, "tributary-cdc-read-" + source.name());
         reader.setDaemon(true);
         reader.start();
+        // What the capture thread took from the inbox at once: in a burst (a large transaction) one lock round
+        // per batch instead of one per message, and the reader's puts find no waiter to wake.
+        List<ByteBuffer> taken = new ArrayList<>(INBOX_BATCH);
         try {
             while (!stopping) {
                 // Heartbeats go out on time even under load: a source busy with unselected tables must not pin WAL.
@@ -251,26 +250,28 @@ public final class CaptureEngine implements CaptureThread.Engine {
                     heartbeat();
                     nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(source.heartbeatIntervalMs());
                 }
-                ByteBuffer[] batch = inbox.poll();
-                if (batch == null) {
+                if (inbox.drainTo(taken, INBOX_BATCH) == 0) {
                     ack(stream);
                     Throwable failed = readError.get();
                     if (failed != null) {
                         throw new CdcException("reading the replication stream failed: " + failed.getMessage(), failed);
                     }
+                    ByteBuffer buf;
                     try {
-                        batch = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                        buf = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     }
-                    if (batch == null) {
+                    if (buf == null) {
                         continue;
                     }
+                    taken.add(buf);
                 }
-                for (int i = 0; i < batch.length && !stopping; i++) {
-                    handle(batch[i]);
+                for (int i = 0; i < taken.size() && !stopping; i++) {
+                    handle(taken.get(i));
                 }
+                taken.clear();
                 ack(stream);
             }
         } finally {
@@ -290,36 +291,6 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 reader.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * After a blocking read: hands over what pgjdbc has already received, in batches of up to {@link #INBOX_BATCH}.
-     * A buffered message comes back from {@code readPending()} within microseconds; with nothing buffered it waits
-     * on the socket (up to 1 ms in pgjdbc 42.7, on every call: its once-a-second throttle is skipped when the
-     * wait times out) — so a message that took longer than {@link #BUFFERED_NANOS} to come is handed over at once
-     * (it was not part of a burst: holding it for more would add latency), and an empty answer ends the burst.
-     */
-    private void readBurst(PGReplicationStream stream, BlockingQueue<ByteBuffer[]> inbox) throws SQLException,
-            InterruptedException {
-        ByteBuffer[] batch = new ByteBuffer[INBOX_BATCH];
-        int n = 0;
-        while (!stopping) {
-            long asked = System.nanoTime();
-            ByteBuffer b = stream.readPending();
-            long got = System.nanoTime();
-            if (b != null) {
-                batch[n++] = b;
-            }
-            if (n > 0 && (b == null || n == INBOX_BATCH || got - asked > BUFFERED_NANOS)) {
-                lastReadNanos = got;
-                inbox.put(n == INBOX_BATCH ? batch : java.util.Arrays.copyOf(batch, n));
-                batch = new ByteBuffer[INBOX_BATCH];
-                n = 0;
-            }
-            if (b == null) {
-                return;
             }
         }
     }
