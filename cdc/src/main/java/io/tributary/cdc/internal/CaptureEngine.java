@@ -42,8 +42,6 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
     private static final long IDLE_POLL_MS = 5;
     private static final int INBOX_MESSAGES = 16_384;
-    /** The most messages the capture thread takes from the inbox at once. */
-    private static final int INBOX_BATCH = 256;
 
     private final EventStore store;
     private final PostgresSource source;
@@ -219,8 +217,9 @@ public final class CaptureEngine implements CaptureThread.Engine {
         long nextHeartbeat = System.nanoTime();
         // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
         // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
-        // it waits when the queue is full). (Batching in the reader with readPending() was tried: pgjdbc
-        // 42.7's readPending() waits up to 1 ms on the socket at each call with nothing buffered — latency.)
+        // it waits when the queue is full). Handing them over in batches was tried (BENCHMARKS.md, CDC, branch
+        // cdcbig2): through readPending() it added latency (pgjdbc 42.7's readPending() waits up to 1 ms on the
+        // socket at each call with nothing buffered), through drainTo() on this side it gained nothing.
         BlockingQueue<ByteBuffer> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
         AtomicReference<Throwable> readError = new AtomicReference<>();
         Thread reader = new Thread(() -> {
@@ -240,9 +239,6 @@ public final class CaptureEngine implements CaptureThread.Engine {
         }, "tributary-cdc-read-" + source.name());
         reader.setDaemon(true);
         reader.start();
-        // What the capture thread took from the inbox at once: in a burst (a large transaction) one lock round
-        // per batch instead of one per message, and the reader's puts find no waiter to wake.
-        List<ByteBuffer> taken = new ArrayList<>(INBOX_BATCH);
         try {
             while (!stopping) {
                 // Heartbeats go out on time even under load: a source busy with unselected tables must not pin WAL.
@@ -250,13 +246,13 @@ public final class CaptureEngine implements CaptureThread.Engine {
                     heartbeat();
                     nextHeartbeat = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(source.heartbeatIntervalMs());
                 }
-                if (inbox.drainTo(taken, INBOX_BATCH) == 0) {
+                ByteBuffer buf = inbox.poll();
+                if (buf == null) {
                     ack(stream);
                     Throwable failed = readError.get();
                     if (failed != null) {
                         throw new CdcException("reading the replication stream failed: " + failed.getMessage(), failed);
                     }
-                    ByteBuffer buf;
                     try {
                         buf = inbox.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
@@ -266,12 +262,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
                     if (buf == null) {
                         continue;
                     }
-                    taken.add(buf);
                 }
-                for (int i = 0; i < taken.size() && !stopping; i++) {
-                    handle(taken.get(i));
-                }
-                taken.clear();
+                handle(buf);
                 ack(stream);
             }
         } finally {
@@ -281,6 +273,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
             }
             streamed.values().forEach(TxBuffer::close);
             streamed.clear();
+            streamedFirstNanos.clear();
             // Closing the connection ends the reader's blocking read.
             try {
                 replication.close();
