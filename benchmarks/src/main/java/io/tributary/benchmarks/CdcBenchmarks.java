@@ -40,8 +40,9 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code batches}: throughput of {@code --txs} transactions of 1,000 inserted rows each,
  *       events/s from the first insert until every event is durable in the log;</li>
  *   <li>{@code huge}: one transaction of {@code --huge-rows} rows (sent by PostgreSQL at its commit,
- *       or streamed with protocol v2 when larger than {@code logical_decoding_work_mem}; appended in
- *       bounded chunks), events/s from its first insert until all are durable;</li>
+ *       or streamed with protocol v2 when larger than {@code logical_decoding_work_mem}), events/s from
+ *       its first insert until all are durable; ours is one atomic append (our source's
+ *       {@code maxAppendBytes} is 60 MiB; a capture that chunked an append fails the measurement);</li>
  *   <li>{@code latency}: commit-to-visible latency at {@code --rate} single-row commits/s for
  *       {@code --latency-seconds}: the time from just before the commit to the event's arrival on a
  *       store subscription in the same JVM (p50/p99, HdrHistogram).</li>
@@ -50,7 +51,11 @@ import org.HdrHistogram.Histogram;
  * (defaults in brackets): {@code --runs N} [3], {@code --txs N} [50], {@code --huge-rows N}
  * [100000], {@code --rate N} [1000], {@code --latency-seconds S} [10], {@code --warmup N} [1]
  * (unreported rounds of every measurement at half the size, per side, before the runs),
- * {@code --work-dir DIR} [benchmarks/target/cdc-bench-work]. The Markdown report goes to
+ * {@code --work-dir DIR} [benchmarks/target/cdc-bench-work], {@code --work-mem-kb N} [0] (our replication
+ * connection's {@code logical_decoding_work_mem}; 0: the server's). With the debug loggers
+ * {@code io.tributary.cdc.internal.CaptureEngine} and {@code io.tributary.store.internal.Indexer} (slf4j-simple:
+ * {@code -Dorg.slf4j.simpleLogger.log.<logger>=debug}) a large transaction's stages are logged as
+ * {@code System.nanoTime()} values, lined up with the {@code timeline harness} line this class prints. The Markdown report goes to
  * standard output; progress to standard error, with per measurement the CPU time of this JVM's
  * threads and of the server's processes ({@link CpuTicks}), our store's group commits and fsyncs,
  * and for latency where the time went (send → source commit → event built → recorded → delivered).
@@ -63,6 +68,8 @@ import org.HdrHistogram.Histogram;
  * engine hands it to the consumer callback (no log, offsets in memory).
  */
 public final class CdcBenchmarks {
+    /** Our source's maxAppendBytes: 60 MiB, so that the 100,000-row transaction is one append (checked per run). */
+    static final int OUR_MAX_APPEND_BYTES = 60 << 20;
     private final Map<String, String> flags;
     private final Path work;
     /** One JVM per Debezium side for the whole run (warmed up with the side's warm-up round, as ours in this JVM). */
@@ -81,12 +88,13 @@ public final class CdcBenchmarks {
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = new LinkedHashMap<>(Map.of("runs", "3", "txs", "50", "huge-rows", "100000",
                 "rate", "1000", "latency-seconds", "10", "work-dir", "benchmarks/target/cdc-bench-work",
-                "sides", "ours,debezium,debezium_poll10", "warmup", "1",
+                "sides", "ours,debezium,debezium_poll10", "warmup", "1", "work-mem-kb", "0",
                 "debezium-kafka-clients", "benchmarks/target/debezium-lib/kafka-clients-4.3.0.jar"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help")) {
                 System.out.println("CdcBenchmarks flags: --runs N --txs N --huge-rows N --rate N --latency-seconds S --work-dir DIR"
-                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at half the size, per side)");
+                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at half the size, per side)"
+                        + " --work-mem-kb N (our replication connection's logical_decoding_work_mem; 0: the server's)");
                 return;
             }
             if (!args[i].startsWith("--") || i + 1 >= args.length || !flags.containsKey(args[i].substring(2))) {
@@ -197,6 +205,11 @@ public final class CdcBenchmarks {
          * epoch ms (ours; -1 for Debezium), delivered nanoTime}.
          */
         List<long[]> records();
+
+        /** The {@code System.nanoTime} of the first event delivered (ours; 0 when not known). */
+        default long firstNanos() {
+            return 0;
+        }
     }
 
     /** Starts capturing {@code table} with one side, expecting {@code expected} events (latency mode: keeps per-event records). */
@@ -226,12 +239,17 @@ public final class CdcBenchmarks {
         Path dir = work.resolve(table + "-" + System.nanoTime());
         EmbeddedEventStore store = Tributary.open(StoreConfig.builder(dir).build());
         PostgresSource source = PostgresSource.builder(table, url).tables(table)
-                .snapshotMode(SnapshotMode.NEVER).spillDirectory(dir.resolve("spill")).build();
+                .snapshotMode(SnapshotMode.NEVER).spillDirectory(dir.resolve("spill"))
+                .logicalDecodingWorkMemKb(Integer.parseInt(flags.get("work-mem-kb")))
+                // One atomic append per transaction, the 100,000-row one included (about 51 MB of events as the
+                // capture counts them, over the 48 MiB default): below the store's maxRequestBytes (64 MiB).
+                .maxAppendBytes(OUR_MAX_APPEND_BYTES).build();
         PostgresCapture capture = PostgresCapture.start(store, source);
         Subscription sub = store.subscribeToCategory(table, 0);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong doneNanos = new AtomicLong();
+        AtomicLong firstNanos = new AtomicLong();
         List<long[]> records = new ArrayList<>();
         Thread reader = new Thread(() -> {
             long seen = 0;
@@ -239,6 +257,9 @@ public final class CdcBenchmarks {
                 while (!stop.get()) {
                     for (RecordedEvent e : sub.poll(10_000, Duration.ofMillis(50))) {
                         long now = System.nanoTime();
+                        if (seen == 0) {
+                            firstNanos.set(now);
+                        }
                         if (latency) {
                             records.add(record(new String(e.data(), StandardCharsets.UTF_8), e.timestamp().toEpochMilli(), now));
                         }
@@ -263,12 +284,23 @@ public final class CdcBenchmarks {
             }
 
             @Override
+            public long firstNanos() {
+                return firstNanos.get();
+            }
+
+            @Override
             public List<long[]> records() {
                 return records; // complete: the reader added the last one before the latch
             }
 
             @Override
             public void close() throws Exception {
+                long chunked = capture.chunkedAppends();
+                if (chunked > 0) {
+                    // The measurement is of one atomic append per transaction: a chunked one is not that.
+                    throw new IllegalStateException("ours: " + chunked + " appends carried part of a transaction (chunked);"
+                            + " raise maxAppendBytes");
+                }
                 stop.set(true);
                 sub.close();
                 reader.join(10_000);
@@ -318,6 +350,11 @@ public final class CdcBenchmarks {
             CpuTicks after = cpuTicks(url);
             System.err.printf("run %d %s %s: %d events in %.2f s = %.0f events/s (inserts committed after %.2f s; %s; %s)%n", run,
                     side, name, expected, seconds, rate, insertSeconds, after.perEvent(before, expected), after.since(before));
+            if (side.equals("ours")) {
+                // Lined up with the capture's own timeline (debug log of CaptureEngine, same clock).
+                System.err.printf("timeline harness start %d insertsCommitted %d firstSeen %d lastSeen %d%n", start,
+                        start + Math.round(insertSeconds * 1e9), capture.firstNanos(), end);
+            }
             return Math.round(rate);
         }
     }

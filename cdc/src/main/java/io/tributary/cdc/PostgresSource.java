@@ -30,6 +30,10 @@ import java.util.Optional;
  *                               not pin WAL; 0 disables; default 10,000
  * @param statusIntervalMs       how often the slot's confirmed position is reported to the server; default 1,000
  * @param maxTransactionMemoryBytes a transaction's buffered changes beyond this spill to a file; default 16 MiB
+ * @param logicalDecodingWorkMemKb the server's {@code logical_decoding_work_mem} for this capture's replication
+ *                               connection only (kB, 64 or more): a transaction whose changes exceed it is streamed
+ *                               (protocol v2) while it runs instead of sent at its commit, so it is mapped while it is
+ *                               being written; 0 keeps the server's setting (64 MB unless changed); default 0
  * @param maxAppendBytes         the largest append (event data); a larger transaction is appended in chunks
  *                               (see the module README); keep it below the store's request limit
  *                               ({@code maxRequestBytes}, 64 MiB by default); default 48 MiB
@@ -41,8 +45,8 @@ import java.util.Optional;
 public record PostgresSource(String name, String jdbcUrl, String user, String password, String slotName,
                              String publicationName, List<TableSelection> tables, boolean createPublication,
                              SnapshotMode snapshotMode, int snapshotChunkRows, long heartbeatIntervalMs,
-                             long statusIntervalMs, long maxTransactionMemoryBytes, int maxAppendBytes,
-                             Path spillDirectory, Optional<String> outboxMessagePrefix, Optional<String> outboxTable,
+                             long statusIntervalMs, long maxTransactionMemoryBytes, int logicalDecodingWorkMemKb,
+                             int maxAppendBytes, Path spillDirectory, Optional<String> outboxMessagePrefix, Optional<String> outboxTable,
                              Clock clock) {
 
     /** Validates every setting; throws {@link InvalidRequestException} naming the setting. */
@@ -64,6 +68,9 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
         require(heartbeatIntervalMs >= 0, "heartbeatIntervalMs must be >= 0");
         require(statusIntervalMs >= 10, "statusIntervalMs must be >= 10");
         require(maxTransactionMemoryBytes >= 1024, "maxTransactionMemoryBytes must be >= 1024");
+        require(logicalDecodingWorkMemKb == 0 || logicalDecodingWorkMemKb >= 64,
+                "logicalDecodingWorkMemKb must be 0 (the server's setting) or >= 64 (PostgreSQL's minimum), got "
+                        + logicalDecodingWorkMemKb);
         require(maxAppendBytes >= 64 * 1024, "maxAppendBytes must be >= 65536");
         require(spillDirectory != null, "spillDirectory must not be null");
         require(outboxMessagePrefix != null && outboxTable != null, "outbox settings must not be null (use Optional.empty())");
@@ -102,6 +109,7 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
         private long heartbeatIntervalMs = 10_000;
         private long statusIntervalMs = 1_000;
         private long maxTransactionMemoryBytes = 16L << 20;
+        private int logicalDecodingWorkMemKb;
         private int maxAppendBytes = 48 << 20;
         private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private Optional<String> outboxMessagePrefix = Optional.empty();
@@ -182,6 +190,12 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
             return this;
         }
 
+        /** Sets {@link PostgresSource#logicalDecodingWorkMemKb()}. */
+        public Builder logicalDecodingWorkMemKb(int value) {
+            this.logicalDecodingWorkMemKb = value;
+            return this;
+        }
+
         /** Sets {@link PostgresSource#maxAppendBytes()}. */
         public Builder maxAppendBytes(int value) {
             this.maxAppendBytes = value;
@@ -217,7 +231,8 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
             String defaultName = name == null ? null : "tributary_" + name.toLowerCase(java.util.Locale.ROOT);
             return new PostgresSource(name, jdbcUrl, user, password, slotName == null ? defaultName : slotName,
                     publicationName == null ? defaultName : publicationName, tables, createPublication, snapshotMode,
-                    snapshotChunkRows, heartbeatIntervalMs, statusIntervalMs, maxTransactionMemoryBytes, maxAppendBytes,
+                    snapshotChunkRows, heartbeatIntervalMs, statusIntervalMs, maxTransactionMemoryBytes, logicalDecodingWorkMemKb,
+                    maxAppendBytes,
                     spillDirectory, outboxMessagePrefix, outboxTable, clock);
         }
     }

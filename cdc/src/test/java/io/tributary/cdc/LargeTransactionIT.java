@@ -62,6 +62,54 @@ class LargeTransactionIT {
         }
     }
 
+    /**
+     * The source's logicalDecodingWorkMemKb is the server's logical_decoding_work_mem for the capture's own
+     * replication connection: with 64 MB a 5,000-row transaction arrives at its commit, with the server's 64 kB
+     * (0: not set) it is streamed before it (pg_stat_replication_slots counts the slot's streamed transactions);
+     * the log is the same either way.
+     */
+    @Test
+    void logicalDecodingWorkMemKbDecidesWhetherATransactionIsStreamed() throws Exception {
+        db.exec("CREATE TABLE workmem (id int PRIMARY KEY, pad text)");
+        try (EmbeddedEventStore streamedStore = Tributary.open(dir.resolve("streamed"));
+             EmbeddedEventStore wholeStore = Tributary.open(dir.resolve("whole"));
+             PostgresCapture streamed = PostgresCapture.start(streamedStore, db.source("wm_server", "workmem").build());
+             PostgresCapture whole = PostgresCapture.start(wholeStore, db.source("wm_own", "workmem")
+                     .logicalDecodingWorkMemKb(64 * 1024).build())) {
+            db.exec("INSERT INTO workmem SELECT g, repeat('w', 60) FROM generate_series(1, 5000) g");
+            List<RecordedEvent> a = awaitCount(streamedStore, "workmem", 5000, streamed);
+            List<RecordedEvent> b = awaitCount(wholeStore, "workmem", 5000, whole);
+            assertThat(b).extracting(e -> data(e).get("after")).containsExactlyElementsOf(
+                    a.stream().map(e -> data(e).get("after")).toList());
+            assertThat(b).extracting(e -> e.stream().value()).containsExactlyElementsOf(
+                    a.stream().map(e -> e.stream().value()).toList());
+            // {streamed, decoded} transactions of each slot, once its walsender has reported decoding the insert
+            long[] server = slotTxns("tributary_wm_server");
+            Thread.sleep(1000); // the statistics collector's interval (500 ms): the other slot's counters are in too
+            long[] own = slotTxns("tributary_wm_own");
+            assertThat(server[0]).as("streamed with the server's 64 kB").isPositive();
+            assertThat(own[0]).as("sent at its commit with 64 MB (" + own[1] + " transactions decoded)").isZero();
+        }
+    }
+
+    /** The slot's {stream_txns, total_txns}, once total_txns counts a transaction (counters are reported with a delay). */
+    private static long[] slotTxns(String slot) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT stream_txns, total_txns FROM pg_stat_replication_slots"
+                         + " WHERE slot_name = '" + slot + "'")) {
+                if (rs.next() && (rs.getLong(1) > 0 || rs.getLong(2) > 0)) {
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no transaction statistics for slot " + slot);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     void aTransactionTouchingTensOfThousandsOfRowsIsOneAtomicAppend() {
         db.exec("CREATE TABLE wide (id int PRIMARY KEY)");

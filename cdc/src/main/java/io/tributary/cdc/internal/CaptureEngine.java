@@ -217,7 +217,9 @@ public final class CaptureEngine implements CaptureThread.Engine {
         long nextHeartbeat = System.nanoTime();
         // pgjdbc's non-blocking readPending() looks at the socket at most once a second, so a reader
         // thread blocks in read() and hands messages over through a bounded queue (back-pressure:
-        // it waits when the queue is full).
+        // it waits when the queue is full). Handing them over in batches was tried (BENCHMARKS.md, CDC, branch
+        // cdcbig2): through readPending() it added latency (pgjdbc 42.7's readPending() waits up to 1 ms on the
+        // socket at each call with nothing buffered), through drainTo() on this side it gained nothing.
         BlockingQueue<ByteBuffer> inbox = new ArrayBlockingQueue<>(INBOX_MESSAGES);
         AtomicReference<Throwable> readError = new AtomicReference<>();
         Thread reader = new Thread(() -> {
@@ -228,6 +230,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                         readError.set(new CdcException("the server ended the replication stream"));
                         break;
                     }
+                    lastReadNanos = System.nanoTime();
                     inbox.put(b);
                 }
             } catch (Throwable e) {
@@ -270,6 +273,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
             }
             streamed.values().forEach(TxBuffer::close);
             streamed.clear();
+            streamedFirstNanos.clear();
             // Closing the connection ends the reader's blocking read.
             try {
                 replication.close();
@@ -289,26 +293,44 @@ public final class CaptureEngine implements CaptureThread.Engine {
     // again and again — hundreds of ms of C2 time in each large transaction).
     private Live live;
     private final Map<Integer, TxBuffer> streamed = new HashMap<>();
+    private final Map<Integer, Long> streamedFirstNanos = new HashMap<>();
     private final Map<Integer, Set<Integer>> abortedSubtransactions = new HashMap<>();
     private int streamingXid;
+    /** When the reader thread last received a message (the timeline of large transactions, at debug level). */
+    private volatile long lastReadNanos;
+    /** The timeline of the transaction being handled: first message handled, commit message handled; 0 when none. */
+    private long txFirstNanos;
+    private long txCommitNanos;
+    private long txCommitReadNanos;
+    private static final int TIMELINE_MIN_EVENTS = 10_000;
 
     /** Handles one message of the replication stream. */
     private void handle(ByteBuffer buf) {
         PgMessage m = decoder.decode(buf);
         if (m instanceof PgMessage.Begin b) {
+            txFirstNanos = System.nanoTime();
             live = begin(b.xid(), b.finalLsn(), b.commitTimeMicros());
         } else if (m instanceof PgMessage.Commit c) {
             if (live == null || live.tx.commitLsn != c.commitLsn()) {
                 throw new CdcException("the replication stream sent a Commit at " + Lsn.format(c.commitLsn())
                         + " without its Begin");
             }
+            txCommitNanos = System.nanoTime();
+            txCommitReadNanos = lastReadNanos;
             end(live, c.endLsn());
             live = null;
         } else if (m instanceof PgMessage.StreamStart s) {
+            if (s.firstSegment()) {
+                streamedFirstNanos.put(s.xid(), System.nanoTime());
+            }
             streamingXid = s.xid();
         } else if (m instanceof PgMessage.StreamStop) {
             streamingXid = 0;
         } else if (m instanceof PgMessage.StreamCommit c) {
+            Long first = streamedFirstNanos.remove(c.xid());
+            txFirstNanos = first == null ? System.nanoTime() : first;
+            txCommitNanos = System.nanoTime();
+            txCommitReadNanos = lastReadNanos;
             TxBuffer tx = streamed.remove(c.xid());
             Set<Integer> aborted = abortedSubtransactions.getOrDefault(c.xid(), Set.of());
             abortedSubtransactions.remove(c.xid());
@@ -319,6 +341,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
             }
         } else if (m instanceof PgMessage.StreamAbort a) {
             if (a.xid() == a.subxid()) {
+                streamedFirstNanos.remove(a.xid());
                 TxBuffer tx = streamed.remove(a.xid());
                 if (tx != null) {
                     tx.close();
@@ -413,13 +436,33 @@ public final class CaptureEngine implements CaptureThread.Engine {
             writer.discard();
             return;
         }
+        long events = t.index();
+        long mapped = System.nanoTime();
         writer.endTx(st.at(endLsn, lag));
         lagMs = lag;
+        if (events >= TIMELINE_MIN_EVENTS && LOG.isDebugEnabled()) {
+            timeline(t, events, mapped);
+        }
         if (gate != null && !gate.activeAt(endLsn)) {
             // Streaming is past every resumed snapshot range: no change needs checking any more.
             gate = null;
             mapper.gate(null);
         }
+    }
+
+    /**
+     * Logs (debug) when a large transaction's stages happened, as {@code System.nanoTime()} values so that a
+     * benchmark in the same JVM can line them up with its own clock: first message handled, commit message
+     * received (reader thread) and handled, last row mapped, append handed to the store, append durable.
+     */
+    private void timeline(ChangeMapper.Tx t, long events, long mapped) {
+        long submitted = System.nanoTime();
+        long first = txFirstNanos;
+        long commit = txCommitNanos;
+        long commitRead = txCommitReadNanos;
+        writer.lastAppend().whenComplete((r, e) -> LOG.debug("timeline tx {} events {} first {} commitRead {} commit {}"
+                        + " mapped {} submitted {} durable {}", t.xid, events, first, commitRead, commit, mapped, submitted,
+                System.nanoTime()));
     }
 
     private static int xidOf(PgMessage m) {

@@ -16,7 +16,7 @@ import io.tributary.core.WrongExpectedVersionException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -70,8 +70,15 @@ public final class LogWriter<S extends LogWriter.Position> {
     private long offsetVersion = -1;
     private S state;
     private S durable;
-    /** Per stream, in order of first sight: its one {@link EventData}, or a {@code List<EventData>} once it has several. */
-    private final Map<StreamName, Object> pending = new LinkedHashMap<>();
+    /**
+     * The parts of the next append, in order of each stream's first event, built as events are added (while the
+     * source still sends the transaction) rather than at its commit: a part per row of a large transaction.
+     */
+    private List<StreamAppend> parts = new ArrayList<>();
+    /** Per stream, the index of its part in {@link #parts}. */
+    private final Map<StreamName, Integer> partOf = new HashMap<>();
+    /** The events of the streams with more than one, by part index (their parts are rebuilt at the commit). */
+    private final Map<Integer, List<EventData>> several = new HashMap<>();
     private String lastType;
     private int lastTypeBytes;
     private long pendingBytes;
@@ -140,19 +147,11 @@ public final class LogWriter<S extends LogWriter.Position> {
      * (a snapshot chunk) the caller checks {@link #full()} and commits.
      */
     public void add(StreamName stream, EventData event) {
-        Object had = pending.putIfAbsent(stream, event);
-        if (had != null) {
-            List<EventData> events;
-            if (had instanceof EventData first) {
-                events = new ArrayList<>(4);
-                events.add(first);
-                pending.put(stream, events);
-            } else {
-                @SuppressWarnings("unchecked")
-                List<EventData> list = (List<EventData>) had;
-                events = list;
-            }
-            events.add(event);
+        Integer at = partOf.putIfAbsent(stream, parts.size());
+        if (at == null) {
+            parts.add(new StreamAppend(stream, ExpectedVersion.any(), List.of(event)));
+        } else {
+            several.computeIfAbsent(at, i -> new ArrayList<>(parts.get(i).events())).add(event);
         }
         pendingBytes += sizeBytes(event) + stream.value().length() + 64;
         pendingEvents++;
@@ -203,7 +202,9 @@ public final class LogWriter<S extends LogWriter.Position> {
 
     /** Drops the buffered events (a skipped transaction, a snapshot chunk that could not be read to its end). */
     public void discard() {
-        pending.clear();
+        parts = new ArrayList<>();
+        partOf.clear();
+        several.clear();
         pendingBytes = 0;
         pendingEvents = 0;
     }
@@ -264,19 +265,17 @@ public final class LogWriter<S extends LogWriter.Position> {
         discard();
     }
 
-    /**
-     * The buffered events as one part per stream, with room for the position's part. A method of its own: its
-     * loop (a stream per row of a transaction) is compiled on its own instead of together with the store's append call.
-     */
+    /** The buffered events as one part per stream (the list is handed over: {@link #discard()} starts a new one). */
     private List<StreamAppend> pendingAppends() {
-        List<StreamAppend> appends = new ArrayList<>(pending.size() + 1);
-        for (Map.Entry<StreamName, Object> e : pending.entrySet()) {
-            // List.of: StreamAppend's List.copyOf keeps an immutable list as it is.
-            @SuppressWarnings("unchecked")
-            List<EventData> events = e.getValue() instanceof EventData one ? List.of(one) : (List<EventData>) e.getValue();
-            appends.add(new StreamAppend(e.getKey(), ExpectedVersion.any(), events));
+        for (Map.Entry<Integer, List<EventData>> e : several.entrySet()) {
+            parts.set(e.getKey(), new StreamAppend(parts.get(e.getKey()).stream(), ExpectedVersion.any(), e.getValue()));
         }
-        return appends;
+        return parts;
+    }
+
+    /** The newest append handed to the store (a completed future when there is none). */
+    public CompletableFuture<?> lastAppend() {
+        return inFlight.isEmpty() ? CompletableFuture.completedFuture(null) : inFlight.peekLast().future();
     }
 
     /**

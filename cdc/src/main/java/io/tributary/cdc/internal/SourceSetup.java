@@ -47,6 +47,9 @@ public final class SourceSetup {
         PGProperty.REPLICATION.set(p, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
         PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        if (source.logicalDecodingWorkMemKb() > 0) {
+            PGProperty.OPTIONS.set(p, "-c logical_decoding_work_mem=" + source.logicalDecodingWorkMemKb() + "kB");
+        }
         try {
             return DriverManager.getConnection(source.jdbcUrl(), p);
         } catch (SQLException e) {

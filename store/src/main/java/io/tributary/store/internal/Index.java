@@ -2,6 +2,7 @@ package io.tributary.store.internal;
 
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StorageException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,6 +245,32 @@ final class Index implements AutoCloseable {
     /** A write batch of index changes, applied atomically by {@link #write}. */
     final class Batch implements AutoCloseable, Run.Visitor {
         final WriteBatch wb = new WriteBatch();
+        /**
+         * Reused for the keys and values of version runs and stream records, the puts of which there is one per
+         * new stream (a CDC transaction: one per row): a put copies them into the batch, so no array is allocated
+         * per put and none is copied again on the way to RocksDB.
+         */
+        private final Buffers buffers = takeBuffers();
+
+        /** {@link #key} cleared, holding {@code name}'s UTF-8 bytes, with room for {@code extra} more. */
+        private ByteBuffer nameKey(String name, int extra) {
+            int n = name.length();
+            if (buffers.key.capacity() < 3 * n + extra) {
+                buffers.key = ByteBuffer.allocateDirect(Math.max(2 * buffers.key.capacity(), 3 * n + extra));
+            }
+            ByteBuffer k = buffers.key;
+            k.clear();
+            for (int i = 0; i < n; i++) {
+                char c = name.charAt(i);
+                if (c >= 0x80) {
+                    k.clear();
+                    k.put(name.getBytes(StandardCharsets.UTF_8));
+                    return k;
+                }
+                k.put((byte) c);
+            }
+            return k;
+        }
 
         /**
          * Indexes a frame at {@code segment}/{@code offset}: its place, and its version, category
@@ -264,10 +291,10 @@ final class Index implements AutoCloseable {
         /** Puts a version run: {@code stream 0x00 firstVersion → firstPosition, count}. */
         @Override
         public void version(RecordedEvent first, int count) throws RocksDBException {
-            byte[] v = new byte[12];
-            Keys.putLong(v, 0, first.position());
-            Keys.putInt(v, 8, count);
-            wb.put(versions, Keys.prefixed(Keys.utf8(first.stream().value()), first.version()), v);
+            // The layout of Keys.prefixed (name 0x00 version) and of the value (position, count), big-endian.
+            ByteBuffer k = nameKey(first.stream().value(), 9).put((byte) 0).putLong(first.version()).flip();
+            ByteBuffer v = buffers.value.clear().putLong(first.position()).putInt(count).flip();
+            wb.put(versions, k, v);
         }
 
         /** Puts a category run: {@code category 0x00 firstPosition → count}. */
@@ -314,7 +341,13 @@ final class Index implements AutoCloseable {
         }
 
         void putStream(String name, StreamRecord record) throws RocksDBException {
-            wb.put(streams, Keys.utf8(name), record.toBytes());
+            int size = record.encodedBytes();
+            if (buffers.value.capacity() < size) {
+                buffers.value = ByteBuffer.allocateDirect(Math.max(2 * buffers.value.capacity(), size));
+            }
+            ByteBuffer v = buffers.value.clear();
+            record.writeTo(v);
+            wb.put(streams, nameKey(name, 0).flip(), v.flip());
         }
 
         void setCheckpoint(Checkpoint cp) throws RocksDBException {
@@ -329,7 +362,26 @@ final class Index implements AutoCloseable {
         @Override
         public void close() {
             wb.close();
+            spareBuffers.offer(buffers);
         }
+    }
+
+    /** A batch's direct key and value buffers (replaced by larger ones as needed). */
+    private static final class Buffers {
+        ByteBuffer key = ByteBuffer.allocateDirect(256);
+        ByteBuffer value = ByteBuffer.allocateDirect(128);
+    }
+
+    /**
+     * Buffers of closed batches, taken by new ones: a batch per group (often of one small append) would otherwise
+     * allocate direct memory each time. Batches are built by the indexer or the writer, a catch-up and a scavenge:
+     * a few at once at most, so this holds a few.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Buffers> spareBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private Buffers takeBuffers() {
+        Buffers b = spareBuffers.poll();
+        return b != null ? b : new Buffers();
     }
 
     Batch batch() {

@@ -65,6 +65,7 @@ final class Indexer implements Runnable {
 
     /** Hands a written group over; blocks when the indexer is 64 groups behind (back-pressure). */
     void enqueue(Group g) {
+        handed(g);
         try {
             queue.put(g);
         } catch (InterruptedException e) {
@@ -120,6 +121,7 @@ final class Indexer implements Runnable {
      * append's latency.
      */
     boolean tryApplyNow(Group g) {
+        handed(g);
         if (!queue.isEmpty() || !applying.tryLock()) {
             return false;
         }
@@ -134,7 +136,20 @@ final class Indexer implements Runnable {
         }
     }
 
+    /** Groups of at least this many events get their stages logged at debug level. */
+    private static final int TIMELINE_MIN_EVENTS = 10_000;
+    /** Per group sequence (mod the queue's capacity), when the writer handed it over (written and synced). */
+    private final long[] handedNanos = new long[64];
+
+    private void handed(Group g) {
+        if (g.events >= TIMELINE_MIN_EVENTS) {
+            handedNanos[(int) (g.seq & 63)] = System.nanoTime();
+        }
+    }
+
     private void apply(Group g) {
+        long start = g.events >= TIMELINE_MIN_EVENTS && LOG.isDebugEnabled() ? System.nanoTime() : 0;
+        long indexed = 0;
         if (failure != null) {
             for (Request r : g.requests) {
                 r.fail(failure);
@@ -150,6 +165,9 @@ final class Indexer implements Runnable {
                     b.putStream(e.getKey(), e.getValue());
                 }
                 b.setCheckpoint(g.end);
+                if (start != 0) {
+                    indexed = System.nanoTime();
+                }
                 index.write(b);
             } catch (Exception e) {
                 failure = new StoreFailedException("updating the index failed: " + e.getMessage()
@@ -167,9 +185,14 @@ final class Indexer implements Runnable {
                 recent.add(e);
             }
         }
+        long published = start == 0 ? 0 : System.nanoTime();
         visible = new Visible(g.lastPosition, g.end);
         indexedSeq = g.seq;
         notifier.signalAll();
+        if (start != 0) {
+            LOG.debug("timeline group {} events {} streams {} handed {} applyStart {} batchBuilt {} indexWritten {}",
+                    g.seq, g.events, g.streams.size(), handedNanos[(int) (g.seq & 63)], start, indexed, published);
+        }
         appendsCompleted.addAndGet(g.appends);
         eventsCompleted.addAndGet(g.events);
         for (Runnable c : g.completions) {

@@ -62,8 +62,19 @@ record StreamRecord(long lastVersion, long lastPosition, byte state, long delete
     }
 
     byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(encodedBytes());
+        writeTo(b);
+        return b.array();
+    }
+
+    /** The length of {@link #toBytes()}. */
+    int encodedBytes() {
+        return 8 + 8 + 1 + 8 + 1 + 24 + 4 + metadata.custom().length;
+    }
+
+    /** Puts {@link #toBytes()}' bytes into {@code b} (big-endian, at its position). */
+    void writeTo(ByteBuffer b) {
         byte[] custom = metadata.custom();
-        ByteBuffer b = ByteBuffer.allocate(8 + 8 + 1 + 8 + 1 + 24 + 4 + custom.length);
         int flags = (metadata.maxCount().isPresent() ? 1 : 0) | (metadata.maxAge().isPresent() ? 2 : 0)
                 | (metadata.truncateBefore().isPresent() ? 4 : 0);
         b.putLong(lastVersion).putLong(lastPosition).put(state).putLong(deletedBefore)
@@ -72,7 +83,6 @@ record StreamRecord(long lastVersion, long lastPosition, byte state, long delete
                 .putLong(metadata.maxAge().map(Duration::toMillis).orElse(0L))
                 .putLong(metadata.truncateBefore().orElse(0))
                 .putInt(custom.length).put(custom);
-        return b.array();
     }
 
     static StreamRecord fromBytes(byte[] bytes) {
