@@ -94,6 +94,25 @@ class SnapshotIT {
         }
     }
 
+    @Test
+    void aTableWithoutAKeyIsSnapshottedAsOneAppend() {
+        // No key to resume by: a crash mid-table re-reads it whole, so the table is one append (no
+        // row can be in the log twice), though it is read in chunks of 20 rows.
+        db.exec("CREATE TABLE nokey (v int)", "INSERT INTO nokey SELECT g FROM generate_series(1, 250) g");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             PostgresCapture capture = PostgresCapture.start(store, db.source("nokey", "nokey").snapshotChunkRows(20).build())) {
+            List<io.tributary.core.RecordedEvent> events = SourceDb.awaitCount(store, "nokey", 250, capture);
+            assertThat(events).hasSize(250).allSatisfy(e -> assertThat(e.stream().value()).isEqualTo("nokey"));
+            assertThat(events.stream().map(e -> SourceDb.data(e).at("/after/v").asInt()).sorted().toList())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 250).boxed().toList());
+            assertThat(events.stream().map(io.tributary.core.RecordedEvent::eventId).distinct()).hasSize(250);
+            // one append: consecutive positions, nothing of the capture's position stream between them
+            assertThat(events.get(249).position() - events.get(0).position()).isEqualTo(249);
+        } finally {
+            db.exec("DROP TABLE nokey");
+        }
+    }
+
     private static void checkCountsUp(int id, List<JsonNode> events) {
         Integer v = null;
         for (JsonNode d : events) {

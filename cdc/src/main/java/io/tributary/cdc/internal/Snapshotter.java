@@ -181,7 +181,12 @@ public final class Snapshotter {
                 }
                 rows += n;
                 boolean done = n < source.snapshotChunkRows();
-                commitProgress(tableIndex, new OffsetState.TableProgress(name, List.of(), done, rows));
+                // Committed whole (one append with the table marked done) unless it outgrows an
+                // append: with no key to resume by, a crash before the table is done re-reads it
+                // all at a later point, so rows committed early would be read twice.
+                if (done || writer.full()) {
+                    commitProgress(tableIndex, new OffsetState.TableProgress(name, List.of(), done, rows));
+                }
                 if (done) {
                     s.execute("CLOSE tributary_snapshot");
                     return;

@@ -184,8 +184,16 @@ final class MySnapshotter {
             }
             offset += rows;
             boolean done = !full && rows < chunk;
-            long total = (keys.length == 0 && offset == rows ? 0 : p.rows()) + rows;
-            commitProgress(tableIndex, new OffsetState.TableProgress(qualified, keys.length == 0 ? List.of() : lastKey, done, total));
+            if (keys.length == 0) {
+                // No key to resume by: a crash before the table is done re-reads it all at a later
+                // point, so it is committed whole (one append with the table marked done) unless it
+                // outgrows an append — rows committed early would be read twice.
+                if (done || full) {
+                    commitProgress(tableIndex, new OffsetState.TableProgress(qualified, List.of(), done, offset));
+                }
+            } else {
+                commitProgress(tableIndex, new OffsetState.TableProgress(qualified, lastKey, done, p.rows() + rows));
+            }
             if (done) {
                 return;
             }
