@@ -830,14 +830,9 @@ final class Writer implements Runnable {
         lastCheckpointNanos = System.nanoTime();
     }
 
-    /**
-     * Starts preallocating the next segment in the background once an eighth of the current one is
-     * full: the zeros then have seven eighths of a segment's appends to reach the disk (at half, a
-     * fast writer filled the second half before the disk took both, and waited at the roll: 0.18
-     * and 0.39 s in two of three runs of the batch-append benchmark, none over 17 ms from an eighth).
-     */
+    /** Starts preallocating the next segment in the background once the current one is half full. */
     private void maybePrepareNextSegment() {
-        if (preparedNext != null || tail.offset() < segments.segmentSize() / 8) {
+        if (preparedNext != null || tail.offset() < segments.segmentSize() / 2) {
             return;
         }
         long number = current.number() + 1;
