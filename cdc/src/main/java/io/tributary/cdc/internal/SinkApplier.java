@@ -277,7 +277,6 @@ public final class SinkApplier implements AutoCloseable {
             String c = t.keys().get(k);
             sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
         }
-        sendPending(); // its binding must not disturb a batch of the same SQL
         PreparedStatement s = statement(sql.toString());
         int p = 1;
         for (String c : set) {

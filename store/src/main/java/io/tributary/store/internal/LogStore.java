@@ -567,11 +567,6 @@ public final class LogStore implements EmbeddedEventStore {
     /** Subscription reads, each under the store's close guard. */
     private final class GuardedSource implements LogSubscription.Source {
         @Override
-        public LogReader.AllRead forward(long from, int max, ReadFilter filter) {
-            return guarded(() -> reader.forward(from, max, filter));
-        }
-
-        @Override
         public LogReader.ViewRead forwardViews(long from, int max, ReadFilter filter, io.tributary.core.EventView.Handler handler) {
             // The handler runs under the close guard: a close waits for the batch being handed over.
             return guarded(() -> reader.forwardViews(from, max, filter, handler));

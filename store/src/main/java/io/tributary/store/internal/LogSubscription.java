@@ -9,6 +9,7 @@ import io.tributary.core.StreamName;
 import io.tributary.core.StreamNotFoundException;
 import io.tributary.core.Subscription;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -21,8 +22,6 @@ import java.util.function.BooleanSupplier;
 final class LogSubscription implements Subscription {
     /** The reads a subscription makes. */
     interface Source {
-        LogReader.AllRead forward(long from, int max, ReadFilter filter);
-
         LogReader.ViewRead forwardViews(long from, int max, ReadFilter filter, EventView.Handler handler);
 
         StreamRecord readableStream(StreamName stream);
@@ -51,25 +50,11 @@ final class LogSubscription implements Subscription {
 
     @Override
     public List<RecordedEvent> poll(int maxEvents, Duration timeout) throws InterruptedException {
-        if (maxEvents < 1) {
-            throw new InvalidRequestException("maxEvents must be at least 1, got " + maxEvents);
-        }
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        while (true) {
-            checkOpen();
-            long seen = notifier.version();
-            List<RecordedEvent> events = stream == null ? pollAll(maxEvents) : pollStream(maxEvents);
-            if (events == null) {
-                continue; // examined part of the log without a match; go on without waiting
-            }
-            if (!events.isEmpty()) {
-                return events;
-            }
-            if (System.nanoTime() >= deadline) {
-                return List.of();
-            }
-            notifier.await(seen, deadline);
-        }
+        List<RecordedEvent> events = new ArrayList<>(Math.min(Math.max(maxEvents, 1), 1024));
+        await(maxEvents, timeout, stream == null
+                ? () -> readAll(maxEvents, e -> events.add(e.toRecordedEvent()))
+                : () -> pollStream(maxEvents, events));
+        return events.isEmpty() ? List.of() : events;
     }
 
     /**
@@ -83,6 +68,15 @@ final class LogSubscription implements Subscription {
         if (stream != null) {
             return Subscription.super.pollViews(maxEvents, timeout, handler);
         }
+        return await(maxEvents, timeout, () -> readAll(maxEvents, handler));
+    }
+
+    /**
+     * Reads with {@code read} until it hands over events (it returns how many), waiting for new ones
+     * while it finds the head (it returns 0), until the timeout; it returns -1 when a bounded scan
+     * examined part of the log without a match (read on at once). Returns the events handed over.
+     */
+    private int await(int maxEvents, Duration timeout, java.util.function.IntSupplier read) throws InterruptedException {
         if (maxEvents < 1) {
             throw new InvalidRequestException("maxEvents must be at least 1, got " + maxEvents);
         }
@@ -90,13 +84,12 @@ final class LogSubscription implements Subscription {
         while (true) {
             checkOpen();
             long seen = notifier.version();
-            LogReader.ViewRead r = reader.forwardViews(cursor, maxEvents, filter, handler);
-            cursor = r.next();
-            if (r.count() > 0) {
-                return r.count();
+            int n = read.getAsInt();
+            if (n > 0) {
+                return n;
             }
-            if (!r.end()) {
-                continue; // examined part of the log without a match; go on without waiting
+            if (n < 0) {
+                continue;
             }
             if (System.nanoTime() >= deadline) {
                 return 0;
@@ -105,26 +98,24 @@ final class LogSubscription implements Subscription {
         }
     }
 
-    /** Events, an empty list when at the head, or null when a bounded scan found nothing yet. */
-    private List<RecordedEvent> pollAll(int max) {
-        LogReader.AllRead r = reader.forward(cursor, max, filter);
+    /** One read of the global log from the cursor, as {@link #await} counts it. */
+    private int readAll(int max, EventView.Handler handler) {
+        LogReader.ViewRead r = reader.forwardViews(cursor, max, filter, handler);
         cursor = r.next();
-        if (r.events().isEmpty() && !r.end()) {
-            return null;
-        }
-        return r.events();
+        return r.count() > 0 ? r.count() : r.end() ? 0 : -1;
     }
 
-    private List<RecordedEvent> pollStream(int max) {
+    /** One read of the stream from the cursor into {@code out}, as {@link #await} counts it (never -1). */
+    private int pollStream(int max, List<RecordedEvent> out) {
         StreamRecord rec;
         try {
             rec = reader.readableStream(stream);
         } catch (StreamNotFoundException e) {
-            return List.of(); // not there (yet, or again): wait for it
+            return 0; // not there (yet, or again): wait for it
         }
         long from = Math.max(cursor, rec.firstVisibleVersion());
         if (from > rec.lastVersion()) {
-            return List.of();
+            return 0;
         }
         List<RecordedEvent> events = reader.readStream(stream, from, max, io.tributary.core.Direction.FORWARD).events();
         if (!events.isEmpty()) {
@@ -133,7 +124,8 @@ final class LogSubscription implements Subscription {
             // Everything from 'from' is hidden (expired): skip past it.
             cursor = rec.lastVersion() + 1;
         }
-        return events;
+        out.addAll(events);
+        return events.size();
     }
 
     private void checkOpen() {
