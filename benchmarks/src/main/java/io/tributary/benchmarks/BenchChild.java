@@ -13,7 +13,7 @@ import java.util.Map;
  * JVM's peak RSS ({@code VmHWM}) and heap peak. Each measurement gets a fresh JVM so runs are
  * independent and the memory figures belong to that measurement alone.
  *
- * <p>Usage: {@code BenchChild <task> --key=value ...}; tasks: {@code raw-append},
+ * <p>Usage: {@code BenchChild <task> --key=value ...}; tasks: {@code raw-append}, {@code raw-append-segments},
  * {@code store-append}, {@code store-clients}, {@code pg-clients}, {@code build-log},
  * {@code raw-log}, {@code raw-read}, {@code read-all}, {@code read-stream}, {@code recover},
  * {@code crash-append}; for {@link CqrsBenchmarks}: {@code cqrs-build-log}, {@code cqrs-catchup},
@@ -55,6 +55,9 @@ public final class BenchChild {
         switch (task) {
             case "raw-append":
                 return RawAppendPeer.run(dir, integer(a, "batches"), integer(a, "warmupBatches"), integer(a, "batchSize"), events);
+            case "raw-append-segments":
+                return RawAppendPeer.runSegmented(dir, integer(a, "batches"), integer(a, "warmupBatches"), integer(a, "batchSize"),
+                        events, segmentBytes > 0 ? segmentBytes : 256L << 20);
             case "store-append":
                 return StoreAppend.run(dir, integer(a, "batches"), integer(a, "warmupBatches"), integer(a, "batchSize"), events,
                         segmentBytes);

@@ -124,6 +124,7 @@ public final class LogBenchmarks {
         for (int run = 0; run < options.runs(); run++) {
             Path rawDir = options.workDir().resolve("append/raw-" + run);
             Path storeDir = options.workDir().resolve("append/store-" + run);
+            Path segDir = options.workDir().resolve("append/segments-" + run);
             List<String> common = List.of("--batches=" + batches, "--warmupBatches=" + options.appendWarmupBatches(),
                     "--batchSize=" + options.batchSize());
             for (boolean store : order(run)) {
@@ -136,9 +137,15 @@ public final class LogBenchmarks {
                     Optional<ChildJvm.Result> r = attempt("raw append peer, run " + (run + 1),
                             () -> jvm.run("raw-append", args(rawDir, common)));
                     collect(s, "peer", r, "eventsPerSec", "batchP50Micros", "batchP99Micros", "rssPeakBytes", "bytesPerEvent");
+                    // The same loop into segments prepared as the store prepares its own (see RawAppendPeer.runSegmented):
+                    // not the goal's peer, the line between what the disk costs a sustained log and what the store adds.
+                    Optional<ChildJvm.Result> g = attempt("raw append into segments, run " + (run + 1),
+                            () -> jvm.run("raw-append-segments", args(segDir, common)));
+                    collect(s, "segments", g, "eventsPerSec", "batchP50Micros", "batchP99Micros");
                 }
             }
             Files2.deleteRecursively(rawDir);
+            Files2.deleteRecursively(segDir);
             Files2.deleteRecursively(storeDir);
         }
         double ratio = s.medianRatio("store.eventsPerSec", "peer.eventsPerSec");
@@ -160,6 +167,23 @@ public final class LogBenchmarks {
         report.row("peak RSS (child JVM)", Stats.mib(s.median("store.rssPeakBytes")), Stats.mib(s.median("peer.rssPeakBytes")),
                 "", "", "");
         report.endTable();
+        if (s.median("segments.eventsPerSec") > 0) {
+            report.paragraph("Not the goal's peer, the line between the disk and the store: the same raw loop into "
+                    + Stats.mib(options.segmentBytes() > 0 ? options.segmentBytes() : 256L << 20) + " segment files prepared as the store "
+                    + "prepares its own (the first written with zeros before the timer, each next one written with zeros by a "
+                    + "background thread from half full, fsynced every 2 MiB). What it loses against the loop above is what "
+                    + "preparing new space costs a log on this disk; what the store loses against it is the store's own work.");
+            report.table("Figure", "Raw loop into segments", "Ratio segments/raw loop", "Ratio store/segments");
+            report.row("events/s (median)", Stats.count(s.median("segments.eventsPerSec")),
+                    Stats.fixed(s.medianRatio("segments.eventsPerSec", "peer.eventsPerSec"), 2),
+                    Stats.fixed(s.medianRatio("store.eventsPerSec", "segments.eventsPerSec"), 2));
+            report.row("events/s per run", Stats.runs(s.all("segments.eventsPerSec"), 0),
+                    Stats.runs(s.ratios("segments.eventsPerSec", "peer.eventsPerSec"), 2),
+                    Stats.runs(s.ratios("store.eventsPerSec", "segments.eventsPerSec"), 2));
+            report.row("batch latency p50 / p99 (ms)", ms(s, "segments.batchP50Micros") + " / " + ms(s, "segments.batchP99Micros"),
+                    "", "");
+            report.endTable();
+        }
     }
 
     // ---------------------------------------------------------------- 2. concurrent clients
