@@ -61,15 +61,18 @@ import org.HdrHistogram.Histogram;
  * and for latency where the time went (send → source commit → event built → recorded → delivered).
  * {@code benchmarks/run-cdc.sh} builds and runs it.
  *
- * <p>Side by side ({@code --sides ours,debezium,debezium_poll10}, the default): the Debezium embedded
+ * <p>Side by side ({@code --sides ours,debezium,debezium_poll10,wire}, the default): the Debezium embedded
  * engine with its PostgreSQL connector ({@link DebeziumSide}) on the same server and workload, once
  * with its defaults and once with {@code poll.interval.ms=10} ({@code debezium_pollN}: N ms); ours
  * counts an event when it is durable in our log (seen on a store subscription), Debezium when its
- * engine hands it to the consumer callback (no log, offsets in memory).
+ * engine hands it to the consumer callback (no log, offsets in memory). Side {@code wire} ({@link WireSide})
+ * only reads the replication stream: the time the source itself takes, which bounds every capture.
  */
 public final class CdcBenchmarks {
     /** Our source's maxAppendBytes: 60 MiB, so that the 100,000-row transaction is one append (checked per run). */
     static final int OUR_MAX_APPEND_BYTES = 60 << 20;
+    /** The side that only reads the replication stream ({@link WireSide}): throughput only. */
+    static final String WIRE = "wire";
     private final Map<String, String> flags;
     private final Path work;
     /** One JVM per Debezium side for the whole run (warmed up with the side's warm-up round, as ours in this JVM). */
@@ -88,12 +91,12 @@ public final class CdcBenchmarks {
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = new LinkedHashMap<>(Map.of("runs", "3", "txs", "50", "huge-rows", "100000",
                 "rate", "1000", "latency-seconds", "10", "work-dir", "benchmarks/target/cdc-bench-work",
-                "sides", "ours,debezium,debezium_poll10", "warmup", "1", "work-mem-kb", "0",
+                "sides", "ours,debezium,debezium_poll10,wire", "warmup", "1", "work-mem-kb", "0",
                 "debezium-kafka-clients", "benchmarks/target/debezium-lib/kafka-clients-4.3.0.jar"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help")) {
                 System.out.println("CdcBenchmarks flags: --runs N --txs N --huge-rows N --rate N --latency-seconds S --work-dir DIR"
-                        + " --sides ours,debezium,debezium_poll10 --warmup N (unreported rounds at half the size, per side)"
+                        + " --sides ours,debezium,debezium_poll10,wire --warmup N (unreported rounds at half the size, per side)"
                         + " --work-mem-kb N (our replication connection's logical_decoding_work_mem; 0: the server's)");
                 return;
             }
@@ -112,7 +115,7 @@ public final class CdcBenchmarks {
         List<String> sides = List.of(flags.get("sides").split(","));
         for (String side : sides) {
             try {
-                if (!side.equals("ours")) {
+                if (!side.equals("ours") && !side.equals(WIRE)) {
                     DebeziumSide.pollIntervalMsOf(side);
                 }
             } catch (IllegalArgumentException e) {
@@ -145,6 +148,17 @@ public final class CdcBenchmarks {
         row("commit-to-visible p50 ms at " + flags.get("rate") + " commits/s", "p50", sides, results, false);
         row("commit-to-visible p99 ms at " + flags.get("rate") + " commits/s", "p99", sides, results, false);
         System.out.println();
+        if (sides.contains(WIRE)) {
+            // What the source alone takes bounds every capture: Debezium's time over the wire side's is the most any
+            // capture could gain over Debezium on this workload, ours over the wire side's what ours keeps of it.
+            for (String other : sides) {
+                if (!other.equals(WIRE) && !other.equals("ours")) {
+                    System.out.printf("- most any capture could gain over %s (wire / %s, median of per-run ratios): %s%n",
+                            other, other, String.join(", ", ceiling("batches", other, results), ceiling("huge", other, results)));
+                }
+            }
+            System.out.println();
+        }
         results.forEach((k, v) -> System.out.println("- " + k + ": " + v));
     }
 
@@ -157,7 +171,9 @@ public final class CdcBenchmarks {
                 System.err.println("warm-up " + w + " " + side);
                 throughput(pg.getPort(), url, 100 + w, side, "batches", Math.max(1, Integer.parseInt(flags.get("txs")) / 2), 1000);
                 throughput(pg.getPort(), url, 100 + w, side, "huge", 1, Math.max(1, Integer.parseInt(flags.get("huge-rows")) / 2));
-                latency(pg.getPort(), url, 100 + w, side, 3);
+                if (!side.equals(WIRE)) {
+                    latency(pg.getPort(), url, 100 + w, side, 3);
+                }
             }
         }
         for (int r = 0; r < runs; r++) {
@@ -166,11 +182,22 @@ public final class CdcBenchmarks {
                         .add(throughput(pg.getPort(), url, r, side, "batches", Integer.parseInt(flags.get("txs")), 1000));
                 results.computeIfAbsent(side + " huge", k -> new ArrayList<>())
                         .add(throughput(pg.getPort(), url, r, side, "huge", 1, Integer.parseInt(flags.get("huge-rows"))));
-                double[] lat = latency(pg.getPort(), url, r, side, Integer.parseInt(flags.get("latency-seconds")));
+                double[] lat = side.equals(WIRE) ? new double[] {Double.NaN, Double.NaN}
+                        : latency(pg.getPort(), url, r, side, Integer.parseInt(flags.get("latency-seconds")));
                 results.computeIfAbsent(side + " p50", k -> new ArrayList<>()).add(lat[0]);
                 results.computeIfAbsent(side + " p99", k -> new ArrayList<>()).add(lat[1]);
             }
         }
+    }
+
+    private static String ceiling(String key, String other, Map<String, List<Double>> results) {
+        List<Double> wire = results.get(WIRE + " " + key);
+        List<Double> c = results.get(other + " " + key);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(wire.size(), c.size()); i++) {
+            ratios.add(wire.get(i) / c.get(i));
+        }
+        return String.format("%s %.1f×", key, median(ratios));
     }
 
     private static void row(String label, String key, List<String> sides, Map<String, List<Double>> results, boolean higherBetter) {
@@ -179,7 +206,7 @@ public final class CdcBenchmarks {
         for (String side : sides) {
             double m = median(results.get(side + " " + key));
             medians.add(m);
-            b.append(' ').append(higherBetter ? fmt(m) : String.format("%.1f", m)).append(" |");
+            b.append(' ').append(Double.isNaN(m) ? "—" : higherBetter ? fmt(m) : String.format("%.1f", m)).append(" |");
         }
         for (String other : sides.subList(1, sides.size())) {
             // Runs are paired (the sides take turns within a run): the median of the per-run ratios.
@@ -189,7 +216,8 @@ public final class CdcBenchmarks {
             for (int i = 0; i < a.size(); i++) {
                 ratios.add(higherBetter ? a.get(i) / c.get(i) : c.get(i) / a.get(i));
             }
-            b.append(String.format(" %.1f× |", median(ratios)));
+            double ratio = median(ratios);
+            b.append(Double.isNaN(ratio) ? " — |" : String.format(" %.1f× |", ratio));
         }
         System.out.println(b);
     }
@@ -216,6 +244,9 @@ public final class CdcBenchmarks {
     private Capture start(String side, int port, String url, String table, boolean latency, long expected) throws Exception {
         if (side.equals("ours")) {
             return ours(url, table, latency, expected);
+        }
+        if (side.equals(WIRE)) {
+            return WireSide.start(url, table, expected);
         }
         DebeziumSide.Jvm jvm = debeziumJvms.get(side);
         if (jvm == null) {
