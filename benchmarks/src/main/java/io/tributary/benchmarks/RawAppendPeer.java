@@ -60,6 +60,17 @@ final class RawAppendPeer {
                 if (b == warmupBatches) {
                     t0 = start;
                 }
+                if (preparing == null && offset >= segmentBytes / 2 && prepared == current) {
+                    int next = ++prepared;
+                    preparing = new Thread(() -> {
+                        try {
+                            prepareSegment(dir, next, segmentBytes);
+                        } catch (IOException e) {
+                            prepareFailure[0] = e;
+                        }
+                    }, "raw-segment-preparer");
+                    preparing.start();
+                }
                 if (offset + batchBytes > segmentBytes) {
                     long waitStart = System.nanoTime();
                     preparing.join();
@@ -72,17 +83,6 @@ final class RawAppendPeer {
                     current++;
                     channel = FileChannel.open(segmentFile(dir, current), StandardOpenOption.READ, StandardOpenOption.WRITE);
                     offset = 0;
-                }
-                if (preparing == null && offset >= segmentBytes / 2 && prepared == current) {
-                    int next = ++prepared;
-                    preparing = new Thread(() -> {
-                        try {
-                            prepareSegment(dir, next, segmentBytes);
-                        } catch (IOException e) {
-                            prepareFailure[0] = e;
-                        }
-                    }, "raw-segment-preparer");
-                    preparing.start();
                 }
                 buffer.clear();
                 long now = System.currentTimeMillis();
