@@ -29,6 +29,11 @@ final class Group {
     long appends;
     long events;
     long bytes;
+    /**
+     * The group's index batch, built on another thread while the writer writes and syncs the group (large
+     * groups only, see {@link Indexer#prebuild}); null when the indexer builds it.
+     */
+    java.util.concurrent.CompletableFuture<Index.Batch> prebuilt;
 
     boolean hasIndexWork() {
         return !frames.isEmpty() || !streams.isEmpty();

@@ -3,9 +3,15 @@ package io.tributary.store.internal;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StoreFailedException;
 import io.tributary.core.TributaryException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -35,6 +41,19 @@ final class Indexer implements Runnable {
     private volatile long indexedSeq;
     private volatile TributaryException failure;
 
+    /**
+     * Groups of at least this many events have their index batch built while the writer writes and syncs them
+     * ({@link #prebuild}); for smaller ones the hand-over would cost more than the build.
+     */
+    static final int PREBUILD_MIN_EVENTS = 4096;
+    /** Builds large groups' index batches: one thread, started when needed, gone after a minute unused. */
+    private final ThreadPoolExecutor prebuilder = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "tributary-index-prebuild");
+                t.setDaemon(true);
+                return t;
+            });
+
     final AtomicLong appendsCompleted = new AtomicLong();
     final AtomicLong eventsCompleted = new AtomicLong();
 
@@ -45,6 +64,48 @@ final class Indexer implements Runnable {
         this.visible = initial;
         this.thread = new Thread(this, "tributary-indexer");
         this.thread.setDaemon(true);
+        prebuilder.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Starts building the index batch of a group that is about to be written: its frames' places and
+     * version, category and type runs, and its streams' records — everything but the checkpoint, which
+     * {@link #apply} adds. Called by the writer before it writes the group; neither {@code frames} nor
+     * {@code streams} may change afterwards (the writer hands over its overlay map and takes a new one).
+     */
+    CompletableFuture<Index.Batch> prebuild(List<Group.WrittenFrame> frames, Map<String, StreamRecord> streams) {
+        return CompletableFuture.supplyAsync(() -> {
+            Index.Batch b = index.batch();
+            try {
+                addTo(b, frames, streams);
+                return b;
+            } catch (Exception | Error e) {
+                b.close();
+                throw new CompletionException(e);
+            }
+        }, prebuilder);
+    }
+
+    private static void addTo(Index.Batch b, List<Group.WrittenFrame> frames, Map<String, StreamRecord> streams)
+            throws org.rocksdb.RocksDBException {
+        for (Group.WrittenFrame f : frames) {
+            b.addEvents(f.events(), f.segment(), f.offset());
+        }
+        for (Map.Entry<String, StreamRecord> e : streams.entrySet()) {
+            b.putStream(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Waits for a group's prebuilt batch, if any, and releases it: the group was not written. */
+    static void discardPrebuilt(Group g) {
+        if (g.prebuilt != null) {
+            try {
+                g.prebuilt.join().close();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                // its build failed: nothing to release
+            }
+            g.prebuilt = null;
+        }
     }
 
     void start() {
@@ -82,6 +143,7 @@ final class Indexer implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        prebuilder.shutdown();
     }
 
     /**
@@ -147,23 +209,47 @@ final class Indexer implements Runnable {
         }
     }
 
+    /** The group's index batch without its checkpoint: the prebuilt one, or built now. */
+    private Index.Batch batchOf(Group g) throws org.rocksdb.RocksDBException {
+        if (g.prebuilt != null) {
+            try {
+                return g.prebuilt.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof org.rocksdb.RocksDBException r) {
+                    throw r;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+        Index.Batch b = index.batch();
+        try {
+            addTo(b, g.frames, g.streams);
+            return b;
+        } catch (org.rocksdb.RocksDBException | RuntimeException | Error e) {
+            b.close();
+            throw e;
+        }
+    }
+
     private void apply(Group g) {
         long start = g.events >= TIMELINE_MIN_EVENTS && LOG.isDebugEnabled() ? System.nanoTime() : 0;
         long indexed = 0;
         if (failure != null) {
+            discardPrebuilt(g);
             for (Request r : g.requests) {
                 r.fail(failure);
             }
             return;
         }
         if (g.hasIndexWork()) {
-            try (Index.Batch b = index.batch()) {
-                for (Group.WrittenFrame f : g.frames) {
-                    b.addEvents(f.events(), f.segment(), f.offset());
-                }
-                for (Map.Entry<String, StreamRecord> e : g.streams.entrySet()) {
-                    b.putStream(e.getKey(), e.getValue());
-                }
+            try (Index.Batch b = batchOf(g)) {
                 b.setCheckpoint(g.end);
                 if (start != 0) {
                     indexed = System.nanoTime();

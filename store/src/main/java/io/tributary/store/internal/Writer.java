@@ -658,6 +658,11 @@ final class Writer implements Runnable {
             return true;
         }
         int len = buf.position();
+        if (len > 0 && group.events >= Indexer.PREBUILD_MIN_EVENTS && !group.frames.isEmpty()) {
+            // A large group's index batch is built while it is written and synced (a CDC transaction of 100,000
+            // rows: ~90 ms of index work that otherwise follows the fsync). The overlay is not changed from here on.
+            group.prebuilt = indexer.prebuild(group.frames, overlay);
+        }
         if (len > 0) {
             buf.flip();
             try {
@@ -719,6 +724,7 @@ final class Writer implements Runnable {
      * it back), then fail the group's requests and undo its state.
      */
     private void abortGroup(IOException cause) {
+        Indexer.discardPrebuilt(group); // before the overlay it reads is cleared
         try {
             TailRecovery.zeroDirtyRegion(current, tail.offset(), Math.min(segments.segmentSize(),
                     tail.offset() + maxWriteBytes(config)));
@@ -756,6 +762,7 @@ final class Writer implements Runnable {
             unsynced = false;
             lastSyncNanos = end;
         } catch (IOException e) {
+            Indexer.discardPrebuilt(group);
             // After a failed fsync the kernel may have dropped dirty pages: nothing written since
             // the last good fsync can be trusted, so this instance must stop (reopen to recover).
             fail("fsync of " + current.path() + " failed: " + e.getMessage()

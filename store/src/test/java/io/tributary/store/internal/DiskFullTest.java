@@ -123,6 +123,40 @@ class DiskFullTest {
         }
 
         @Test
+        void aLargeAppendWhoseIndexBatchIsBuiltDuringTheWriteFailsCleanlyAndItsRetryIsIndexed() {
+            // Large enough that the group's index batch is built while it is written (Indexer.prebuild): the failed
+            // write must leave neither the batch nor its streams behind.
+            int streams = Indexer.PREBUILD_MIN_EVENTS + 100;
+            List<io.tributary.core.StreamAppend> parts = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                parts.add(new io.tributary.core.StreamAppend(StreamName.of("row", s), ExpectedVersion.noStream(),
+                        List.of(new EventData(new java.util.UUID(9, s), "Row", new byte[] {(byte) s}, new byte[0]))));
+            }
+            StoreConfig large = StoreConfig.builder(dir).segmentSizeBytes(16 << 20).durability(Durability.fsync()).build();
+            FaultyFileIO io = new FaultyFileIO();
+            try (LogStore store = LogStore.open(large, io)) {
+                store.append(ACCT, ExpectedVersion.noStream(), bigEvent(0)).join();
+                io.failNthWrite(1, FaultyFileIO.segmentFiles());
+                assertDiskFull(failureOf(store.appendAll(parts)));
+                assertThat(store.failure()).as("a full disk does not fail the store").isEmpty();
+                assertThat(store.headPosition()).isZero();
+                assertThat(store.streamInfo(StreamName.of("row", 0))).isEmpty();
+
+                assertThat(store.appendAll(parts).join().position()).isEqualTo(streams);
+                for (int s : new int[] {0, streams / 2, streams - 1}) {
+                    assertThat(store.streamInfo(StreamName.of("row", s)))
+                            .isEqualTo(Optional.of(new StreamInfo(StreamName.of("row", s), 0, s + 1)));
+                }
+            }
+            try (EmbeddedEventStore store = Tributary.open(large)) {
+                assertThat(store.readCategory("row", 0, 10_000, Direction.FORWARD).events()).hasSize(streams)
+                        .extracting(RecordedEvent::position).startsWith(1L).endsWith((long) streams);
+            }
+            VerificationReport report = Verifier.verify(dir);
+            assertThat(report.ok()).as(report.summary()).isTrue();
+        }
+
+        @Test
         void wipesThePartOfTheWriteThatReachedTheDisk() throws IOException {
             FaultyFileIO io = new FaultyFileIO();
             List<RecordedEvent> acknowledged;

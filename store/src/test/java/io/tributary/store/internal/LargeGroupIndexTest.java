@@ -84,5 +84,35 @@ class LargeGroupIndexTest {
                     .containsExactlyElementsOf(n == 2 ? List.of(position, position + 1) : List.of(position));
             position += n;
         }
+        // The category and type runs: the append's events from position 1 on, in log order, none missing (position 0 is
+        // the extra stream's event, of the same category and type).
+        int count = (int) (position - 1);
+        if (count == 0) {
+            return;
+        }
+        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, count).boxed().toList();
+        assertThat(positions(count, from -> store.readCategory("row", from, Math.min(count, 10_000), Direction.FORWARD)))
+                .containsExactlyElementsOf(expected);
+        assertThat(positions(count, from -> store.readAll(from, Math.min(count, 10_000), Direction.FORWARD,
+                io.tributary.core.ReadFilter.eventTypes("Row")))).containsExactlyElementsOf(expected);
+    }
+
+    /** The positions of the first {@code count} events read page by page from position 1. */
+    private static List<Long> positions(int count, java.util.function.LongFunction<io.tributary.core.ReadSlice> page) {
+        List<Long> out = new ArrayList<>();
+        long from = 1;
+        while (out.size() < count) {
+            List<RecordedEvent> events = page.apply(from).events();
+            if (events.isEmpty()) {
+                break;
+            }
+            for (RecordedEvent e : events) {
+                if (out.size() < count) {
+                    out.add(e.position());
+                }
+            }
+            from = events.get(events.size() - 1).position() + 1;
+        }
+        return out;
     }
 }
