@@ -103,13 +103,7 @@ final class RawAppendPeer {
                 preparing.join();
             }
             channel.close();
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("events", (long) batches * batchSize);
-            result.put("seconds", seconds);
-            result.put("eventsPerSec", batches * (double) batchSize / seconds);
-            result.put("bytesPerEvent", frames.frameBytes());
-            result.put("batchP50Micros", batchMicros.getValueAtPercentile(50));
-            result.put("batchP99Micros", batchMicros.getValueAtPercentile(99));
+            Map<String, Object> result = result(batches, batchSize, seconds, frames, batchMicros);
             result.put("segments", prepared + 1);
             result.put("waitedForSegmentMillis", waitedNanos / 1_000_000);
             return result;
@@ -174,7 +168,10 @@ final class RawAppendPeer {
         } finally {
             Files.deleteIfExists(file);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        return result(batches, batchSize, (System.nanoTime() - t0) / 1e9, frames, batchMicros);
+    }
+
+    private static Map<String, Object> result(int batches, int batchSize, double seconds, RawFrames frames, Histogram batchMicros) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("events", (long) batches * batchSize);
         result.put("seconds", seconds);
