@@ -58,7 +58,7 @@ public record MySqlSource(String name, String host, int port, String database, M
     /**
      * Encryption of the connections to the server; the JDBC connections (MariaDB Connector/J's {@code sslMode})
      * and the binlog connection always use the same one. Certificates are checked against the JVM's trust store
-     * ({@code javax.net.ssl.trustStore}).
+     * ({@code javax.net.ssl.trustStore}), or against the CA certificate the URL's {@code serverSslCert} names.
      */
     public enum SslMode {
         /** Plain text ({@code sslMode=disable}, MySQL's {@code DISABLED}, {@code useSSL=false}). */
@@ -100,9 +100,9 @@ public record MySqlSource(String name, String host, int port, String database, M
         Map<String, String> m = new LinkedHashMap<>();
         m.put("user", "set the account with credentials(user, password): the binlog connection needs it too");
         m.put("password", "set the account with credentials(user, password): the binlog connection needs it too");
-        String trust = "the binlog connection checks the server's certificate against the JVM's trust store only: put the"
-                + " CA certificate there (javax.net.ssl.trustStore), both connections then use it";
-        for (String k : List.of("serverSslCert", "trustStore", "trustStorePassword", "trustStoreType",
+        String trust = "give the server's CA certificate (PEM) with serverSslCert=<path>, which both connections trust,"
+                + " or put it in the JVM's trust store (javax.net.ssl.trustStore)";
+        for (String k : List.of("trustStore", "trustStorePassword", "trustStoreType",
                 "trustCertificateKeyStoreUrl", "trustCertificateKeyStorePassword")) {
             m.put(k, trust);
         }
@@ -137,6 +137,16 @@ public record MySqlSource(String name, String host, int port, String database, M
         }
         urlParameters = Collections.unmodifiableMap(new LinkedHashMap<>(urlParameters));
         require(sslMode != null, "sslMode must not be null");
+        String cert = urlParameters.get("serverSslCert");
+        if (cert != null) {
+            require(sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL, "jdbcUrl parameter serverSslCert needs"
+                    + " sslMode=verify-ca or verify-full (with " + sslMode.driverName() + " no certificate is checked)");
+            try {
+                io.tributary.cdc.internal.mysql.ServerCertificates.read(cert);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + e.getMessage());
+            }
+        }
         require(user != null && !user.isEmpty(), "user must not be empty");
         require(password != null, "password must not be null (use \"\")");
         require(serverId >= 1 && serverId <= 0xFFFF_FFFFL, "serverId must be 1 to 4294967295, got " + serverId);

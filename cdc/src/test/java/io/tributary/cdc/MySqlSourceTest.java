@@ -58,7 +58,10 @@ class MySqlSourceTest {
 
         @Test
         void refusesCertificateParametersTheBinlogConnectionCannotFollow() {
-            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&serverSslCert=/etc/ca.pem", "serverSslCert", "javax.net.ssl.trustStore");
+            // serverSslCert is followed by both connections (MySqlTlsIT): here a file that is not there.
+            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&serverSslCert=/nonexistent/ca.pem", "serverSslCert: there is no file");
+            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&trustStore=/etc/ts.jks", "trustStore", "serverSslCert=<path>",
+                    "javax.net.ssl.trustStore");
             refused("jdbc:mariadb://h/shop?sslMode=trust&keyStore=/k.jks", "keyStore", "client certificates are not supported");
             refused("jdbc:mysql://h/shop?useSSL=true&verifyServerCertificate=false", "verifyServerCertificate", "use sslMode");
             refused("jdbc:mariadb://h/shop?trustServerCertificate=true", "trustServerCertificate", "use sslMode");

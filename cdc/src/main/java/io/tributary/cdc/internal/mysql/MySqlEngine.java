@@ -215,13 +215,18 @@ public final class MySqlEngine implements CaptureThread.Engine {
         // A reconnect inside the client could resume in the middle of a transaction: on any
         // disconnect the capture fails instead, and a restart resumes from the durable position.
         c.setKeepAlive(false);
-        // The same encryption as the JDBC connections (the source's sslMode); certificates against the JVM's trust store.
+        // The same encryption as the JDBC connections (the source's sslMode); certificates checked against the URL's
+        // serverSslCert when it names one (as the JDBC driver does), else against the JVM's trust store.
         c.setSSLMode(switch (source.sslMode()) {
             case DISABLE -> SSLMode.DISABLED;
             case TRUST -> SSLMode.REQUIRED;
             case VERIFY_CA -> SSLMode.VERIFY_CA;
             case VERIFY_FULL -> SSLMode.VERIFY_IDENTITY;
         });
+        String serverSslCert = source.urlParameters().get("serverSslCert");
+        if (serverSslCert != null) {
+            c.setSslSocketFactory(ServerCertificates.socketFactory(ServerCertificates.read(serverSslCert)));
+        }
         if (source.heartbeatIntervalMs() > 0) {
             c.setHeartbeatInterval(source.heartbeatIntervalMs());
         }
