@@ -58,7 +58,8 @@ public record MySqlSource(String name, String host, int port, String database, M
     /**
      * Encryption of the connections to the server; the JDBC connections (MariaDB Connector/J's {@code sslMode})
      * and the binlog connection always use the same one. Certificates are checked against the JVM's trust store
-     * ({@code javax.net.ssl.trustStore}), or against the CA certificate the URL's {@code serverSslCert} names.
+     * ({@code javax.net.ssl.trustStore}), or against what the URL's {@code serverSslCert} or {@code trustStore} names;
+     * a {@code keyStore} holds the client certificate both present.
      */
     public enum SslMode {
         /** Plain text ({@code sslMode=disable}, MySQL's {@code DISABLED}, {@code useSSL=false}). */
@@ -100,15 +101,15 @@ public record MySqlSource(String name, String host, int port, String database, M
         Map<String, String> m = new LinkedHashMap<>();
         m.put("user", "set the account with credentials(user, password): the binlog connection needs it too");
         m.put("password", "set the account with credentials(user, password): the binlog connection needs it too");
-        String trust = "give the server's CA certificate (PEM) with serverSslCert=<path>, which both connections trust,"
-                + " or put it in the JVM's trust store (javax.net.ssl.trustStore)";
-        for (String k : List.of("trustStore", "trustStorePassword", "trustStoreType",
-                "trustCertificateKeyStoreUrl", "trustCertificateKeyStorePassword")) {
+        String trust = "MySQL Connector/J's name; this source speaks MariaDB Connector/J's: serverSslCert=<CA certificate,"
+                + " PEM> or trustStore/trustStorePassword/trustStoreType, which both connections follow";
+        for (String k : List.of("trustCertificateKeyStoreUrl", "trustCertificateKeyStorePassword", "trustCertificateKeyStoreType")) {
             m.put(k, trust);
         }
-        String client = "client certificates are not supported (the binlog connection cannot present one)";
-        for (String k : List.of("keyStore", "keyStorePassword", "keyPassword", "keyStoreType",
-                "clientCertificateKeyStoreUrl", "clientCertificateKeyStorePassword")) {
+        String client = "MySQL Connector/J's name; this source speaks MariaDB Connector/J's: keyStore/keyStorePassword/"
+                + "keyPassword/keyStoreType, which both connections follow";
+        for (String k : List.of("clientCertificateKeyStoreUrl", "clientCertificateKeyStorePassword",
+                "clientCertificateKeyStoreType")) {
             m.put(k, client);
         }
         String legacy = "use sslMode (disable, trust, verify-ca or verify-full), which both connections follow";
@@ -137,12 +138,16 @@ public record MySqlSource(String name, String host, int port, String database, M
         }
         urlParameters = Collections.unmodifiableMap(new LinkedHashMap<>(urlParameters));
         require(sslMode != null, "sslMode must not be null");
-        String cert = urlParameters.get("serverSslCert");
-        if (cert != null) {
-            require(sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL, "jdbcUrl parameter serverSslCert needs"
-                    + " sslMode=verify-ca or verify-full (with " + sslMode.driverName() + " no certificate is checked)");
+        for (String k : List.of("serverSslCert", "trustStore")) {
+            require(!urlParameters.containsKey(k) || sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL,
+                    "jdbcUrl parameter " + k + " needs sslMode=verify-ca or verify-full (with " + sslMode.driverName()
+                            + " no certificate is checked)");
+        }
+        require(!urlParameters.containsKey("keyStore") || sslMode != SslMode.DISABLE,
+                "jdbcUrl parameter keyStore needs an encrypted connection (sslMode trust, verify-ca or verify-full)");
+        if (io.tributary.cdc.internal.mysql.TlsMaterial.named(urlParameters)) {
             try {
-                io.tributary.cdc.internal.mysql.ServerCertificates.read(cert);
+                io.tributary.cdc.internal.mysql.TlsMaterial.read(urlParameters, sslMode == SslMode.TRUST);
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + e.getMessage());
             }

@@ -60,9 +60,14 @@ class MySqlSourceTest {
         void refusesCertificateParametersTheBinlogConnectionCannotFollow() {
             // serverSslCert is followed by both connections (MySqlTlsIT): here a file that is not there.
             refused("jdbc:mariadb://h/shop?sslMode=verify-ca&serverSslCert=/nonexistent/ca.pem", "serverSslCert: there is no file");
-            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&trustStore=/etc/ts.jks", "trustStore", "serverSslCert=<path>",
-                    "javax.net.ssl.trustStore");
-            refused("jdbc:mariadb://h/shop?sslMode=trust&keyStore=/k.jks", "keyStore", "client certificates are not supported");
+            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&trustStore=/nonexistent/ts.p12", "trustStore: there is no file");
+            refused("jdbc:mariadb://h/shop?sslMode=trust&keyStore=/nonexistent/k.p12", "keyStore: there is no file");
+            refused("jdbc:mariadb://h/shop?sslMode=trust&trustStore=/nonexistent/ts.p12", "trustStore needs sslMode=verify-ca");
+            refused("jdbc:mariadb://h/shop?keyStore=/nonexistent/k.p12", "keyStore needs an encrypted connection");
+            refused("jdbc:mysql://h/shop?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:/ts.jks",
+                    "trustCertificateKeyStoreUrl", "MySQL Connector/J's name", "trustStore");
+            refused("jdbc:mysql://h/shop?sslMode=VERIFY_CA&clientCertificateKeyStoreUrl=file:/k.jks",
+                    "clientCertificateKeyStoreUrl", "keyStore");
             refused("jdbc:mysql://h/shop?useSSL=true&verifyServerCertificate=false", "verifyServerCertificate", "use sslMode");
             refused("jdbc:mariadb://h/shop?trustServerCertificate=true", "trustServerCertificate", "use sslMode");
         }

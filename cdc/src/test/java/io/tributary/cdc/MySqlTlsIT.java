@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS with the server's certificate signed by a private CA (made here with the JDK's keytool): the URL's
- * {@code serverSslCert} names the CA certificate, and both the JDBC and the binlog connection trust it — the
- * JVM's trust store does not have it, so a binlog connection that ignored it could not connect.
+ * {@code serverSslCert} or {@code trustStore} names what to trust, its {@code keyStore} the client certificate an
+ * account created {@code REQUIRE X509} must present, and both the JDBC and the binlog connection follow them — the
+ * JVM's trust store does not have the CA, so a binlog connection that ignored them could not connect.
  */
 class MySqlTlsIT {
     private static final String PASS = "changeit";
@@ -46,6 +47,19 @@ class MySqlTlsIT {
         keytool("-certreq", "-alias", "server", "-keystore", "server.p12", "-storepass", PASS, "-file", "server.csr");
         keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-infile", "server.csr",
                 "-outfile", "server.pem", "-rfc", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3");
+        // The client's key and certificate (signed by the CA), with the CA's certificate, for REQUIRE X509 accounts.
+        keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=cdc-client",
+                "-validity", "3", "-keystore", "client.p12", "-storetype", "PKCS12", "-storepass", PASS);
+        keytool("-certreq", "-alias", "client", "-keystore", "client.p12", "-storepass", PASS, "-file", "client.csr");
+        keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-infile", "client.csr",
+                "-outfile", "client.pem", "-rfc", "-validity", "3");
+        keytool("-importcert", "-noprompt", "-trustcacerts", "-alias", "ca", "-file", "ca.pem", "-keystore", "client.p12",
+                "-storetype", "PKCS12", "-storepass", PASS);
+        keytool("-importcert", "-noprompt", "-alias", "client", "-file", "client.pem", "-keystore", "client.p12",
+                "-storetype", "PKCS12", "-storepass", PASS);
+        // A trust store holding only the CA's certificate.
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "trust.p12", "-storetype",
+                "PKCS12", "-storepass", PASS);
         // Another CA, which signed nothing of this server's.
         keytool("-genkeypair", "-alias", "other", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Other CA",
                 "-ext", "bc:c", "-validity", "3", "-keystore", "other.p12", "-storetype", "PKCS12", "-storepass", PASS);
@@ -62,7 +76,8 @@ class MySqlTlsIT {
         db = MariaDb.start(List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
                 "--binlog-row-metadata=FULL", "--ssl-cert=" + certs.resolve("server.pem"),
                 "--ssl-key=" + certs.resolve("server-key.pem"), "--ssl-ca=" + certs.resolve("ca.pem")));
-        db.exec("CREATE TABLE t (id int PRIMARY KEY, v int)");
+        db.exec("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE USER 'x509'@'%' REQUIRE X509",
+                "GRANT REPLICATION SLAVE, BINLOG MONITOR, SELECT ON *.* TO 'x509'@'%'");
     }
 
     @AfterAll
@@ -115,6 +130,31 @@ class MySqlTlsIT {
     }
 
     @Test
+    void bothConnectionsPresentTheClientCertificateOfTheKeyStoreAndTrustTheTrustStore() throws Exception {
+        String tls = "?sslMode=verify-full&trustStore=" + certs.resolve("trust.p12") + "&trustStorePassword=" + PASS
+                + "&trustStoreType=PKCS12";
+        // An account that must present a certificate: without the key store the server turns the connection away.
+        assertThatThrownBy(() -> {
+            try (EmbeddedEventStore store = Tributary.open(dir.resolve("nokey"))) {
+                MySqlCapture.start(store, MySqlSource.builder("tlsnokey", db.url() + tls).credentials("x509", "")
+                        .tables("t").build());
+            }
+        }).isInstanceOf(SourceConfigurationException.class).hasMessageContaining("cannot connect to");
+        long before = Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2));
+        MySqlSource source = MySqlSource.builder("tlsclient", db.url() + tls + "&keyStore=" + certs.resolve("client.p12")
+                        + "&keyStorePassword=" + PASS + "&keyStoreType=PKCS12").credentials("x509", "").tables("t")
+                .snapshotMode(SnapshotMode.NEVER).heartbeatIntervalMs(200).build();
+        try (EmbeddedEventStore store = Tributary.open(dir); MySqlCapture capture = MySqlCapture.start(store, source)) {
+            MySqlCaptureIT.awaitPosition(capture);
+            db.exec("INSERT INTO t VALUES (2, 2)");
+            MySqlCaptureIT.awaitCount(store, "t", 1, capture);
+            assertThat(Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2)) - before).isEqualTo(2);
+        } finally {
+            db.exec("DELETE FROM t WHERE id = 2");
+        }
+    }
+
+    @Test
     void aCertificateFromAnotherCaIsRefusedAndNothingIsWritten() {
         MySqlSource source = MySqlSource.builder("tlsother", db.url() + "?sslMode=verify-full&serverSslCert="
                 + certs.resolve("other.pem")).credentials("root", "").tables("t").build();
@@ -146,5 +186,14 @@ class MySqlTlsIT {
         assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=trust&serverSslCert="
                 + certs.resolve("ca.pem")).tables("t").build()).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("serverSslCert needs sslMode=verify-ca or verify-full");
+        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=verify-ca&trustStore=" + certs.resolve("trust.p12")
+                + "&trustStorePassword=wrong").tables("t").build()).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("cannot be read as a PKCS12 key store").hasMessageContaining("trustStorePassword");
+        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=trust&keyStore=" + certs.resolve("trust.p12")
+                + "&keyStorePassword=" + PASS).tables("t").build()).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("holds no private key");
+        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=verify-ca&trustStore=" + certs.resolve("trust.p12")
+                + "&serverSslCert=" + certs.resolve("ca.pem")).tables("t").build()).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("give one");
     }
 }

@@ -215,17 +215,17 @@ public final class MySqlEngine implements CaptureThread.Engine {
         // A reconnect inside the client could resume in the middle of a transaction: on any
         // disconnect the capture fails instead, and a restart resumes from the durable position.
         c.setKeepAlive(false);
-        // The same encryption as the JDBC connections (the source's sslMode); certificates checked against the URL's
-        // serverSslCert when it names one (as the JDBC driver does), else against the JVM's trust store.
+        // The same encryption as the JDBC connections (the source's sslMode), with the certificates the URL names
+        // (serverSslCert or trustStore to trust, keyStore to present: TlsMaterial), else the JVM's trust store.
         c.setSSLMode(switch (source.sslMode()) {
             case DISABLE -> SSLMode.DISABLED;
             case TRUST -> SSLMode.REQUIRED;
             case VERIFY_CA -> SSLMode.VERIFY_CA;
             case VERIFY_FULL -> SSLMode.VERIFY_IDENTITY;
         });
-        String serverSslCert = source.urlParameters().get("serverSslCert");
-        if (serverSslCert != null) {
-            c.setSslSocketFactory(ServerCertificates.socketFactory(ServerCertificates.read(serverSslCert)));
+        if (source.sslMode() != MySqlSource.SslMode.DISABLE && TlsMaterial.named(source.urlParameters())) {
+            c.setSslSocketFactory(TlsMaterial.read(source.urlParameters(), source.sslMode() == MySqlSource.SslMode.TRUST)
+                    .socketFactory());
         }
         if (source.heartbeatIntervalMs() > 0) {
             c.setHeartbeatInterval(source.heartbeatIntervalMs());
