@@ -218,7 +218,8 @@ final class MySetup {
         return false;
     }
 
-    private String gtidAt(Connection c, String file, long pos) throws SQLException {
+    /** MariaDB: the GTID state at {@code file}/{@code pos} of this server's binlog ("" if not an event boundary); MySQL: "". */
+    String gtidAt(Connection c, String file, long pos) throws SQLException {
         if (!mariaDb) {
             return "";
         }

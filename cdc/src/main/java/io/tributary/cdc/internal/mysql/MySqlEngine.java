@@ -101,6 +101,28 @@ public final class MySqlEngine implements CaptureThread.Engine {
         this.mapper = new MyMapper(source.name(), json, source.clock());
     }
 
+    /**
+     * MariaDB: the stored position must be the same place in this server's binlog — the GTID state there equal to
+     * the one recorded with it. A binlog file of the same name on another server (after a failover) or after
+     * {@code RESET MASTER} holds other events at that offset: resuming there would read from the middle of an event
+     * or skip and repeat transactions. (MySQL has no BINLOG_GTID_POS: not checked there.)
+     */
+    private void checkSameServer(BinlogPosition stored) throws SQLException {
+        if (!setup.mariaDb() || stored.gtid().isEmpty()) {
+            return;
+        }
+        String here = setup.gtidAt(catalog, stored.file(), stored.pos());
+        if (!new java.util.HashSet<>(List.of(here.split(","))).equals(new java.util.HashSet<>(List.of(stored.gtid().split(","))))) {
+            throw new SourceConfigurationException("the position of connector '" + source.name() + "' (" + stored.file() + ":"
+                    + stored.pos() + ", GTID state " + stored.gtid() + ") is not in this server's binlog: there "
+                    + stored.file() + ":" + stored.pos() + (here.isEmpty() ? " is not the end of a transaction"
+                    : " follows GTID state " + here) + ". The position is of another server (a failover) or of a binlog"
+                    + " reset since (RESET MASTER); binlog positions are per server, and resuming by GTID on another server"
+                    + " is not supported. Point the source at the server it captured from, or delete the stream "
+                    + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
+        }
+    }
+
     /** Checks the source and fixes the starting point; throws {@link SourceConfigurationException}. */
     @Override
     public void prepare() {
@@ -133,6 +155,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
                             + " changes after it are lost. Keep binlogs longer (binlog_expire_logs_seconds), and delete the"
                             + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
                 }
+                checkSameServer(st.position());
                 if (!st.snapshotDone()) {
                     // The consistent snapshot died with the crashed capture: the rest is read in a new one, at a later
                     // binlog position; MyGate drops streamed changes that the new one already contains.

@@ -1,0 +1,90 @@
+package io.tributary.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.core.Direction;
+import io.tributary.core.RecordedEvent;
+import io.tributary.core.ReadFilter;
+import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.Tributary;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stored binlog position is resumed only on the binlog it is of: after {@code RESET MASTER}, or on another
+ * server whose binlog file has the same name (a failover), the same file and offset hold other events, and the
+ * capture refuses to start instead of reading from there. A restart on the same binlog resumes as always.
+ */
+class MySqlPositionIT {
+    static MariaDb db;
+    static MariaDb other;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        db = MariaDb.start();
+        other = MariaDb.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+        other.close();
+    }
+
+    private static List<RecordedEvent> all(EmbeddedEventStore store) {
+        return store.readAll(0, 10_000, Direction.FORWARD, ReadFilter.all()).events();
+    }
+
+    @Test
+    void aPositionOfAnotherServersBinlogIsRefusedAndNothingIsWritten() {
+        db.exec("CREATE TABLE moved (id int PRIMARY KEY, v int)");
+        other.exec("CREATE TABLE moved (id int PRIMARY KEY, v int)");
+        for (int i = 0; i < 5; i++) {
+            other.exec("INSERT INTO moved VALUES (" + i + ", 0)", "DELETE FROM moved WHERE id = " + i);
+        }
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("moved", "moved").build())) {
+                db.exec("INSERT INTO moved VALUES (1, 1)", "INSERT INTO moved VALUES (2, 2)");
+                MySqlCaptureIT.awaitCount(store, "moved", 2, capture);
+            }
+            // The same capture again on its own server: resumes (the check passes), nothing repeated.
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("moved", "moved").build())) {
+                db.exec("INSERT INTO moved VALUES (3, 3)");
+                assertThat(MySqlCaptureIT.awaitCount(store, "moved", 3, capture)).hasSize(3);
+            }
+            List<RecordedEvent> before = all(store);
+            // "Failed over" to another server: its binlog is also mysql-bin.000001, with other events.
+            MySqlSource moved = MySqlSource.builder("moved", other.url()).credentials("root", "").tables("moved").build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("is not in this server's binlog").hasMessageContaining("another server (a failover)")
+                    .hasMessageContaining("delete the stream tributary.cdc-moved");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aPositionFromBeforeResetMasterIsRefused() {
+        other.exec("CREATE TABLE reset_t (id int PRIMARY KEY, v int)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, other.source("reset", "reset_t").build())) {
+                other.exec("INSERT INTO reset_t VALUES (1, 1)");
+                MySqlCaptureIT.awaitCount(store, "reset_t", 1, capture);
+            }
+            other.exec("RESET MASTER");
+            for (int i = 0; i < 20; i++) {
+                other.exec("INSERT INTO reset_t VALUES (" + (100 + i) + ", 0)");
+            }
+            assertThatThrownBy(() -> MySqlCapture.start(store, other.source("reset", "reset_t").build()))
+                    .isInstanceOf(SourceConfigurationException.class).hasMessageContaining("is not in this server's binlog")
+                    .hasMessageContaining("RESET MASTER");
+        }
+    }
+}
