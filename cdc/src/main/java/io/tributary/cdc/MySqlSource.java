@@ -145,13 +145,7 @@ public record MySqlSource(String name, String host, int port, String database, M
         }
         require(!urlParameters.containsKey("keyStore") || sslMode != SslMode.DISABLE,
                 "jdbcUrl parameter keyStore needs an encrypted connection (sslMode trust, verify-ca or verify-full)");
-        if (io.tributary.cdc.internal.mysql.TlsMaterial.named(urlParameters)) {
-            try {
-                io.tributary.cdc.internal.mysql.TlsMaterial.read(urlParameters, sslMode == SslMode.TRUST);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + e.getMessage());
-            }
-        }
+
         require(user != null && !user.isEmpty(), "user must not be empty");
         require(password != null, "password must not be null (use \"\")");
         require(serverId >= 1 && serverId <= 0xFFFF_FFFFL, "serverId must be 1 to 4294967295, got " + serverId);

@@ -58,10 +58,9 @@ class MySqlSourceTest {
 
         @Test
         void refusesCertificateParametersTheBinlogConnectionCannotFollow() {
-            // serverSslCert is followed by both connections (MySqlTlsIT): here a file that is not there.
-            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&serverSslCert=/nonexistent/ca.pem", "serverSslCert: there is no file");
-            refused("jdbc:mariadb://h/shop?sslMode=verify-ca&trustStore=/nonexistent/ts.p12", "trustStore: there is no file");
-            refused("jdbc:mariadb://h/shop?sslMode=trust&keyStore=/nonexistent/k.p12", "keyStore: there is no file");
+            // serverSslCert, trustStore and keyStore are followed by both connections (MySqlTlsIT, which also checks
+            // their files when the capture starts); here the modes they do not go with.
+            refused("jdbc:mariadb://h/shop?sslMode=trust&serverSslCert=/ca.pem", "serverSslCert needs sslMode=verify-ca");
             refused("jdbc:mariadb://h/shop?sslMode=trust&trustStore=/nonexistent/ts.p12", "trustStore needs sslMode=verify-ca");
             refused("jdbc:mariadb://h/shop?keyStore=/nonexistent/k.p12", "keyStore needs an encrypted connection");
             refused("jdbc:mysql://h/shop?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:/ts.jks",

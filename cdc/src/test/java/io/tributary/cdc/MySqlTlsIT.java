@@ -174,26 +174,30 @@ class MySqlTlsIT {
     }
 
     @Test
-    void aServerSslCertThatIsNoCertificateOrNeedsNoCheckIsRefusedWhenBuilt() throws IOException {
+    void certificateFilesThatCannotBeUsedAreRefusedBeforeConnectingAndNothingIsWritten() {
         Path missing = certs.resolve("missing.pem");
-        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=verify-ca&serverSslCert=" + missing)
-                .tables("t").build()).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("serverSslCert: there is no file " + missing);
-        Path notACert = certs.resolve("server.csr");
-        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=verify-ca&serverSslCert=" + notACert)
-                .tables("t").build()).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("is not an X.509 certificate");
+        assertStartRefused("?sslMode=verify-ca&serverSslCert=" + missing, "serverSslCert: there is no file " + missing);
+        assertStartRefused("?sslMode=verify-ca&serverSslCert=" + certs.resolve("server.csr"), "is not an X.509 certificate");
+        assertStartRefused("?sslMode=verify-ca&trustStore=" + certs.resolve("trust.p12") + "&trustStorePassword=wrong",
+                "cannot be read as a PKCS12 key store", "trustStorePassword");
+        assertStartRefused("?sslMode=verify-ca&trustStore=" + certs.resolve("nope.p12"), "trustStore: there is no file");
+        assertStartRefused("?sslMode=trust&keyStore=" + certs.resolve("trust.p12") + "&keyStorePassword=" + PASS,
+                "holds no private key");
+        assertStartRefused("?sslMode=verify-ca&trustStore=" + certs.resolve("trust.p12") + "&serverSslCert="
+                + certs.resolve("ca.pem"), "give one");
+        // A mode that checks no certificate does not go with one to check against: refused when built.
         assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=trust&serverSslCert="
                 + certs.resolve("ca.pem")).tables("t").build()).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("serverSslCert needs sslMode=verify-ca or verify-full");
-        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=verify-ca&trustStore=" + certs.resolve("trust.p12")
-                + "&trustStorePassword=wrong").tables("t").build()).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("cannot be read as a PKCS12 key store").hasMessageContaining("trustStorePassword");
-        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=trust&keyStore=" + certs.resolve("trust.p12")
-                + "&keyStorePassword=" + PASS).tables("t").build()).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("holds no private key");
-        assertThatThrownBy(() -> MySqlSource.builder("x", db.url() + "?sslMode=verify-ca&trustStore=" + certs.resolve("trust.p12")
-                + "&serverSslCert=" + certs.resolve("ca.pem")).tables("t").build()).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("give one");
+    }
+
+    private void assertStartRefused(String parameters, String... fragments) {
+        MySqlSource source = MySqlSource.builder("tlsbad", db.url() + parameters).credentials("root", "").tables("t").build();
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            assertThatThrownBy(() -> MySqlCapture.start(store, source)).isInstanceOf(InvalidRequestException.class)
+                    .message().contains(fragments);
+            assertThat(store.readAll(0, 10, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all()).events())
+                    .as("nothing written").isEmpty();
+        }
     }
 }
