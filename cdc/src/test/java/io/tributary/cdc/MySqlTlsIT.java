@@ -7,16 +7,8 @@ import io.tributary.core.InvalidRequestException;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
-import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM's trust store does not have the CA, so a binlog connection that ignored them could not connect.
  */
 class MySqlTlsIT {
-    private static final String PASS = "changeit";
+    private static final String PASS = TestCertificates.PASSWORD;
+    static TestCertificates tls;
     static Path certs;
     static MariaDb db;
 
@@ -38,41 +31,8 @@ class MySqlTlsIT {
 
     @BeforeAll
     static void startMariaDbWithAPrivateCa() throws Exception {
-        certs = Files.createTempDirectory("tributary-tls");
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Tributary Test CA",
-                "-ext", "bc:c", "-validity", "3", "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", PASS);
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-file", "ca.pem");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-validity", "3", "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", PASS);
-        keytool("-certreq", "-alias", "server", "-keystore", "server.p12", "-storepass", PASS, "-file", "server.csr");
-        keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-infile", "server.csr",
-                "-outfile", "server.pem", "-rfc", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3");
-        // The client's key and certificate (signed by the CA), with the CA's certificate, for REQUIRE X509 accounts.
-        keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=cdc-client",
-                "-validity", "3", "-keystore", "client.p12", "-storetype", "PKCS12", "-storepass", PASS);
-        keytool("-certreq", "-alias", "client", "-keystore", "client.p12", "-storepass", PASS, "-file", "client.csr");
-        keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-infile", "client.csr",
-                "-outfile", "client.pem", "-rfc", "-validity", "3");
-        keytool("-importcert", "-noprompt", "-trustcacerts", "-alias", "ca", "-file", "ca.pem", "-keystore", "client.p12",
-                "-storetype", "PKCS12", "-storepass", PASS);
-        keytool("-importcert", "-noprompt", "-alias", "client", "-file", "client.pem", "-keystore", "client.p12",
-                "-storetype", "PKCS12", "-storepass", PASS);
-        // A trust store holding only the CA's certificate.
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "trust.p12", "-storetype",
-                "PKCS12", "-storepass", PASS);
-        // Another CA, which signed nothing of this server's.
-        keytool("-genkeypair", "-alias", "other", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Other CA",
-                "-ext", "bc:c", "-validity", "3", "-keystore", "other.p12", "-storetype", "PKCS12", "-storepass", PASS);
-        keytool("-exportcert", "-rfc", "-alias", "other", "-keystore", "other.p12", "-storepass", PASS, "-file", "other.pem");
-        // The server's private key as PEM (PKCS#8), which the server reads; keytool does not export keys.
-        KeyStore server = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(certs.resolve("server.p12"))) {
-            server.load(in, PASS.toCharArray());
-        }
-        Key key = server.getKey("server", PASS.toCharArray());
-        Files.writeString(certs.resolve("server-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        tls = TestCertificates.make();
+        certs = tls.dir;
         db = MariaDb.start(List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
                 "--binlog-row-metadata=FULL", "--ssl-cert=" + certs.resolve("server.pem"),
                 "--ssl-key=" + certs.resolve("server-key.pem"), "--ssl-ca=" + certs.resolve("ca.pem")));
@@ -85,23 +45,7 @@ class MySqlTlsIT {
         if (db != null) {
             db.close();
         }
-        try (var files = Files.list(certs)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        Files.delete(certs);
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(certs.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
-        }
+        tls.close();
     }
 
     private static String scalar(String sql, int column) throws java.sql.SQLException {
