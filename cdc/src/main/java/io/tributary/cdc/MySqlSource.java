@@ -145,7 +145,6 @@ public record MySqlSource(String name, String host, int port, String database, M
         }
         require(!urlParameters.containsKey("keyStore") || sslMode != SslMode.DISABLE,
                 "jdbcUrl parameter keyStore needs an encrypted connection (sslMode trust, verify-ca or verify-full)");
-
         require(user != null && !user.isEmpty(), "user must not be empty");
         require(password != null, "password must not be null (use \"\")");
         require(serverId >= 1 && serverId <= 0xFFFF_FFFFL, "serverId must be 1 to 4294967295, got " + serverId);
