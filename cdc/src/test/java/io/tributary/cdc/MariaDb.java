@@ -122,6 +122,14 @@ final class MariaDb implements AutoCloseable {
         return DriverManager.getConnection(url(), "root", "");
     }
 
+    /** Column {@code column} of the first row of {@code sql}. */
+    String scalar(String sql, int column) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(column);
+        }
+    }
+
     void exec(String... sql) {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             for (String q : sql) {

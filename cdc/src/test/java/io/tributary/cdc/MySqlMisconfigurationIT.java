@@ -160,11 +160,7 @@ class MySqlMisconfigurationIT {
     }
 
     private static String scalar(String sql, int column) throws java.sql.SQLException {
-        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(column);
-        }
+        return db.scalar(sql, column);
     }
 
     @Test

@@ -48,17 +48,9 @@ class MySqlTlsIT {
         tls.close();
     }
 
-    private static String scalar(String sql, int column) throws java.sql.SQLException {
-        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(column);
-        }
-    }
-
     @Test
     void bothConnectionsTrustTheCaCertificateTheUrlNames() throws Exception {
-        long before = Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2));
+        long before = Long.parseLong(db.scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2));
         MySqlSource source = MySqlSource.builder("tlsca", db.url() + "?sslMode=verify-full&serverSslCert="
                 + certs.resolve("ca.pem")).credentials("root", "").tables("t").snapshotMode(SnapshotMode.NEVER)
                 .heartbeatIntervalMs(200).build();
@@ -67,7 +59,7 @@ class MySqlTlsIT {
             db.exec("INSERT INTO t VALUES (1, 1)");
             MySqlCaptureIT.awaitCount(store, "t", 1, capture);
             // One JDBC connection (snapshotMode NEVER) and the binlog connection, both over TLS, both checked.
-            assertThat(Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2)) - before).isEqualTo(2);
+            assertThat(Long.parseLong(db.scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2)) - before).isEqualTo(2);
         } finally {
             db.exec("DELETE FROM t WHERE id = 1");
         }
@@ -84,7 +76,7 @@ class MySqlTlsIT {
                         .tables("t").build());
             }
         }).isInstanceOf(SourceConfigurationException.class).hasMessageContaining("cannot connect to");
-        long before = Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2));
+        long before = Long.parseLong(db.scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2));
         MySqlSource source = MySqlSource.builder("tlsclient", db.url() + tls + "&keyStore=" + certs.resolve("client.p12")
                         + "&keyStorePassword=" + PASS + "&keyStoreType=PKCS12").credentials("x509", "").tables("t")
                 .snapshotMode(SnapshotMode.NEVER).heartbeatIntervalMs(200).build();
@@ -92,7 +84,7 @@ class MySqlTlsIT {
             MySqlCaptureIT.awaitPosition(capture);
             db.exec("INSERT INTO t VALUES (2, 2)");
             MySqlCaptureIT.awaitCount(store, "t", 1, capture);
-            assertThat(Long.parseLong(scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2)) - before).isEqualTo(2);
+            assertThat(Long.parseLong(db.scalar("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'", 2)) - before).isEqualTo(2);
         } finally {
             db.exec("DELETE FROM t WHERE id = 2");
         }
