@@ -10,7 +10,8 @@ import java.util.Map;
  * tables. Immutable, validated when built.
  *
  * @param name            the sink's name: its checkpoint row in {@code tributary_cdc_sink_checkpoint}
- * @param jdbcUrl         the target database, {@code jdbc:postgresql://...}
+ * @param jdbcUrl         the target database, {@code jdbc:postgresql://...}, or {@code jdbc:mariadb://...} (also
+ *                        {@code jdbc:mysql://...}, through MariaDB Connector/J) for a MariaDB or MySQL target
  * @param user            the target role; default {@code postgres}
  * @param password        its password; default empty
  * @param tables          category (captured table, e.g. {@code users}) to target table ({@code schema.table})
@@ -24,8 +25,10 @@ public record JdbcSinkConfig(String name, String jdbcUrl, String user, String pa
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,100}")) {
             throw new InvalidRequestException("JDBC sink: name must be 1 to 100 letters, digits, '_', '.' or '-', got '" + name + "'");
         }
-        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new InvalidRequestException("JDBC sink: jdbcUrl must start with jdbc:postgresql:, got '" + jdbcUrl + "'");
+        if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:postgresql:") || jdbcUrl.startsWith("jdbc:mariadb:")
+                || jdbcUrl.startsWith("jdbc:mysql:"))) {
+            throw new InvalidRequestException("JDBC sink: jdbcUrl must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:,"
+                    + " got '" + jdbcUrl + "'");
         }
         if (user == null || password == null || tables == null || tables.isEmpty()) {
             throw new InvalidRequestException("JDBC sink: user, password and at least one table mapping are required");

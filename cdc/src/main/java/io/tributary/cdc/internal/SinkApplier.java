@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.cdc.CdcException;
 import io.tributary.cdc.JdbcSinkConfig;
-import io.tributary.cdc.TableSelection;
 import io.tributary.core.RecordedEvent;
 import io.tributary.core.StreamName;
 import java.io.IOException;
@@ -22,8 +21,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Applies batches of change events to a PostgreSQL target in one transaction each, together with
- * the sink's checkpoint. Values are bound as text and cast to the target column's type.
+ * Applies batches of change events to a target database in one transaction each, together with
+ * the sink's checkpoint: PostgreSQL (values bound as text and cast to the target column's type) or
+ * MariaDB/MySQL (values bound as text in the forms those servers read; see {@link SinkDialect}).
  *
  * <p>Consecutive changes that take the same statement (upserts of a table with the same columns,
  * deletes of a table) go to the target as one JDBC batch: one round trip instead of one per row.
@@ -31,10 +31,9 @@ import java.util.Properties;
  * Statements are prepared once and kept (the most recently used {@value #STATEMENTS}).
  */
 public final class SinkApplier implements AutoCloseable {
-    private static final String CHECKPOINTS = "tributary_cdc_sink_checkpoint";
-    private static final String SAVE_CHECKPOINT = "INSERT INTO " + CHECKPOINTS + " (name, position) VALUES (?, ?)"
-            + " ON CONFLICT (name) DO UPDATE SET position = excluded.position";
+    static final String CHECKPOINTS = "tributary_cdc_sink_checkpoint";
     static final int STATEMENTS = 64;
+    private final SinkDialect dialect;
     private final JdbcSinkConfig config;
     private final ObjectMapper json = new ObjectMapper();
     private final Connection connection;
@@ -56,20 +55,26 @@ public final class SinkApplier implements AutoCloseable {
     /** Round trips (batches and single statements) sent to the target, for tests and the benchmark. */
     private long roundTrips;
 
-    /** A target table: column types and key columns. */
-    private record Target(String quotedName, Map<String, String> types, List<String> keys) {
+    /** A target table: its quoted name, column types (the dialect's names) and key columns. */
+    record Target(String quotedName, Map<String, String> types, List<String> keys) {
     }
 
     /** Connects and creates the checkpoint table if missing. */
     public SinkApplier(JdbcSinkConfig config) {
         this.config = config;
+        this.dialect = SinkDialect.of(config.jdbcUrl());
         Properties p = new Properties();
         p.setProperty("user", config.user());
         p.setProperty("password", config.password());
         try {
-            connection = DriverManager.getConnection(config.jdbcUrl(), p);
+            // A jdbc:mysql: URL goes to MariaDB Connector/J (on the class path for the MySQL capture), which speaks to both.
+            String url = config.jdbcUrl().startsWith("jdbc:mysql:")
+                    ? "jdbc:mariadb:" + config.jdbcUrl().substring("jdbc:mysql:".length()) : config.jdbcUrl();
+            connection = DriverManager.getConnection(url, p);
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " (name text PRIMARY KEY, position bigint NOT NULL)");
+                for (String sql : dialect.prepare()) {
+                    s.execute(sql);
+                }
             }
             connection.setAutoCommit(false);
         } catch (SQLException e) {
@@ -101,7 +106,7 @@ public final class SinkApplier implements AutoCloseable {
                 }
             }
             sendPending();
-            PreparedStatement s = statement(SAVE_CHECKPOINT);
+            PreparedStatement s = statement(dialect.saveCheckpoint());
             s.setString(1, config.name());
             s.setLong(2, events.get(events.size() - 1).position());
             execute(s);
@@ -230,28 +235,12 @@ public final class SinkApplier implements AutoCloseable {
             // and keep the rest (an INSERT without the column would trip a NOT NULL on the target).
             return;
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
-        StringBuilder values = new StringBuilder();
-        StringBuilder updates = new StringBuilder();
-        int i = 0;
-        for (String c : cols.keySet()) {
-            sql.append(i == 0 ? "" : ", ").append(TableSelection.quote(c));
-            values.append(i == 0 ? "" : ", ").append(cast(t, c));
-            if (!t.keys().contains(c)) {
-                updates.append(updates.length() == 0 ? "" : ", ").append(TableSelection.quote(c)).append(" = excluded.")
-                        .append(TableSelection.quote(c));
-            }
-            i++;
-        }
-        sql.append(") VALUES (").append(values).append(") ON CONFLICT (");
-        for (int k = 0; k < t.keys().size(); k++) {
-            sql.append(k == 0 ? "" : ", ").append(TableSelection.quote(t.keys().get(k)));
-        }
-        sql.append(updates.length() == 0 ? ") DO NOTHING" : ") DO UPDATE SET " + updates);
-        PreparedStatement s = batched(sql.toString());
+        List<String> names = new ArrayList<>(cols.keySet());
+        String sql = dialect.upsert(t, names);
+        PreparedStatement s = batched(sql);
         int p = 1;
         for (Map.Entry<String, JsonNode> c : cols.entrySet()) {
-            s.setString(p++, text(c.getValue(), t.types().get(c.getKey())));
+            s.setString(p++, dialect.text(c.getValue(), t.types().get(c.getKey())));
         }
         s.addBatch();
     }
@@ -270,20 +259,20 @@ public final class SinkApplier implements AutoCloseable {
             set.add(t.keys().get(0));
         }
         for (int i = 0; i < set.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(TableSelection.quote(set.get(i))).append(" = ").append(cast(t, set.get(i)));
+            sql.append(i == 0 ? "" : ", ").append(dialect.quote(set.get(i))).append(" = ").append(dialect.placeholder(t, set.get(i)));
         }
         sql.append(" WHERE ");
         for (int k = 0; k < t.keys().size(); k++) {
             String c = t.keys().get(k);
-            sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
+            sql.append(k == 0 ? "" : " AND ").append(dialect.quote(c)).append(" = ").append(dialect.placeholder(t, c));
         }
         PreparedStatement s = statement(sql.toString());
         int p = 1;
         for (String c : set) {
-            s.setString(p++, text(cols.get(c), t.types().get(c)));
+            s.setString(p++, dialect.text(cols.get(c), t.types().get(c)));
         }
         for (String c : t.keys()) {
-            s.setString(p++, text(cols.get(c), t.types().get(c)));
+            s.setString(p++, dialect.text(cols.get(c), t.types().get(c)));
         }
         return execute(s);
     }
@@ -292,50 +281,14 @@ public final class SinkApplier implements AutoCloseable {
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(t.quotedName()).append(" WHERE ");
         for (int k = 0; k < t.keys().size(); k++) {
             String c = t.keys().get(k);
-            sql.append(k == 0 ? "" : " AND ").append(TableSelection.quote(c)).append(" = ").append(cast(t, c));
+            sql.append(k == 0 ? "" : " AND ").append(dialect.quote(c)).append(" = ").append(dialect.placeholder(t, c));
         }
         PreparedStatement s = batched(sql.toString());
         for (int k = 0; k < t.keys().size(); k++) {
             String c = t.keys().get(k);
-            s.setString(k + 1, text(before.get(c), t.types().get(c)));
+            s.setString(k + 1, dialect.text(before.get(c), t.types().get(c)));
         }
         s.addBatch();
-    }
-
-    private static String cast(Target t, String column) {
-        String type = t.types().get(column);
-        return "bytea".equals(type) ? "decode(?, 'base64')" : "CAST(? AS " + type + ")";
-    }
-
-    /** The JSON value as PostgreSQL input text for the column type. */
-    private String text(JsonNode v, String type) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isArray() && type.endsWith("[]")) {
-            return arrayLiteral(v);
-        }
-        if (v.isContainerNode()) {
-            return v.toString();
-        }
-        return v.asText();
-    }
-
-    private String arrayLiteral(JsonNode array) {
-        StringBuilder b = new StringBuilder("{");
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode e = array.get(i);
-            b.append(i == 0 ? "" : ",");
-            if (e.isNull()) {
-                b.append("NULL");
-            } else if (e.isArray()) {
-                b.append(arrayLiteral(e));
-            } else {
-                String s = e.isContainerNode() ? e.toString() : e.asText();
-                b.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-        }
-        return b.append('}').toString();
     }
 
     private static boolean contains(JsonNode array, String name) {
@@ -351,40 +304,10 @@ public final class SinkApplier implements AutoCloseable {
 
     private Target target(String table) throws SQLException {
         Target t = targets.get(table);
-        if (t != null) {
-            return t;
+        if (t == null) {
+            t = dialect.describe(connection, table, config.name());
+            targets.put(table, t);
         }
-        String quoted = TableSelection.of(table).quotedName();
-        Map<String, String> types = new LinkedHashMap<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
-                + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
-            s.setString(1, quoted);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        if (types.isEmpty()) {
-            throw new CdcException("JDBC sink '" + config.name() + "': target table " + quoted + " does not exist; create it first");
-        }
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-                + " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indrelid = to_regclass(?)"
-                + " AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
-            s.setString(1, quoted);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
-                }
-            }
-        }
-        if (keys.isEmpty()) {
-            throw new CdcException("JDBC sink '" + config.name() + "': target table " + quoted + " has no primary key;"
-                    + " add one on the captured key columns");
-        }
-        t = new Target(quoted, types, keys);
-        targets.put(table, t);
         return t;
     }
 
