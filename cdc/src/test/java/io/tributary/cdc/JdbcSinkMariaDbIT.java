@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL to MariaDB: the seed's "sync data across databases" between two kinds of database. A table with
  * text, arrays, JSON, exact numbers, instants, binary, a TOASTed text, booleans, dates and date-times is mirrored
  * through the log into a MariaDB table of the matching types; stopped, changed, restarted, replayed from the start.
+ * And MariaDB to MariaDB (another database): the binlog capture's values written back in MariaDB's own types.
  */
 class JdbcSinkMariaDbIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +35,7 @@ class JdbcSinkMariaDbIT {
     @BeforeAll
     static void start() {
         pg = SourceDb.start();
-        maria = MariaDb.start(List.of());
+        maria = MariaDb.start(); // with the binlog: also a source below
     }
 
     @AfterAll
@@ -78,6 +79,53 @@ class JdbcSinkMariaDbIT {
             assertThat(rows(false)).hasSize(1);
             assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
         }
+    }
+
+    @Test
+    void mirrorsAMariaDbTableOfEveryCommonTypeIntoAnotherMariaDbDatabase() throws Exception {
+        String columns = "(id int PRIMARY KEY, name varchar(50), price decimal(10,2), made datetime(6), seen timestamp(6) NULL,"
+                + " day date, t time(3), raw varbinary(16), doc json, flag tinyint(1), b bit(1), color enum('red','green'),"
+                + " tags set('a','b'), y year, f double)";
+        maria.exec("CREATE TABLE items " + columns, "CREATE DATABASE mirror", "CREATE TABLE mirror.items " + columns);
+        JdbcSinkConfig config = JdbcSinkConfig.of("maria2maria", maria.url(), Map.of("items", "mirror.items"))
+                .withCredentials("root", "");
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, maria.source("m2m", "items").build());
+             JdbcSink sink = JdbcSink.start(store, config)) {
+            maria.exec("INSERT INTO items VALUES (1, 'one', 12.50, '2026-11-28 10:00:00.123456', '2026-11-28 10:00:00.5',"
+                            + " '2026-11-28', '12:34:56.789', x'00ff10', '{\"k\": [1, \"x\"]}', 1, b'1', 'green', 'a,b', 2026, 1.5)",
+                    "INSERT INTO items (id, name) VALUES (2, 'nulls')",
+                    "INSERT INTO items VALUES (3, 'three', -0.01, '1999-12-31 23:59:59', NULL, '1999-12-31', '01:00:00', x'',"
+                            + " '[]', 0, b'0', 'red', '', 1999, -2.25e10)",
+                    "UPDATE items SET price = price * 2, flag = 1 - flag WHERE id IN (1, 3)",
+                    "DELETE FROM items WHERE id = 2");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!itemRows("items").equals(itemRows("mirror.items"))) {
+                assertThat(sink.lastError()).isEmpty();
+                assertThat(System.nanoTime()).as("mirror %s never matched %s", itemRows("mirror.items"), itemRows("items"))
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(itemRows("mirror.items")).hasSize(2);
+            assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+        }
+    }
+
+    private static List<String> itemRows(String table) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(maria.url(), "root", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, name, price, made, seen, day, t, HEX(raw), doc, flag, b + 0, color, tags,"
+                     + " y, f FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= 15; i++) {
+                    String v = rs.getString(i);
+                    row.add(v != null && i == 9 ? JSON.readTree(v).toString() : v);
+                }
+                out.add(row.toString());
+            }
+        }
+        return out;
     }
 
     private void awaitSame(JdbcSink sink) throws Exception {

@@ -175,8 +175,8 @@ abstract class SinkDialect {
     /**
      * MariaDB and MySQL: {@code ON DUPLICATE KEY UPDATE}, backquoted names, the session in UTC. Values are bound as
      * text the server converts on assignment, after turning the events' forms into the ones it reads: booleans
-     * as 1/0, instants and date-times as {@code yyyy-MM-dd HH:mm:ss.SSSSSS} (instants in UTC), binary values from
-     * base64 ({@code FROM_BASE64}), arrays and objects as JSON text.
+     * as 1/0 (cast to a number for {@code bit} columns), instants and date-times as {@code yyyy-MM-dd HH:mm:ss.SSSSSS}
+     * (instants in UTC), binary values from base64 ({@code FROM_BASE64}), arrays and objects as JSON text.
      */
     static final class MariaDb extends SinkDialect {
         private static final Set<String> BINARY = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob");
@@ -223,7 +223,12 @@ abstract class SinkDialect {
 
         @Override
         String placeholder(SinkApplier.Target t, String column) {
-            return BINARY.contains(t.types().get(column)) ? "FROM_BASE64(?)" : "?";
+            String type = t.types().get(column);
+            if (BINARY.contains(type)) {
+                return "FROM_BASE64(?)";
+            }
+            // A string assigned to a bit column is taken as its bytes ('1' is 0x31): a number is wanted.
+            return "bit".equals(type) ? "CAST(? AS UNSIGNED)" : "?";
         }
 
         @Override
