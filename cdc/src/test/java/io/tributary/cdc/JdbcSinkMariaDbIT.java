@@ -95,7 +95,7 @@ class JdbcSinkMariaDbIT {
             maria.exec("INSERT INTO items VALUES (1, 'one', 12.50, '2026-11-28 10:00:00.123456', '2026-11-28 10:00:00.5',"
                             + " '2026-11-28', '12:34:56.789', x'00ff10', '{\"k\": [1, \"x\"]}', 1, b'1', 'green', 'a,b', 2026, 1.5)",
                     "INSERT INTO items (id, name) VALUES (2, 'nulls')",
-                    "INSERT INTO items VALUES (3, 'three', -0.01, '1999-12-31 23:59:59', NULL, '1999-12-31', '01:00:00', x'',"
+                    "INSERT INTO items VALUES (3, 'three', -0.01, '1999-12-31 23:59:59', NULL, '1999-12-31', '-01:00:00', x'',"
                             + " '[]', 0, b'0', 'red', '', 1999, -2.25e10)",
                     "UPDATE items SET price = price * 2, flag = 1 - flag WHERE id IN (1, 3)",
                     "DELETE FROM items WHERE id = 2");

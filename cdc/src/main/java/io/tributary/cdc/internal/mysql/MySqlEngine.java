@@ -253,7 +253,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         if (source.heartbeatIntervalMs() > 0) {
             c.setHeartbeatInterval(source.heartbeatIntervalMs());
         }
-        EventDeserializer d = new EventDeserializer();
+        EventDeserializer d = RowDeserializers.eventDeserializer();
         d.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
                 EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
                 EventDeserializer.CompatibilityMode.INVALID_DATE_AND_TIME_AS_MIN_VALUE);
