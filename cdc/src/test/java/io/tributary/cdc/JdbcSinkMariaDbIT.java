@@ -111,6 +111,75 @@ class JdbcSinkMariaDbIT {
         }
     }
 
+    @Test
+    void mirrorsAMariaDbTableIntoPostgres() throws Exception {
+        maria.exec("CREATE TABLE goods (id int PRIMARY KEY, name varchar(50), price decimal(10,2), made datetime(6),"
+                + " seen timestamp(6) NULL, day date, t time(3), raw varbinary(16), doc json, flag tinyint(1),"
+                + " color enum('red','green'), y year, f double)");
+        pg.exec("CREATE DATABASE fromMaria");
+        String target = "jdbc:postgresql://localhost:" + pg.postgres.getPort() + "/frommaria";
+        try (Connection c = DriverManager.getConnection(target, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE goods (id int PRIMARY KEY, name text, price numeric(10,2), made timestamp, seen timestamptz,"
+                    + " day date, t interval, raw bytea, doc jsonb, flag boolean, color text, y int, f double precision)");
+        }
+        JdbcSinkConfig config = JdbcSinkConfig.of("maria2pg", target, Map.of("goods", "public.goods"));
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             MySqlCapture capture = MySqlCapture.start(store, maria.source("m2pg", "goods").build());
+             JdbcSink sink = JdbcSink.start(store, config)) {
+            maria.exec("INSERT INTO goods VALUES (1, 'one', 12.50, '2026-11-28 10:00:00.123456', '2026-11-28 10:00:00.5',"
+                            + " '2026-11-28', '12:34:56.789', x'00ff10', '{\"k\": [1, \"x\"]}', 1, 'green', 2026, 1.5)",
+                    "INSERT INTO goods (id, name) VALUES (2, 'nulls')",
+                    "INSERT INTO goods VALUES (3, 'three', -0.01, '1999-12-31 23:59:59', NULL, '1999-12-31', '-01:00:00.25',"
+                            + " x'', '[]', 0, 'red', 1999, -2.25e10)",
+                    "UPDATE goods SET price = price * 2, flag = 1 - flag WHERE id IN (1, 3)",
+                    "DELETE FROM goods WHERE id = 2");
+            String mariaSql = "SELECT id, name, CAST(price AS CHAR), DATE_FORMAT(made, '%Y-%m-%d %H:%i:%s.%f'),"
+                    + " DATE_FORMAT(seen, '%Y-%m-%d %H:%i:%s.%f'), CAST(day AS CHAR),"
+                    + " CAST(TIME_TO_SEC(t) * 1000000 AS SIGNED), LOWER(HEX(raw)), doc,"
+                    + " CAST(flag AS CHAR), color, CAST(y AS CHAR), f FROM goods ORDER BY id";
+            String pgSql = "SELECT id, name, price::text, to_char(made, 'YYYY-MM-DD HH24:MI:SS.US'),"
+                    + " to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), day::text,"
+                    + " (extract(epoch FROM t) * 1000000)::bigint,"
+                    + " encode(raw, 'hex'), doc::text, CASE WHEN flag THEN '1' WHEN NOT flag THEN '0' END, color, y::text, f"
+                    + " FROM goods ORDER BY id";
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!rowsOf(maria.url(), "root", mariaSql, 13).equals(rowsOf(target, "postgres", pgSql, 13))) {
+                assertThat(sink.lastError()).isEmpty();
+                assertThat(System.nanoTime()).as("postgres %s never matched mariadb %s", rowsOf(target, "postgres", pgSql, 13),
+                        rowsOf(maria.url(), "root", mariaSql, 13)).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(rowsOf(target, "postgres", pgSql, 13)).hasSize(2);
+            assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+        }
+    }
+
+    /** The rows of {@code sql}, column 9 (JSON) re-serialised, doubles compared as numbers. */
+    private static List<String> rowsOf(String url, String user, String sql, int columns) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
+            if (url.startsWith("jdbc:mariadb:")) {
+                s.execute("SET time_zone = '+00:00'");
+            }
+            try (ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        String v = rs.getString(i);
+                        if (v != null && i == 9) {
+                            v = JSON.readTree(v).toString();
+                        } else if (v != null && i == columns) {
+                            v = Double.toString(rs.getDouble(i));
+                        }
+                        row.add(v);
+                    }
+                    out.add(row.toString());
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<String> itemRows(String table) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(maria.url(), "root", ""); Statement s = c.createStatement();
