@@ -46,7 +46,29 @@ abstract class SinkDialect {
     abstract String quote(String identifier);
 
     /** Insert-or-update of {@code columns} (keys included) by the key; parameters in {@code columns}' order. */
-    abstract String upsert(SinkApplier.Target t, List<String> columns);
+    final String upsert(SinkApplier.Target t, List<String> columns) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        List<String> others = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String c = columns.get(i);
+            names.append(i == 0 ? "" : ", ").append(quote(c));
+            values.append(i == 0 ? "" : ", ").append(placeholder(t, c));
+            if (!t.keys().contains(c)) {
+                others.add(c);
+            }
+        }
+        return insert(others.isEmpty()) + " INTO " + t.quotedName() + " (" + names + ") VALUES (" + values + ")"
+                + onConflict(t, others);
+    }
+
+    /** The insert verb: {@code onlyKeys} when every column is a key column (nothing to update on a conflict). */
+    String insert(boolean onlyKeys) {
+        return "INSERT";
+    }
+
+    /** What the upsert does when the key exists: set {@code others} (empty: nothing). */
+    abstract String onConflict(SinkApplier.Target t, List<String> others);
 
     /** The placeholder for a value of {@code column} (a cast or a decoding around {@code ?}). */
     abstract String placeholder(SinkApplier.Target t, String column);
@@ -55,7 +77,58 @@ abstract class SinkDialect {
     abstract String text(JsonNode v, String type);
 
     /** The target table's quoted name, column types and primary key; throws if it is missing or has no key. */
-    abstract SinkApplier.Target describe(Connection c, String table, String sink) throws SQLException;
+    final SinkApplier.Target describe(Connection c, String table, String sink) throws SQLException {
+        String quoted = quotedName(table);
+        Map<String, String> types = new LinkedHashMap<>();
+        for (String[] row : query(c, columnsQuery(), table, 2)) {
+            types.put(row[0], typeName(row[1]));
+        }
+        if (types.isEmpty()) {
+            throw missing(sink, quoted);
+        }
+        List<String> keys = new ArrayList<>();
+        for (String[] row : query(c, keysQuery(), table, 1)) {
+            keys.add(row[0]);
+        }
+        if (keys.isEmpty()) {
+            throw keyless(sink, quoted);
+        }
+        return new SinkApplier.Target(quoted, types, keys);
+    }
+
+    /** The quoted name of a configured target table. */
+    abstract String quotedName(String table);
+
+    /** The table's columns in order (name, type), with the parameters of {@link #bindTable}. */
+    abstract String columnsQuery();
+
+    /** The table's primary key columns in order (name), with the parameters of {@link #bindTable}. */
+    abstract String keysQuery();
+
+    /** Binds the parameters naming {@code table} in the catalog queries. */
+    abstract void bindTable(PreparedStatement s, String table) throws SQLException;
+
+    /** A catalog type name as the dialect compares it. */
+    String typeName(String type) {
+        return type;
+    }
+
+    private List<String[]> query(Connection c, String sql, String table, int columns) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bindTable(s, table);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String[] row = new String[columns];
+                    for (int i = 0; i < columns; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
+    }
 
     static CdcException missing(String sink, String table) {
         return new CdcException("JDBC sink '" + sink + "': target table " + table + " does not exist; create it first");
@@ -85,23 +158,19 @@ abstract class SinkDialect {
         }
 
         @Override
-        String upsert(SinkApplier.Target t, List<String> columns) {
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
-            StringBuilder values = new StringBuilder();
-            StringBuilder updates = new StringBuilder();
-            for (int i = 0; i < columns.size(); i++) {
-                String c = columns.get(i);
-                sql.append(i == 0 ? "" : ", ").append(quote(c));
-                values.append(i == 0 ? "" : ", ").append(placeholder(t, c));
-                if (!t.keys().contains(c)) {
-                    updates.append(updates.length() == 0 ? "" : ", ").append(quote(c)).append(" = excluded.").append(quote(c));
-                }
-            }
-            sql.append(") VALUES (").append(values).append(") ON CONFLICT (");
+        String onConflict(SinkApplier.Target t, List<String> others) {
+            StringBuilder sql = new StringBuilder(" ON CONFLICT (");
             for (int k = 0; k < t.keys().size(); k++) {
                 sql.append(k == 0 ? "" : ", ").append(quote(t.keys().get(k)));
             }
-            return sql.append(updates.length() == 0 ? ") DO NOTHING" : ") DO UPDATE SET " + updates).toString();
+            if (others.isEmpty()) {
+                return sql.append(") DO NOTHING").toString();
+            }
+            sql.append(") DO UPDATE SET ");
+            for (int i = 0; i < others.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(quote(others.get(i))).append(" = excluded.").append(quote(others.get(i)));
+            }
+            return sql.toString();
         }
 
         @Override
@@ -139,36 +208,26 @@ abstract class SinkDialect {
         }
 
         @Override
-        SinkApplier.Target describe(Connection c, String table, String sink) throws SQLException {
-            String quoted = TableSelection.of(table).quotedName();
-            Map<String, String> types = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
-                    + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
-                s.setString(1, quoted);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        types.put(rs.getString(1), rs.getString(2));
-                    }
-                }
-            }
-            if (types.isEmpty()) {
-                throw missing(sink, quoted);
-            }
-            List<String> keys = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-                    + " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indrelid = to_regclass(?)"
-                    + " AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
-                s.setString(1, quoted);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        keys.add(rs.getString(1));
-                    }
-                }
-            }
-            if (keys.isEmpty()) {
-                throw keyless(sink, quoted);
-            }
-            return new SinkApplier.Target(quoted, types, keys);
+        String quotedName(String table) {
+            return TableSelection.of(table).quotedName();
+        }
+
+        @Override
+        String columnsQuery() {
+            return "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                    + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+        }
+
+        @Override
+        String keysQuery() {
+            return "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                    + " AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indrelid = to_regclass(?) AND i.indisprimary"
+                    + " ORDER BY array_position(i.indkey::int2[], a.attnum)";
+        }
+
+        @Override
+        void bindTable(PreparedStatement s, String table) throws SQLException {
+            s.setString(1, quotedName(table));
         }
     }
 
@@ -201,24 +260,18 @@ abstract class SinkDialect {
         }
 
         @Override
-        String upsert(SinkApplier.Target t, List<String> columns) {
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
-            StringBuilder values = new StringBuilder();
-            StringBuilder updates = new StringBuilder();
-            for (int i = 0; i < columns.size(); i++) {
-                String c = columns.get(i);
-                sql.append(i == 0 ? "" : ", ").append(quote(c));
-                values.append(i == 0 ? "" : ", ").append(placeholder(t, c));
-                if (!t.keys().contains(c)) {
-                    updates.append(updates.length() == 0 ? "" : ", ").append(quote(c)).append(" = VALUES(").append(quote(c)).append(')');
-                }
+        String insert(boolean onlyKeys) {
+            return onlyKeys ? "INSERT IGNORE" : "INSERT"; // only key columns: a row that exists is already right
+        }
+
+        @Override
+        String onConflict(SinkApplier.Target t, List<String> others) {
+            StringBuilder sql = new StringBuilder();
+            for (int i = 0; i < others.size(); i++) {
+                String q = quote(others.get(i));
+                sql.append(i == 0 ? " ON DUPLICATE KEY UPDATE " : ", ").append(q).append(" = VALUES(").append(q).append(')');
             }
-            sql.append(") VALUES (").append(values).append(')');
-            if (updates.length() == 0) {
-                // Only key columns: a row that exists is already right.
-                return sql.insert("INSERT".length(), " IGNORE").toString();
-            }
-            return sql.append(" ON DUPLICATE KEY UPDATE ").append(updates).toString();
+            return sql.toString();
         }
 
         @Override
@@ -262,41 +315,33 @@ abstract class SinkDialect {
         }
 
         @Override
-        SinkApplier.Target describe(Connection c, String table, String sink) throws SQLException {
+        String quotedName(String table) {
             int dot = table.indexOf('.');
-            String schema = dot < 0 ? null : table.substring(0, dot);
-            String name = dot < 0 ? table : table.substring(dot + 1);
-            String quoted = (schema == null ? "" : quote(schema) + ".") + quote(name);
-            String where = " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?";
-            Map<String, String> types = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS" + where
-                    + " ORDER BY ORDINAL_POSITION")) {
-                s.setString(1, schema);
-                s.setString(2, name);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        types.put(rs.getString(1), rs.getString(2).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-            if (types.isEmpty()) {
-                throw missing(sink, quoted);
-            }
-            List<String> keys = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE" + where
-                    + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION")) {
-                s.setString(1, schema);
-                s.setString(2, name);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        keys.add(rs.getString(1));
-                    }
-                }
-            }
-            if (keys.isEmpty()) {
-                throw keyless(sink, quoted);
-            }
-            return new SinkApplier.Target(quoted, types, keys);
+            return dot < 0 ? quote(table) : quote(table.substring(0, dot)) + "." + quote(table.substring(dot + 1));
+        }
+
+        @Override
+        String columnsQuery() {
+            return "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE())"
+                    + " AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+        }
+
+        @Override
+        String keysQuery() {
+            return "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = COALESCE(?, DATABASE())"
+                    + " AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION";
+        }
+
+        @Override
+        void bindTable(PreparedStatement s, String table) throws SQLException {
+            int dot = table.indexOf('.');
+            s.setString(1, dot < 0 ? null : table.substring(0, dot));
+            s.setString(2, dot < 0 ? table : table.substring(dot + 1));
+        }
+
+        @Override
+        String typeName(String type) {
+            return type.toLowerCase(Locale.ROOT);
         }
     }
 }
