@@ -40,14 +40,12 @@ public final class MySqlCapture implements CdcCapture {
         if (store == null || source == null) {
             throw new InvalidRequestException("MySqlCapture.start needs a store and a source, got " + store + ", " + source);
         }
-        if (source.sslMode() != MySqlSource.SslMode.DISABLE && TlsMaterial.named(source.urlParameters())) {
-            // The certificate files the URL names, read before anything connects: a missing file, a wrong password
-            // or type, a key store without a key is the caller's to fix.
-            try {
-                TlsMaterial.read(source.urlParameters(), source.sslMode() == MySqlSource.SslMode.TRUST);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + e.getMessage());
-            }
+        // The certificate files the URL names, read before anything connects: a missing file, a wrong password
+        // or type, a key store without a key is the caller's to fix.
+        try {
+            TlsMaterial.of(source);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + e.getMessage());
         }
         return new MySqlCapture(CaptureThread.start(new MySqlEngine(store, source), source.name()));
     }

@@ -117,6 +117,29 @@ class FsyncFailureTest {
         }
 
         @Test
+        void aLargeAppendWhoseIndexBatchIsBuiltDuringTheFailedFsyncIsNotAcknowledgedNorIndexed() {
+            // Large enough that its index batch is built while it is written and synced (Indexer.prebuild): the
+            // failed fsync must leave no stream of it readable.
+            StoreConfig large = StoreConfig.builder(dir).segmentSizeBytes(16 << 20).durability(Durability.fsync()).build();
+            List<StreamAppend> parts = new java.util.ArrayList<>();
+            for (int s = 0; s < Indexer.PREBUILD_MIN_EVENTS + 10; s++) {
+                parts.add(StreamAppend.of(StreamName.of("row", s), ExpectedVersion.noStream(), event(s)));
+            }
+            FaultyFileIO io = new FaultyFileIO();
+            try (LogStore store = LogStore.open(large, io)) {
+                store.append(ACCT, ExpectedVersion.noStream(), event(-1)).join();
+                io.failNextForce(FaultyFileIO.segmentFiles());
+                assertThat(failureOf(store.appendAll(parts))).isInstanceOf(StoreFailedException.class)
+                        .hasMessageContaining("fsync");
+                assertThat(store.failure()).isPresent();
+                assertThat(store.headPosition()).isZero();
+                assertThat(store.streamInfo(StreamName.of("row", 0))).isEmpty();
+            }
+            VerificationReport report = Verifier.verify(dir);
+            assertThat(report.ok()).as(report.summary()).isTrue();
+        }
+
+        @Test
         void aPowerLossAfterTheFailedFsyncLosesNothingAcknowledged() throws Exception {
             FaultyFileIO io = new FaultyFileIO().trackUnsyncedWrites();
             List<RecordedEvent> acknowledged;

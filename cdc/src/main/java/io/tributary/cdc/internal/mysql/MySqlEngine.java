@@ -246,9 +246,9 @@ public final class MySqlEngine implements CaptureThread.Engine {
             case VERIFY_CA -> SSLMode.VERIFY_CA;
             case VERIFY_FULL -> SSLMode.VERIFY_IDENTITY;
         });
-        if (source.sslMode() != MySqlSource.SslMode.DISABLE && TlsMaterial.named(source.urlParameters())) {
-            c.setSslSocketFactory(TlsMaterial.read(source.urlParameters(), source.sslMode() == MySqlSource.SslMode.TRUST)
-                    .socketFactory());
+        TlsMaterial tls = TlsMaterial.of(source);
+        if (tls != null) {
+            c.setSslSocketFactory(tls.socketFactory());
         }
         if (source.heartbeatIntervalMs() > 0) {
             c.setHeartbeatInterval(source.heartbeatIntervalMs());

@@ -47,8 +47,21 @@ public final class TlsMaterial {
         this.keys = keys;
     }
 
+    /**
+     * The material {@code source}'s URL names for its encrypted connections, or null when the binlog client's own
+     * factories apply (no encryption, or nothing named).
+     *
+     * @throws IllegalArgumentException as {@link #read}
+     */
+    public static TlsMaterial of(io.tributary.cdc.MySqlSource source) {
+        if (source.sslMode() == io.tributary.cdc.MySqlSource.SslMode.DISABLE || !named(source.urlParameters())) {
+            return null;
+        }
+        return read(source.urlParameters(), source.sslMode() == io.tributary.cdc.MySqlSource.SslMode.TRUST);
+    }
+
     /** Whether the URL names any certificate material. */
-    public static boolean named(Map<String, String> urlParameters) {
+    static boolean named(Map<String, String> urlParameters) {
         return urlParameters.containsKey("serverSslCert") || urlParameters.containsKey("trustStore")
                 || urlParameters.containsKey("keyStore");
     }
@@ -61,7 +74,7 @@ public final class TlsMaterial {
      *                                  key in it, a wrong password or type, or both {@code serverSslCert} and
      *                                  {@code trustStore}
      */
-    public static TlsMaterial read(Map<String, String> urlParameters, boolean checkNothing) {
+    static TlsMaterial read(Map<String, String> urlParameters, boolean checkNothing) {
         String cert = urlParameters.get("serverSslCert");
         String trustStore = urlParameters.get("trustStore");
         if (cert != null && trustStore != null) {
