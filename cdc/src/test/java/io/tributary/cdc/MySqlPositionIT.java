@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stored binlog position is resumed only on the binlog it is of: after {@code RESET MASTER}, or on another
- * server whose binlog file has the same name (a failover), the same file and offset hold other events, and the
- * capture refuses to start instead of reading from there. A restart on the same binlog resumes as always.
+ * A stored binlog position is resumed only on the binlog it is of: after {@code RESET MASTER}, or on an unrelated
+ * server whose binlog file has the same name, the same file and offset hold other events, and the capture refuses
+ * to start instead of reading from there — nor does it continue by GTID, as both servers have {@code server_id} 1 and
+ * their GTIDs only look alike (a real failover to a replica: {@link MySqlFailoverIT}). A restart on the same binlog
+ * resumes as always.
  */
 class MySqlPositionIT {
     static MariaDb db;
@@ -65,6 +67,7 @@ class MySqlPositionIT {
             MySqlSource moved = MySqlSource.builder("moved", other.url()).credentials("root", "").tables("moved").build();
             assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
                     .hasMessageContaining("is not in this server's binlog").hasMessageContaining("another server (a failover)")
+                    .hasMessageContaining("names this server (server_id 1) as its origin")
                     .hasMessageContaining("delete the stream tributary.cdc-moved");
             assertThat(all(store)).as("nothing written").isEqualTo(before);
         }

@@ -165,7 +165,10 @@ final class MyMapper {
             return;
         }
         byte[] data = envelope(t, op, before, after, tx, event, row, false);
-        UUID id = ids.of(connector + "/" + tx.begin.file() + ":" + tx.begin.pos() + "/" + tx.index);
+        // A transaction with a GTID has the same ids on every server of the topology (the same rows, in the same order):
+        // read again on another server after a failover, it is recognised by the log, not appended twice.
+        UUID id = ids.of(tx.gtid.isEmpty() ? connector + "/" + tx.begin.file() + ":" + tx.begin.pos() + "/" + tx.index
+                : connector + "/gtid/" + tx.gtid + "/" + tx.index);
         tx.index++;
         out.accept(stream, new EventData(id, type, data, new byte[0]));
     }

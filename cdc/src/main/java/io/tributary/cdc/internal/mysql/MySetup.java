@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -241,6 +242,69 @@ final class MySetup {
                 return g == null ? "" : g;
             }
         }
+    }
+
+    /**
+     * MariaDB: why this server cannot continue a capture after GTID state {@code state} (a list of
+     * {@code domain-server-seq}, the last captured transaction per domain) taken from another server's binlog, or
+     * null when it can. It can when every one of those transactions reached it by replication (none names this
+     * server as its origin: a server with the same {@code server_id} is this one after {@code RESET MASTER}, or an
+     * unrelated server whose GTIDs only look alike), its binlog goes at least that far in every domain, and it has
+     * not purged what follows.
+     */
+    String gtidResumeProblem(Connection c, String state) throws SQLException {
+        long serverId = Long.parseLong(scalar(c, "SELECT @@GLOBAL.server_id"));
+        Map<Long, long[]> wanted = gtidsByDomain(state);
+        Map<Long, long[]> end = gtidsByDomain(scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos"));
+        String first;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+            first = rs.next() ? rs.getString(1) : null;
+        }
+        Map<Long, long[]> start = first == null ? Map.of() : gtidsByDomain(gtidAt(c, first, 4));
+        for (Map.Entry<Long, long[]> w : wanted.entrySet()) {
+            long domain = w.getKey();
+            long origin = w.getValue()[0];
+            long seq = w.getValue()[1];
+            String gtid = domain + "-" + origin + "-" + seq;
+            long[] b = start.get(domain);
+            if (b != null && b[1] > seq) {
+                return "this server's oldest binlog " + first + " starts after GTID " + domain + "-" + b[0] + "-" + b[1] + "; the transactions"
+                        + " after the captured " + gtid + " are purged from it (keep binlogs longer: binlog_expire_logs_seconds)";
+            }
+            if (origin == serverId) {
+                return "the last captured transaction of domain " + domain + ", " + gtid + ", names this server (server_id "
+                        + serverId + ") as its origin, yet this server's binlog does not hold the stored position: this is"
+                        + " the captured server after RESET MASTER, or another server with the same server_id whose GTIDs"
+                        + " only look alike (servers of one replication topology need distinct server_ids)";
+            }
+            long[] e = end.get(domain);
+            if (e == null || e[1] < seq) {
+                return "this server's binlog ends at GTID state '" + scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos")
+                        + "', before the captured transaction " + gtid + ": it has not replicated everything captured"
+                        + " (wait until it has, e.g. SELECT MASTER_GTID_WAIT('" + gtid + "'), and make sure it writes what it"
+                        + " replicates to its own binlog: log_slave_updates = ON)";
+            }
+        }
+        return null;
+    }
+
+    /** A MariaDB GTID list by domain: {server_id, seq}; an entry that is not {@code domain-server-seq} is skipped. */
+    static Map<Long, long[]> gtidsByDomain(String list) {
+        Map<Long, long[]> out = new java.util.LinkedHashMap<>();
+        if (list == null) {
+            return out;
+        }
+        for (String g : list.split(",")) {
+            String[] parts = g.trim().split("-");
+            if (parts.length == 3) {
+                try {
+                    out.put(Long.parseLong(parts[0]), new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
+                } catch (NumberFormatException e) {
+                    // not a MariaDB GTID
+                }
+            }
+        }
+        return out;
     }
 
     private static String accountName(Connection c) throws SQLException {

@@ -90,6 +90,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
     private BinlogPosition lastSeen;
     private long eventPos;
     private long cursor;
+    /** Streaming continues after the stored GTID state on another server than the stored position's ({@link #resumeByGtid}). */
+    private boolean byGtid;
+    /** The stored position is of another server's binlog: the next one recorded replaces it, whatever their order. */
+    private boolean positionElsewhere;
 
     /** An engine appending {@code source}'s changes to {@code store}. */
     public MySqlEngine(EventStore store, MySqlSource source) {
@@ -102,25 +106,49 @@ public final class MySqlEngine implements CaptureThread.Engine {
     }
 
     /**
-     * MariaDB: the stored position must be the same place in this server's binlog — the GTID state there equal to
-     * the one recorded with it. A binlog file of the same name on another server (after a failover) or after
-     * {@code RESET MASTER} holds other events at that offset: resuming there would read from the middle of an event
-     * or skip and repeat transactions. (MySQL has no BINLOG_GTID_POS: not checked there.)
+     * Whether streaming resumes by GTID instead of at the stored binlog position. A binlog position is per server:
+     * on MariaDB it is used only where this server's binlog has the GTID state stored with it at that place
+     * (BINLOG_GTID_POS); a binlog file of the same name elsewhere (after a failover) or after {@code RESET MASTER}
+     * holds other events there. Elsewhere the capture continues after the stored GTID state, when this server got
+     * those transactions by replication and still has what follows ({@link MySetup#gtidResumeProblem}); otherwise
+     * the start is refused. MySQL: the stored position is used (no BINLOG_GTID_POS to check it by).
      */
-    private void checkSameServer(BinlogPosition stored) throws SQLException {
+    private boolean resumeByGtid(MySqlOffset st) throws SQLException {
+        BinlogPosition stored = st.position();
+        boolean fileHere = setup.hasBinlog(catalog, stored.file());
         if (!setup.mariaDb() || stored.gtid().isEmpty()) {
-            return;
+            if (!fileHere) {
+                throw purged(stored);
+            }
+            return false;
         }
         String here = setup.gtidAt(catalog, stored.file(), stored.pos());
-        if (!new java.util.HashSet<>(List.of(here.split(","))).equals(new java.util.HashSet<>(List.of(stored.gtid().split(","))))) {
-            throw new SourceConfigurationException("the position of connector '" + source.name() + "' (" + stored.file() + ":"
-                    + stored.pos() + ", GTID state " + stored.gtid() + ") is not in this server's binlog: there "
-                    + stored.file() + ":" + stored.pos() + (here.isEmpty() ? " is not the end of a transaction"
-                    : " follows GTID state " + here) + ". The position is of another server (a failover) or of a binlog"
-                    + " reset since (RESET MASTER); binlog positions are per server, and resuming by GTID on another server"
-                    + " is not supported. Point the source at the server it captured from, or delete the stream "
-                    + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
+        if (new java.util.HashSet<>(List.of(here.split(","))).equals(new java.util.HashSet<>(List.of(stored.gtid().split(","))))) {
+            return false;
         }
+        String problem = st.snapshotDone() ? setup.gtidResumeProblem(catalog, stored.gtid())
+                : "the initial snapshot is not finished, and its rows are consistent with a position of the server it was"
+                  + " started on";
+        if (problem == null) {
+            LOG.info("capture '{}': the stored position {} is not in the binlog of {}:{}; continuing after GTID state {}"
+                    + " (a failover)", source.name(), stored, source.host(), source.port(), stored.gtid());
+            return true;
+        }
+        throw new SourceConfigurationException("the position of connector '" + source.name() + "' (" + stored.file() + ":"
+                + stored.pos() + ", GTID state " + stored.gtid() + ") is not in this server's binlog: " + (!fileHere
+                ? "it has no file " + stored.file() : "there " + stored.file() + ":" + stored.pos() + (here.isEmpty()
+                ? " is not the end of a transaction" : " follows GTID state " + here)) + ". The position is of another"
+                + " server (a failover), or of a binlog purged or reset (RESET MASTER) since, and the capture cannot"
+                + " continue here by GTID either: " + problem
+                + ". Point the source at a server that has the captured transactions, or delete the stream "
+                + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
+    }
+
+    private SourceConfigurationException purged(BinlogPosition stored) {
+        return new SourceConfigurationException("binlog file " + stored.file() + " holding the position of"
+                + " connector '" + source.name() + "' (" + stored + ") is no longer on the server (purged):"
+                + " changes after it are lost. Keep binlogs longer (binlog_expire_logs_seconds), and delete the"
+                + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
     }
 
     /** Checks the source and fixes the starting point; throws {@link SourceConfigurationException}. */
@@ -149,13 +177,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
                     log.commit(new MySqlOffset(setup.current(catalog), null, null, 0));
                 }
             } else {
-                if (!setup.hasBinlog(catalog, st.position().file())) {
-                    throw new SourceConfigurationException("binlog file " + st.position().file() + " holding the position of"
-                            + " connector '" + source.name() + "' (" + st.position() + ") is no longer on the server (purged):"
-                            + " changes after it are lost. Keep binlogs longer (binlog_expire_logs_seconds), and delete the"
-                            + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
-                }
-                checkSameServer(st.position());
+                byGtid = resumeByGtid(st);
                 if (!st.snapshotDone()) {
                     // The consistent snapshot died with the crashed capture: the rest is read in a new one, at a later
                     // binlog position; MyGate drops streamed changes that the new one already contains.
@@ -233,8 +255,18 @@ public final class MySqlEngine implements CaptureThread.Engine {
         parseGtids(start.gtid());
         BinaryLogClient c = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
         c.setServerId(source.serverId());
-        c.setBinlogFilename(start.file());
-        c.setBinlogPosition(start.pos());
+        if (byGtid) {
+            // MariaDB starts after the GTID state (@slave_connect_state); the file and offset sent are not used. The
+            // first event, a rotate, names the file it starts in.
+            c.setGtidSet(start.gtid());
+            c.setBinlogFilename("");
+            c.setBinlogPosition(4);
+            positionElsewhere = true;
+            lastSeen = null;
+        } else {
+            c.setBinlogFilename(start.file());
+            c.setBinlogPosition(start.pos());
+        }
         // A reconnect inside the client could resume in the middle of a transaction: on any
         // disconnect the capture fails instead, and a restart resumes from the durable position.
         c.setKeepAlive(false);
@@ -404,12 +436,16 @@ public final class MySqlEngine implements CaptureThread.Engine {
         BinlogPosition at = new BinlogPosition(file, eventPos, "");
         MySqlOffset st = log.state();
         long skip = 0;
-        if (st.partial() != null && st.partial().begin().file().equals(at.file()) && st.partial().begin().pos() == at.pos()) {
-            skip = st.partial().eventsDone();
+        MySqlOffset.Partial p = st.partial();
+        // The transaction that was being appended in chunks: the same place in the binlog, or after a failover the
+        // same GTID (the replica's binlog holds its rows in the same order).
+        if (p != null && (positionElsewhere ? !gtid.isEmpty() && gtid.equals(p.gtid())
+                : p.begin().file().equals(at.file()) && p.begin().pos() == at.pos())) {
+            skip = p.eventsDone();
         }
         tx = new MyMapper.Tx(at, gtid, h.getTimestamp(), h.getServerId(), skip);
         txStandalone = false;
-        log.beginTx("beginning at " + at, MySqlOffset.partialAt(at), skip);
+        log.beginTx("beginning at " + at, MySqlOffset.partialAt(at, gtid), skip);
         if (domain >= 0) {
             pendingGtid = new long[] {domain};
             pendingGtidText = gtid;
@@ -532,6 +568,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
             long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
             lagMs = lag;
             log.endTx(log.state().at(end, lag));
+            positionElsewhere = false;
             lastRecordNanos = System.nanoTime();
         } else {
             recordIdlePosition();
@@ -548,9 +585,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
             return;
         }
         lastRecordNanos = System.nanoTime();
-        if (lastSeen.compareTo(log.state().position()) > 0) {
+        if (positionElsewhere || lastSeen.compareTo(log.state().position()) > 0) {
             lagMs = 0;
             log.commit(log.state().at(lastSeen, 0));
+            positionElsewhere = false;
         }
     }
 

@@ -24,9 +24,16 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
      * A transaction appended in chunks.
      *
      * @param begin      where the transaction starts in the binlog (its GTID or BEGIN event)
+     * @param gtid       the transaction's GTID, empty when it has none: how it is found on another server
      * @param eventsDone how many of its events are in the log
      */
-    public record Partial(BinlogPosition begin, long eventsDone) {
+    public record Partial(BinlogPosition begin, String gtid, long eventsDone) {
+        /** Validates. */
+        public Partial {
+            if (gtid == null) {
+                throw new IllegalArgumentException("gtid must not be null (empty when unknown)");
+            }
+        }
     }
 
     /**
@@ -84,6 +91,9 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
         if (partial != null) {
             ObjectNode p = o.putObject("partial");
             put(p.putObject("begin"), partial.begin());
+            if (!partial.gtid().isEmpty()) {
+                p.put("gtid", partial.gtid());
+            }
             p.put("eventsDone", partial.eventsDone());
         }
         if (snapshot != null) {
@@ -113,7 +123,8 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
         return OffsetJson.read(mapper, json, "MySQL position", o -> {
             Partial partial = null;
             if (o.hasNonNull("partial")) {
-                partial = new Partial(position(o.get("partial").get("begin")), o.get("partial").get("eventsDone").asLong());
+                JsonNode p = o.get("partial");
+                partial = new Partial(position(p.get("begin")), p.path("gtid").asText(""), p.get("eventsDone").asLong());
             }
             Snapshot snapshot = null;
             if (o.hasNonNull("snapshot")) {
@@ -126,8 +137,8 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
         });
     }
 
-    /** The position of a chunk of the transaction beginning at {@code begin}, for {@link LogWriter#beginTx}. */
-    static LogWriter.PartialPosition<MySqlOffset> partialAt(BinlogPosition begin) {
-        return (st, done) -> new MySqlOffset(st.position(), new Partial(begin, done), st.snapshot(), st.lagMs());
+    /** The position of a chunk of the transaction {@code gtid} beginning at {@code begin}, for {@link LogWriter#beginTx}. */
+    static LogWriter.PartialPosition<MySqlOffset> partialAt(BinlogPosition begin, String gtid) {
+        return (st, done) -> new MySqlOffset(st.position(), new Partial(begin, gtid, done), st.snapshot(), st.lagMs());
     }
 }

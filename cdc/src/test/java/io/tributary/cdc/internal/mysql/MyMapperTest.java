@@ -38,7 +38,7 @@ class MyMapperTest {
     }
 
     @Test
-    void writesTheEnvelopeOfAnUpdateWithIdsFromTheTransactionsPlaceInTheBinlog() throws Exception {
+    void writesTheEnvelopeOfAnUpdateWithIdsFromTheTransactionsGtid() throws Exception {
         MyMapper.Tx tx = new MyMapper.Tx(begin, "0-1-42", 1_700_000_000_000L, 1, 0);
         List<Out> out = new ArrayList<>();
         mapper.change(table, "u", row(7, "a@x".getBytes(StandardCharsets.UTF_8), "{\"k\": [1]}".getBytes(StandardCharsets.UTF_8), "s"),
@@ -49,7 +49,7 @@ class MyMapperTest {
         assertThat(out.get(0).stream().value()).isEqualTo("users-7");
         assertThat(out.get(0).event().type()).isEqualTo("cdc.update");
         assertThat(out.get(0).event().eventId())
-                .isEqualTo(UUID.nameUUIDFromBytes("shop/mysql-bin.000003:1000/0".getBytes(StandardCharsets.UTF_8)));
+                .isEqualTo(UUID.nameUUIDFromBytes("shop/gtid/0-1-42/0".getBytes(StandardCharsets.UTF_8)));
         assertThat(json.readTree(out.get(0).event().data())).isEqualTo(json.readTree("{\"before\":{\"id\":7,\"email\":\"a@x\","
                 + "\"doc\":{\"k\":[1]}},\"after\":{\"id\":7,\"email\":\"b@x\",\"doc\":null},\"op\":\"u\",\"source\":{\"version\":"
                 + "\"tributary-0.1\",\"connector\":\"mysql\",\"name\":\"shop\",\"db\":\"shop\",\"table\":\"users\",\"server_id\":1,"

@@ -17,7 +17,7 @@ class MySqlOffsetTest {
     void roundTripsEveryPartOfAPosition() {
         BinlogPosition point = new BinlogPosition("mysql-bin.000002", 4_567, "0-1-42,1-1-7");
         MySqlOffset offset = new MySqlOffset(new BinlogPosition("mysql-bin.000003", 99, "0-1-50"),
-                new MySqlOffset.Partial(new BinlogPosition("mysql-bin.000003", 120, ""), 9_999),
+                new MySqlOffset.Partial(new BinlogPosition("mysql-bin.000003", 120, ""), "0-1-17", 9_999),
                 new MySqlOffset.Snapshot(point, List.of(new OffsetState.TableProgress("shop.users", List.of("7", "a,b"), false, 12)),
                         List.of(new MySqlOffset.Segment("shop.users", List.of(), point),
                                 new MySqlOffset.Segment("shop.users", List.of("7", "a,b"), point)), false), 15);

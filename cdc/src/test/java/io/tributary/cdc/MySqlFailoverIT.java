@@ -1,0 +1,206 @@
+package io.tributary.cdc;
+
+import static io.tributary.cdc.SourceDb.category;
+import static io.tributary.cdc.SourceDb.data;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.core.Direction;
+import io.tributary.core.ReadFilter;
+import io.tributary.core.RecordedEvent;
+import io.tributary.store.EmbeddedEventStore;
+import io.tributary.store.Tributary;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A failover: a capture moved from a MariaDB primary to its replica (GTID replication, {@code log_slave_updates})
+ * continues after the last captured transaction by GTID — the replica's binlog positions are its own — with nothing
+ * lost and nothing repeated, and a transaction has the same event ids whichever server it is read from. A replica
+ * that has not replicated all that was captured is refused, nothing written.
+ */
+class MySqlFailoverIT {
+    static MariaDb primary;
+    static MariaDb replica;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        List<String> cdc = List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--binlog-row-metadata=FULL", "--log-slave-updates");
+        primary = MariaDb.start(cdc);
+        List<String> second = new java.util.ArrayList<>(cdc);
+        second.add("--server-id=2");
+        replica = MariaDb.start(second);
+        // The replica starts from the primary's present state (each server set up its own accounts and database).
+        String at = scalar(primary, "SELECT @@GLOBAL.gtid_binlog_pos");
+        replica.exec("RESET MASTER", "SET GLOBAL gtid_slave_pos = '" + at + "'",
+                "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + primary.port
+                        + ", MASTER_USER = 'root', MASTER_PASSWORD = '', MASTER_USE_GTID = slave_pos, MASTER_SSL_VERIFY_SERVER_CERT = 0");
+    }
+
+    @AfterAll
+    static void stop() {
+        replica.close();
+        primary.close();
+    }
+
+    @BeforeEach
+    void replicate() {
+        replica.exec("START SLAVE");
+    }
+
+    private static String scalar(MariaDb db, String sql) {
+        try {
+            return db.scalar(sql, 1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the replica has applied everything the primary has written. */
+    private static void caughtUp() {
+        String at = scalar(primary, "SELECT @@GLOBAL.gtid_binlog_pos");
+        assertThat(scalar(replica, "SELECT MASTER_GTID_WAIT('" + at + "', 60)")).as("replica caught up to " + at).isEqualTo("0");
+    }
+
+    private static List<String> changes(List<RecordedEvent> events) {
+        return events.stream().map(e -> e.stream().value() + " " + data(e).get("op").asText()).toList();
+    }
+
+    private static List<RecordedEvent> all(EmbeddedEventStore store) {
+        return store.readAll(0, 10_000, Direction.FORWARD, ReadFilter.all()).events();
+    }
+
+    @Test
+    void aCaptureMovedToTheReplicaContinuesByGtidWithNothingLostOrRepeated() {
+        primary.exec("CREATE TABLE fo (id int PRIMARY KEY, v int)");
+        caughtUp();
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("moved"));
+             EmbeddedEventStore onReplica = Tributary.open(dir.resolve("replica"));
+             // The same connector reading the replica all along (another binlog client id: a server serves one reader
+             // per id): the same transactions must get the same event ids.
+             MySqlCapture watch = MySqlCapture.start(onReplica, replica.source("fo", "fo").serverId(4242).build())) {
+            try (MySqlCapture capture = MySqlCapture.start(store, primary.source("fo", "fo").build())) {
+                primary.exec("INSERT INTO fo VALUES (1, 1)", "INSERT INTO fo VALUES (2, 2)");
+                primary.tx("UPDATE fo SET v = 11 WHERE id = 1", "UPDATE fo SET v = 22 WHERE id = 2");
+                MySqlCaptureIT.awaitCount(store, "fo", 4, capture);
+            }
+            // Written on the primary while no capture runs, replicated, then the primary is gone.
+            primary.exec("INSERT INTO fo VALUES (3, 3)");
+            primary.tx("INSERT INTO fo VALUES (4, 4)", "UPDATE fo SET v = 111 WHERE id = 1");
+            primary.exec("DELETE FROM fo WHERE id = 2");
+            caughtUp();
+            replica.exec("STOP SLAVE");
+            MySqlSource moved = MySqlSource.builder("fo", replica.url()).credentials("root", "").tables("fo")
+                    .heartbeatIntervalMs(200).build();
+            try (MySqlCapture capture = MySqlCapture.start(store, moved)) {
+                MySqlCaptureIT.awaitCount(store, "fo", 8, capture);
+                replica.exec("INSERT INTO fo VALUES (5, 5)"); // the replica is the primary now
+                MySqlCaptureIT.awaitCount(store, "fo", 9, capture);
+            }
+            // Restarted on the replica: its own position now, resumed there; nothing repeated.
+            try (MySqlCapture capture = MySqlCapture.start(store, moved)) {
+                replica.exec("UPDATE fo SET v = 6 WHERE id = 5");
+                MySqlCaptureIT.awaitCount(store, "fo", 10, capture);
+            }
+            List<RecordedEvent> events = category(store, "fo");
+            assertThat(changes(events)).containsExactly("fo-1 c", "fo-2 c", "fo-1 u", "fo-2 u", "fo-3 c", "fo-4 c", "fo-1 u",
+                    "fo-2 d", "fo-5 c", "fo-5 u");
+            assertThat(data(events.get(6)).get("after").get("v").asInt()).isEqualTo(111);
+            assertThat(data(events.get(7)).get("source").get("gtid").asText()).as("replicated: the primary's GTID").startsWith("0-1-");
+            assertThat(data(events.get(8)).get("source").get("gtid").asText()).as("written on the replica").startsWith("0-2-");
+            List<RecordedEvent> watched = MySqlCaptureIT.awaitCount(onReplica, "fo", 10, watch);
+            assertThat(events).extracting(RecordedEvent::eventId).as("the same ids on both servers")
+                    .containsExactlyElementsOf(watched.stream().map(RecordedEvent::eventId).toList());
+        }
+    }
+
+    @Test
+    void aReplicaThatHasNotReplicatedWhatWasCapturedIsRefusedAndNothingIsWritten() {
+        primary.exec("CREATE TABLE lagging (id int PRIMARY KEY, v int)");
+        caughtUp();
+        replica.exec("STOP SLAVE");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, primary.source("lag", "lagging").build())) {
+                primary.exec("INSERT INTO lagging VALUES (1, 1)");
+                MySqlCaptureIT.awaitCount(store, "lagging", 1, capture);
+            }
+            List<RecordedEvent> before = all(store);
+            MySqlSource behind = MySqlSource.builder("lag", replica.url()).credentials("root", "").tables("lagging")
+                    .heartbeatIntervalMs(200).build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, behind)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("has not replicated everything captured").hasMessageContaining("MASTER_GTID_WAIT")
+                    .hasMessageContaining("delete the stream tributary.cdc-lag");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+            // Once it has caught up, the same capture continues there (still a replica, reading what it replicates).
+            replica.exec("START SLAVE");
+            caughtUp();
+            try (MySqlCapture capture = MySqlCapture.start(store, behind)) {
+                primary.exec("INSERT INTO lagging VALUES (2, 2)");
+                assertThat(changes(MySqlCaptureIT.awaitCount(store, "lagging", 2, capture))).containsExactly("lagging-1 c", "lagging-2 c");
+            }
+        }
+    }
+
+    @Test
+    void aReplicaThatPurgedWhatFollowsTheCapturedTransactionsIsRefused() {
+        primary.exec("CREATE TABLE purged (id int PRIMARY KEY, v int)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, primary.source("purged", "purged").build())) {
+                primary.exec("INSERT INTO purged VALUES (1, 1)");
+                MySqlCaptureIT.awaitCount(store, "purged", 1, capture);
+            }
+            primary.exec("INSERT INTO purged VALUES (2, 2)");
+            caughtUp();
+            // The replica starts a new binlog after row 2 and drops the older ones: what followed row 1 is gone there.
+            replica.exec("FLUSH BINARY LOGS");
+            String newest;
+            try (java.sql.Connection c = replica.connect(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                newest = rs.getString(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            // MariaDB keeps a binlog until the engines have checkpointed past it: purge until it is gone.
+            for (int i = 0; !oldestBinlog(replica).equals(newest); i++) {
+                assertThat(i).as("the replica's old binlogs purged").isLessThan(300);
+                replica.exec("PURGE BINARY LOGS TO '" + newest + "'");
+                sleep(100);
+            }
+            List<RecordedEvent> before = all(store);
+            MySqlSource moved = MySqlSource.builder("purged", replica.url()).credentials("root", "").tables("purged").build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("are purged from it").hasMessageContaining("binlog_expire_logs_seconds");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+        }
+    }
+
+    private static String oldestBinlog(MariaDb db) {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
