@@ -47,69 +47,93 @@ class MySqlCrashIT {
     void logHoldsExactlyTheCommittedChangesOnceAfterKillNineDuringSnapshotAndStreaming() throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         System.out.println("MySqlCrashIT seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
-        Random random = new Random(seed);
         try (MariaDb db = MariaDb.start()) {
-            db.exec("CREATE TABLE crash (id int PRIMARY KEY, v int NOT NULL)",
-                    "INSERT INTO crash SELECT seq, 0 FROM seq_1_to_" + ROWS);
-            Map<Integer, Integer> initial = new TreeMap<>();
-            for (int i = 1; i <= ROWS; i++) {
-                initial.put(i, 0);
-            }
-            List<Op> committed = new ArrayList<>();
-            Map<Integer, Integer> current = new TreeMap<>(initial);
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<Throwable> workloadError = new AtomicReference<>();
-            Thread workload = null;
-            List<String> kills = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                boolean inSnapshot = round < 3;
-                ChildRun child = new ChildRun(dir, db.url(), 20);
-                String started = child.awaitLine(l -> l.equals("started"));
-                assertThat(started).as("child started (stderr: %s)", child.stderr()).isEqualTo("started");
-                if (workload == null) {
-                    Random wr = new Random(random.nextLong());
-                    workload = new Thread(() -> runWorkload(db, wr, committed, current, stop, workloadError), "workload");
-                    workload.start();
-                }
-                String last;
-                if (inSnapshot) {
-                    long threshold = 200 + random.nextInt(ROWS / 3);
-                    last = child.awaitLine(l -> l.startsWith("status") && (Long.parseLong(l.split(" ")[2]) >= threshold
-                            || l.split(" ")[3].equals("true")));
-                } else {
-                    last = child.awaitFor(200 + random.nextInt(1500));
-                }
-                child.kill();
-                kills.add("round " + round + ": " + last);
-                assertThat(last).as("child failed: %s", child.stderr()).doesNotContain("FAILED");
-            }
-            stop.set(true);
-            workload.join();
-            assertThat(workloadError.get()).isNull();
-            System.out.println("MySqlCrashIT kills:\n  " + String.join("\n  ", kills) + "\n  committed ops: " + committed.size());
+            run(dir, seed, db, round -> db, true);
+        }
+    }
 
-            // A last run catches up past a marker row, then the log is checked offline.
-            ChildRun fin = new ChildRun(dir, db.url(), 20);
-            fin.awaitLine(l -> l.equals("started"));
-            long target;
-            try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                s.execute("INSERT INTO crash VALUES (-1, 0)");
-                committed.add(new Op(-1, "c", 0));
-                current.put(-1, 0);
-                try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
-                    rs.next();
-                    target = rs.getLong(2);
-                }
+    /**
+     * Kills and restarts the capture {@link #ROUNDS} times while a workload commits on {@code db}, each round's capture
+     * reading {@code serverOfRound} (waiting first until that server has replicated all {@code db} has); the first three
+     * rounds are killed during the snapshot when {@code killDuringSnapshot}, else the first round runs until the snapshot
+     * is done. A last run on {@code db} catches up, then the log is checked.
+     */
+    static void run(Path dir, long seed, MariaDb db, java.util.function.IntFunction<MariaDb> serverOfRound,
+                    boolean killDuringSnapshot) throws Exception {
+        Random random = new Random(seed);
+        db.exec("CREATE TABLE crash (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO crash SELECT seq, 0 FROM seq_1_to_" + ROWS);
+        Map<Integer, Integer> initial = new TreeMap<>();
+        for (int i = 1; i <= ROWS; i++) {
+            initial.put(i, 0);
+        }
+        List<Op> committed = new ArrayList<>();
+        Map<Integer, Integer> current = new TreeMap<>(initial);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> workloadError = new AtomicReference<>();
+        Thread workload = null;
+        List<String> kills = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean inSnapshot = killDuringSnapshot && round < 3;
+            MariaDb server = serverOfRound.apply(round);
+            if (server != db) {
+                caughtUp(db, server);
             }
-            String caughtUp = fin.awaitLine(l -> l.startsWith("status") && l.split(" ")[4].contains(":")
-                    && Long.parseLong(l.split(" ")[4].split(":")[1]) >= target);
-            fin.kill();
-            assertThat(caughtUp).as("caught up after the kills (seed %d): %s", seed, fin.stderr()).startsWith("status");
-            System.out.println("MySqlCrashIT caught up: " + caughtUp + " target " + target);
-            try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-                verify(new RowHistory(SourceDb.category(store, "crash")), initial, committed, current, seed);
+            ChildRun child = new ChildRun(dir, server.url(), 20);
+            String started = child.awaitLine(l -> l.equals("started"));
+            assertThat(started).as("child started (stderr: %s)", child.stderr()).isEqualTo("started");
+            if (workload == null) {
+                Random wr = new Random(random.nextLong());
+                workload = new Thread(() -> runWorkload(db, wr, committed, current, stop, workloadError), "workload");
+                workload.start();
+            }
+            String last;
+            if (inSnapshot) {
+                long threshold = 200 + random.nextInt(ROWS / 3);
+                last = child.awaitLine(l -> l.startsWith("status") && (Long.parseLong(l.split(" ")[2]) >= threshold
+                        || l.split(" ")[3].equals("true")));
+            } else {
+                if (round == 0) {
+                    child.awaitLine(l -> l.startsWith("status") && l.split(" ")[3].equals("true"));
+                }
+                last = child.awaitFor(200 + random.nextInt(1500));
+            }
+            child.kill();
+            kills.add("round " + round + (server != db ? " (replica)" : "") + ": " + last);
+            assertThat(last).as("child failed: %s", child.stderr()).doesNotContain("FAILED");
+        }
+        stop.set(true);
+        workload.join();
+        assertThat(workloadError.get()).isNull();
+        System.out.println("MySqlCrashIT kills:\n  " + String.join("\n  ", kills) + "\n  committed ops: " + committed.size());
+
+        // A last run catches up past a marker row, then the log is checked offline.
+        ChildRun fin = new ChildRun(dir, db.url(), 20);
+        fin.awaitLine(l -> l.equals("started"));
+        long target;
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO crash VALUES (-1, 0)");
+            committed.add(new Op(-1, "c", 0));
+            current.put(-1, 0);
+            try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                target = rs.getLong(2);
             }
         }
+        String caughtUp = fin.awaitLine(l -> l.startsWith("status") && l.split(" ")[4].contains(":")
+                && Long.parseLong(l.split(" ")[4].split(":")[1]) >= target);
+        fin.kill();
+        assertThat(caughtUp).as("caught up after the kills (seed %d): %s", seed, fin.stderr()).startsWith("status");
+        System.out.println("MySqlCrashIT caught up: " + caughtUp + " target " + target);
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            verify(new RowHistory(SourceDb.category(store, "crash")), initial, committed, current, seed);
+        }
+    }
+
+    /** Waits until {@code replica} has applied everything {@code primary} has written. */
+    static void caughtUp(MariaDb primary, MariaDb replica) throws java.sql.SQLException {
+        String at = primary.scalar("SELECT @@GLOBAL.gtid_binlog_pos", 1);
+        assertThat(replica.scalar("SELECT MASTER_GTID_WAIT('" + at + "', 60)", 1)).as("replica caught up to " + at).isEqualTo("0");
     }
 
     private static void verify(RowHistory log, Map<Integer, Integer> initial, List<Op> committed, Map<Integer, Integer> current,
@@ -227,10 +251,14 @@ class MySqlCrashIT {
         final Path stderr;
 
         ChildRun(Path dir, String url, int chunkRows) throws Exception {
+            this(dir, url, chunkRows, "crash");
+        }
+
+        ChildRun(Path dir, String url, int chunkRows, String table) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             stderr = dir.resolve("child.stderr");
             process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    MySqlCrashChild.class.getName(), dir.resolve("log").toString(), url, Integer.toString(chunkRows))
+                    MySqlCrashChild.class.getName(), dir.resolve("log").toString(), url, Integer.toString(chunkRows), table)
                     .redirectError(stderr.toFile()).start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         }

@@ -185,6 +185,48 @@ class MySqlFailoverIT {
         }
     }
 
+    @Test
+    void killNineWhileTheCaptureMovesBetweenPrimaryAndReplicaLosesAndRepeatsNothing() throws Exception {
+        // MySqlCrashIT's workload and checks (large transactions appended in chunks included), each restart on the
+        // other server: every move is a resume by GTID, back to the primary included.
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        System.out.println("MySqlFailoverIT seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
+        MySqlCrashIT.run(dir, seed, primary, round -> round % 2 == 1 ? replica : primary, false);
+    }
+
+    @Test
+    void aLargeTransactionCutOffMidwayOnThePrimaryIsCompletedFromTheReplicaOnce() throws Exception {
+        int rows = 20_000;
+        primary.exec("CREATE TABLE big (id int PRIMARY KEY, v varchar(200))");
+        caughtUp();
+        // A capture JVM on the primary, appending in 64 KiB chunks, killed once part of one large transaction is in.
+        MySqlCrashIT.ChildRun child = new MySqlCrashIT.ChildRun(dir, primary.url(), 1000, "big");
+        String ready = child.awaitLine(l -> l.startsWith("status STREAMING") && l.split(" ")[3].equals("true"));
+        assertThat(ready).as("child streaming (stderr: %s)", child.stderr()).startsWith("status STREAMING");
+        primary.exec("INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_" + rows);
+        String cut = child.awaitLine(l -> l.startsWith("status") && Long.parseLong(l.split(" ")[5]) >= 3);
+        child.kill();
+        assertThat(cut).as("killed after some chunks (stderr: %s)", child.stderr()).startsWith("status");
+        int appended;
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
+            appended = category(store, "big").size();
+        }
+        assertThat(appended).as("the transaction was cut off midway").isBetween(1, rows - 1);
+        caughtUp();
+        replica.exec("STOP SLAVE");
+        // The rest comes from the replica: the transaction found again there by its GTID, the part in the log skipped.
+        MySqlSource moved = MySqlSource.builder("crash", replica.url()).credentials("root", "").tables("big")
+                .maxAppendBytes(64 * 1024).build();
+        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
+             MySqlCapture capture = MySqlCapture.start(store, moved)) {
+            List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "big", rows, capture);
+            assertThat(events.stream().map(e -> e.stream().value()).distinct().count()).as("every row once").isEqualTo(rows);
+            assertThat(changes(events)).allMatch(c -> c.endsWith(" c"));
+            replica.exec("INSERT INTO big VALUES (0, 'after')");
+            assertThat(MySqlCaptureIT.awaitCount(store, "big", rows + 1, capture)).hasSize(rows + 1);
+        }
+    }
+
     private static String oldestBinlog(MariaDb db) {
         try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {

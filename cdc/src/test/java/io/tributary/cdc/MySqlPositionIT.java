@@ -67,7 +67,7 @@ class MySqlPositionIT {
             MySqlSource moved = MySqlSource.builder("moved", other.url()).credentials("root", "").tables("moved").build();
             assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
                     .hasMessageContaining("is not in this server's binlog").hasMessageContaining("another server (a failover)")
-                    .hasMessageContaining("names this server (server_id 1) as its origin")
+                    .hasMessageContaining("a server with this server's server_id (1)")
                     .hasMessageContaining("delete the stream tributary.cdc-moved");
             assertThat(all(store)).as("nothing written").isEqualTo(before);
         }

@@ -244,16 +244,21 @@ final class MySetup {
         }
     }
 
+    /** The server's {@code server_id}. */
+    long serverId(Connection c) throws SQLException {
+        return Long.parseLong(scalar(c, "SELECT @@GLOBAL.server_id"));
+    }
+
     /**
      * MariaDB: why this server cannot continue a capture after GTID state {@code state} (a list of
-     * {@code domain-server-seq}, the last captured transaction per domain) taken from another server's binlog, or
-     * null when it can. It can when every one of those transactions reached it by replication (none names this
-     * server as its origin: a server with the same {@code server_id} is this one after {@code RESET MASTER}, or an
-     * unrelated server whose GTIDs only look alike), its binlog goes at least that far in every domain, and it has
-     * not purged what follows.
+     * {@code domain-server-seq}, the last captured transaction per domain), recorded with a position of the binlog of
+     * server {@code positionServerId} (0: not recorded) that is not in this server's binlog, or null when it can. It
+     * can when the position is another server's — a server with this {@code server_id} is this one after a purge or
+     * {@code RESET MASTER}, or an unrelated server whose GTIDs only look alike — its binlog goes at least that far in
+     * every domain, and it has not purged what follows.
      */
-    String gtidResumeProblem(Connection c, String state) throws SQLException {
-        long serverId = Long.parseLong(scalar(c, "SELECT @@GLOBAL.server_id"));
+    String gtidResumeProblem(Connection c, String state, long positionServerId) throws SQLException {
+        long serverId = serverId(c);
         Map<Long, long[]> wanted = gtidsByDomain(state);
         Map<Long, long[]> end = gtidsByDomain(scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos"));
         String first;
@@ -268,14 +273,16 @@ final class MySetup {
             String gtid = domain + "-" + origin + "-" + seq;
             long[] b = start.get(domain);
             if (b != null && b[1] > seq) {
-                return "this server's oldest binlog " + first + " starts after GTID " + domain + "-" + b[0] + "-" + b[1] + "; the transactions"
-                        + " after the captured " + gtid + " are purged from it (keep binlogs longer: binlog_expire_logs_seconds)";
+                return "this server's oldest binlog " + first + " starts after GTID " + domain + "-" + b[0] + "-" + b[1]
+                        + "; the transactions after the captured " + gtid + " are purged from it (keep binlogs longer:"
+                        + " binlog_expire_logs_seconds)";
             }
-            if (origin == serverId) {
-                return "the last captured transaction of domain " + domain + ", " + gtid + ", names this server (server_id "
-                        + serverId + ") as its origin, yet this server's binlog does not hold the stored position: this is"
-                        + " the captured server after RESET MASTER, or another server with the same server_id whose GTIDs"
-                        + " only look alike (servers of one replication topology need distinct server_ids)";
+            // Offsets from before the server was recorded: the GTID's origin stands in for it.
+            if (positionServerId == serverId || (positionServerId == 0 && origin == serverId)) {
+                return "the position was recorded reading a server with this server's server_id (" + serverId + "), yet"
+                        + " this server's binlog does not hold it: this is that server after RESET MASTER, or another"
+                        + " server with the same server_id, whose GTIDs only look alike (the servers of one replication"
+                        + " topology need distinct server_ids)";
             }
             long[] e = end.get(domain);
             if (e == null || e[1] < seq) {

@@ -90,6 +90,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
     private BinlogPosition lastSeen;
     private long eventPos;
     private long cursor;
+    /** The {@code server_id} of the server read (positions recorded are of its binlog). */
+    private long serverId;
     /** Streaming continues after the stored GTID state on another server than the stored position's ({@link #resumeByGtid}). */
     private boolean byGtid;
     /** The stored position is of another server's binlog: the next one recorded replaces it, whatever their order. */
@@ -126,7 +128,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         if (new java.util.HashSet<>(List.of(here.split(","))).equals(new java.util.HashSet<>(List.of(stored.gtid().split(","))))) {
             return false;
         }
-        String problem = st.snapshotDone() ? setup.gtidResumeProblem(catalog, stored.gtid())
+        String problem = st.snapshotDone() ? setup.gtidResumeProblem(catalog, stored.gtid(), st.serverId())
                 : "the initial snapshot is not finished, and its rows are consistent with a position of the server it was"
                   + " started on";
         if (problem == null) {
@@ -157,6 +159,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         try {
             catalog = setup.connect();
             setup.check(catalog);
+            serverId = setup.serverId(catalog);
             schemas = new MySchemas(catalog, source);
             MySqlOffset st = log.load();
             if (st == null) {
@@ -171,10 +174,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
                         tables.add(new OffsetState.TableProgress(q, List.of(), false, 0));
                         segments.add(new MySqlOffset.Segment(q, List.of(), snapshotPoint));
                     }
-                    log.commit(new MySqlOffset(snapshotPoint, null,
+                    log.commit(new MySqlOffset(snapshotPoint, serverId, null,
                             new MySqlOffset.Snapshot(snapshotPoint, tables, segments, false), 0));
                 } else {
-                    log.commit(new MySqlOffset(setup.current(catalog), null, null, 0));
+                    log.commit(new MySqlOffset(setup.current(catalog), serverId, null, null, 0));
                 }
             } else {
                 byGtid = resumeByGtid(st);
@@ -190,7 +193,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
                             segments.add(new MySqlOffset.Segment(t.table(), t.lastKey(), snapshotPoint));
                         }
                     }
-                    log.commit(new MySqlOffset(st.position(), st.partial(), new MySqlOffset.Snapshot(st.snapshot().point(),
+                    log.commit(new MySqlOffset(st.position(), st.serverId(), st.partial(), new MySqlOffset.Snapshot(st.snapshot().point(),
                             st.snapshot().tables(), segments, false), st.lagMs()));
                 }
             }
@@ -567,7 +570,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         if (captured) {
             long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
             lagMs = lag;
-            log.endTx(log.state().at(end, lag));
+            log.endTx(log.state().at(end, serverId, lag));
             positionElsewhere = false;
             lastRecordNanos = System.nanoTime();
         } else {
@@ -587,7 +590,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         lastRecordNanos = System.nanoTime();
         if (positionElsewhere || lastSeen.compareTo(log.state().position()) > 0) {
             lagMs = 0;
-            log.commit(log.state().at(lastSeen, 0));
+            log.commit(log.state().at(lastSeen, serverId, 0));
             positionElsewhere = false;
         }
     }

@@ -13,11 +13,12 @@ import java.util.List;
  * offset stream, appended atomically with the changes it covers.
  *
  * @param position where streaming resumes: the end of the last transaction in the log (its commit event)
+ * @param serverId the {@code server_id} of the server whose binlog {@code position} is of (0: not recorded)
  * @param partial  a large transaction appended in chunks, not yet complete; null when none
  * @param snapshot the initial snapshot's progress; null when no snapshot was taken
  * @param lagMs    commit-to-append time of the newest transaction (for status)
  */
-public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot snapshot, long lagMs)
+public record MySqlOffset(BinlogPosition position, long serverId, Partial partial, Snapshot snapshot, long lagMs)
         implements LogWriter.Position {
 
     /**
@@ -72,9 +73,9 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
         }
     }
 
-    /** This state at a new position, with no partial transaction. */
-    public MySqlOffset at(BinlogPosition newPosition, long newLagMs) {
-        return new MySqlOffset(newPosition, null, snapshot, newLagMs);
+    /** This state at a new position in the binlog of server {@code newServerId}, with no partial transaction. */
+    public MySqlOffset at(BinlogPosition newPosition, long newServerId, long newLagMs) {
+        return new MySqlOffset(newPosition, newServerId, null, snapshot, newLagMs);
     }
 
     /** Whether streaming may run (no snapshot, or a finished one). */
@@ -86,7 +87,11 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
     @Override
     public byte[] toJson(ObjectMapper mapper) {
         ObjectNode o = mapper.createObjectNode();
-        put(o.putObject("binlog"), position);
+        ObjectNode binlog = o.putObject("binlog");
+        put(binlog, position);
+        if (serverId != 0) {
+            binlog.put("serverId", serverId);
+        }
         o.put("lagMs", lagMs);
         if (partial != null) {
             ObjectNode p = o.putObject("partial");
@@ -133,12 +138,13 @@ public record MySqlOffset(BinlogPosition position, Partial partial, Snapshot sna
                         .map(g -> new Segment(g.table(), g.afterKey(), g.point())).toList();
                 snapshot = new Snapshot(position(s.get("point")), OffsetJson.tables(s), segments, s.get("done").asBoolean());
             }
-            return new MySqlOffset(position(o.get("binlog")), partial, snapshot, o.path("lagMs").asLong());
+            return new MySqlOffset(position(o.get("binlog")), o.get("binlog").path("serverId").asLong(0), partial, snapshot,
+                    o.path("lagMs").asLong());
         });
     }
 
     /** The position of a chunk of the transaction {@code gtid} beginning at {@code begin}, for {@link LogWriter#beginTx}. */
     static LogWriter.PartialPosition<MySqlOffset> partialAt(BinlogPosition begin, String gtid) {
-        return (st, done) -> new MySqlOffset(st.position(), new Partial(begin, gtid, done), st.snapshot(), st.lagMs());
+        return (st, done) -> new MySqlOffset(st.position(), st.serverId(), new Partial(begin, gtid, done), st.snapshot(), st.lagMs());
     }
 }

@@ -16,7 +16,7 @@ class MySqlOffsetTest {
     @Test
     void roundTripsEveryPartOfAPosition() {
         BinlogPosition point = new BinlogPosition("mysql-bin.000002", 4_567, "0-1-42,1-1-7");
-        MySqlOffset offset = new MySqlOffset(new BinlogPosition("mysql-bin.000003", 99, "0-1-50"),
+        MySqlOffset offset = new MySqlOffset(new BinlogPosition("mysql-bin.000003", 99, "0-1-50"), 2,
                 new MySqlOffset.Partial(new BinlogPosition("mysql-bin.000003", 120, ""), "0-1-17", 9_999),
                 new MySqlOffset.Snapshot(point, List.of(new OffsetState.TableProgress("shop.users", List.of("7", "a,b"), false, 12)),
                         List.of(new MySqlOffset.Segment("shop.users", List.of(), point),
@@ -34,7 +34,7 @@ class MySqlOffsetTest {
                 + "\"segments\":[{\"table\":\"shop.big_a\",\"point\":{\"file\":\"mysql-bin.000001\",\"pos\":6716608,"
                 + "\"gtid\":\"0-1-11\"},\"afterKey\":[]}]}}";
         BinlogPosition point = new BinlogPosition("mysql-bin.000001", 6_716_608, "0-1-11");
-        MySqlOffset offset = new MySqlOffset(new BinlogPosition("mysql-bin.000001", 16_551_446, "0-1-30493"), null,
+        MySqlOffset offset = new MySqlOffset(new BinlogPosition("mysql-bin.000001", 16_551_446, "0-1-30493"), 0, null,
                 new MySqlOffset.Snapshot(point, List.of(new OffsetState.TableProgress("shop.big_a", List.of("60000"), true, 60_000)),
                         List.of(new MySqlOffset.Segment("shop.big_a", List.of(), point)), true), 4_850);
 
