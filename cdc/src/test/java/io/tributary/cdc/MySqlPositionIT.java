@@ -90,4 +90,33 @@ class MySqlPositionIT {
                     .hasMessageContaining("RESET MASTER");
         }
     }
+
+    @Test
+    void aPositionWithoutGtidStateIsNotResumedOnAServerWithAnotherServerId() {
+        // A binlog without GTIDs yet (RESET MASTER, nothing written since): the position stored is a file and an offset
+        // only, as on MySQL. On another server that file name exists too, with other events at that offset.
+        try (MariaDb seven = MariaDb.start(List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--binlog-row-metadata=FULL", "--server-id=7"));
+             EmbeddedEventStore store = Tributary.open(dir)) {
+            seven.exec("CREATE TABLE quiet (id int PRIMARY KEY)", "RESET MASTER");
+            MySqlSource.Builder source = MySqlSource.builder("quiet", seven.url()).credentials("root", "").tables("quiet")
+                    .snapshotMode(SnapshotMode.NEVER);
+            try (MySqlCapture capture = MySqlCapture.start(store, source.build())) {
+                assertThat(capture.status().sourcePosition()).doesNotContain("gtid");
+            }
+            db.exec("CREATE TABLE quiet (id int PRIMARY KEY)");
+            List<RecordedEvent> before = all(store);
+            MySqlSource elsewhere = MySqlSource.builder("quiet", db.url()).credentials("root", "").tables("quiet")
+                    .snapshotMode(SnapshotMode.NEVER).build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, elsewhere)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("recorded reading the server with server_id 7; this server has server_id 1")
+                    .hasMessageContaining("delete the stream tributary.cdc-quiet");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+            // Its own server still resumes.
+            try (MySqlCapture capture = MySqlCapture.start(store, source.build())) {
+                seven.exec("INSERT INTO quiet VALUES (1)");
+                assertThat(MySqlCaptureIT.awaitCount(store, "quiet", 1, capture)).hasSize(1);
+            }
+        }
+    }
 }

@@ -119,6 +119,16 @@ public final class MySqlEngine implements CaptureThread.Engine {
         BinlogPosition stored = st.position();
         boolean fileHere = setup.hasBinlog(catalog, stored.file());
         if (!setup.mariaDb() || stored.gtid().isEmpty()) {
+            if (st.serverId() != 0 && st.serverId() != serverId) {
+                // Binlog positions are per server, and without a GTID state to go by (MySQL's GTID sets are not
+                // tracked) the place of the stored one in this server's binlog is unknown.
+                throw new SourceConfigurationException("the position of connector '" + source.name() + "' (" + stored
+                        + ") was recorded reading the server with server_id " + st.serverId() + "; this server has server_id "
+                        + serverId + ", and binlog positions are per server" + (setup.mariaDb() ? " (no GTID state was recorded"
+                        + " with it to continue by)" : " (continuing by GTID after a failover is supported on MariaDB only)")
+                        + ". Point the source at the server it captured from, or delete the stream " + source.offsetStream()
+                        + " (and the captured streams) to start over with a new snapshot");
+            }
             if (!fileHere) {
                 throw purged(stored);
             }
