@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param lagMs          how far behind the source the log is: time from a transaction's commit to its
  *                       append, of the newest appended transaction; 0 when caught up at a heartbeat
  * @param snapshot       progress of the initial snapshot
- * @param lastError      why the capture failed, when it did
+ * @param lastError      why the capture failed, when it did (or, restarting, why it lost its source)
  */
 public record CdcStatus(String name, String kind, State status, String sourcePosition, long lagMs,
                         SnapshotStatus snapshot, Optional<String> lastError) {
@@ -27,6 +27,8 @@ public record CdcStatus(String name, String kind, State status, String sourcePos
         STREAMING,
         /** Closed by the caller. */
         STOPPED,
+        /** Lost its source (see {@code lastError}); waiting to start again ({@link RestartPolicy}). */
+        RESTARTING,
         /** Stopped by an error; see {@code lastError}. */
         FAILED
     }

@@ -18,8 +18,9 @@ import java.time.Duration;
  * transaction becomes one atomic append that also records the binlog position after it (file,
  * offset and, on MariaDB, the GTID state) in the stream {@code tributary.cdc-<name>}; a restarted
  * capture resumes right after the last appended transaction, so nothing is lost or duplicated.
- * A failure (also a lost connection) stops the capture; {@link #status()} says why, and starting it
- * again resumes.
+ * A lost server (the binlog connection broken, the server restarted) is restarted after a back-off
+ * ({@link MySqlSource#restart()}); any other failure stops the capture: {@link #status()} says why,
+ * and starting it again resumes.
  *
  * <p>Run one capture per connector name at a time; a second one fails when it first appends.
  */
@@ -47,7 +48,7 @@ public final class MySqlCapture implements CdcCapture {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("MySQL source: jdbcUrl parameter " + e.getMessage());
         }
-        return new MySqlCapture(CaptureThread.start(new MySqlEngine(store, source), source.name()));
+        return new MySqlCapture(CaptureThread.start(() -> new MySqlEngine(store, source), source.restart(), source.name()));
     }
 
     /** The capture's current status ({@code kind} is {@code mysql}, the position {@code file:pos [gtid ...]}); cheap, any thread. */

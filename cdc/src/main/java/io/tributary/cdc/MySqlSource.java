@@ -44,11 +44,14 @@ import java.util.regex.Pattern;
  *                            module README); keep it below the store's request limit
  *                            ({@code maxRequestBytes}, 64 MiB by default); default 48 MiB
  * @param clock               time source for lag and {@code ts_ms}; default the UTC system clock
+ * @param restart             what the capture does when it loses the server; default {@link RestartPolicy#DEFAULT}
+ *                            (restart after 1 s, 2 s, 4 s, ... at most a minute apart)
  */
 public record MySqlSource(String name, String host, int port, String database, Map<String, String> urlParameters,
                           SslMode sslMode, String user, String password,
                           long serverId, List<TableSelection> tables, SnapshotMode snapshotMode, int snapshotChunkRows,
-                          long heartbeatIntervalMs, long connectTimeoutMs, int maxAppendBytes, Clock clock) {
+                          long heartbeatIntervalMs, long connectTimeoutMs, int maxAppendBytes, Clock clock,
+                          RestartPolicy restart) {
     private static final Pattern URL = Pattern.compile("jdbc:(mysql|mariadb)://([^:/?]+)(?::(\\d+))?/([^/?;&]+)(?:\\?(.*))?");
     /** URL parameters that set SSL: resolved into {@link #sslMode()}. */
     private static final Set<String> SSL_KEYS = Set.of("sslMode", "useSSL", "useSsl");
@@ -162,6 +165,7 @@ public record MySqlSource(String name, String host, int port, String database, M
         require(connectTimeoutMs >= 100, "connectTimeoutMs must be >= 100");
         require(maxAppendBytes >= 64 * 1024, "maxAppendBytes must be >= 65536");
         require(clock != null, "clock must not be null");
+        require(restart != null, "restart must not be null (RestartPolicy.never() to stop on any failure)");
         require(StreamName.problem("tributary.cdc-" + name) == null, "name makes an invalid stream name");
     }
 
@@ -262,6 +266,7 @@ public record MySqlSource(String name, String host, int port, String database, M
         private long connectTimeoutMs = 10_000;
         private int maxAppendBytes = 48 << 20;
         private Clock clock = Clock.systemUTC();
+        private RestartPolicy restart = RestartPolicy.DEFAULT;
 
         private Builder(String name, String host, int port, String database) {
             this.name = name;
@@ -333,11 +338,17 @@ public record MySqlSource(String name, String host, int port, String database, M
             return this;
         }
 
+        /** Sets {@link MySqlSource#restart()}. */
+        public Builder restart(RestartPolicy value) {
+            this.restart = value;
+            return this;
+        }
+
         /** Validates and builds. */
         public MySqlSource build() {
             long id = serverId != 0 ? serverId : 5_400 + Math.floorMod(name == null ? 0 : name.hashCode(), 100_000);
             return new MySqlSource(name, host, port, database, urlParameters, sslMode, user, password, id, tables, snapshotMode,
-                    snapshotChunkRows, heartbeatIntervalMs, connectTimeoutMs, maxAppendBytes, clock);
+                    snapshotChunkRows, heartbeatIntervalMs, connectTimeoutMs, maxAppendBytes, clock, restart);
         }
     }
 }

@@ -20,8 +20,9 @@ import java.util.Objects;
  * streaming. Each committed source transaction becomes one atomic append that also records its
  * commit LSN in the stream {@code tributary.cdc-<name>}; a restarted capture resumes right after
  * the last appended transaction, so nothing is lost or duplicated. The slot is acknowledged only up
- * to what is durable in the log. A failure stops the capture; {@link #status()} says why, and
- * starting it again resumes.
+ * to what is durable in the log. A lost server (the connection broken, the server restarted) is
+ * restarted after a back-off ({@link PostgresSource#restart()}); any other failure stops the capture:
+ * {@link #status()} says why, and starting it again resumes.
  *
  * <p>Run one capture per connector name at a time; a second one fails when it first appends.
  */
@@ -42,7 +43,7 @@ public final class PostgresCapture implements CdcCapture {
         if (store == null || source == null) {
             throw new InvalidRequestException("PostgresCapture.start needs a store and a source, got " + store + ", " + source);
         }
-        return new PostgresCapture(CaptureThread.start(new CaptureEngine(store, source), source.name()));
+        return new PostgresCapture(CaptureThread.start(() -> new CaptureEngine(store, source), source.restart(), source.name()));
     }
 
     /** The capture's current status; cheap, callable from any thread. */

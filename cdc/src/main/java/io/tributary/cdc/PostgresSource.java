@@ -41,13 +41,15 @@ import java.util.Optional;
  * @param outboxMessagePrefix    logical messages with this prefix are outbox events, not changes; empty: none
  * @param outboxTable            rows inserted into this table ({@code schema.table}) are outbox events; empty: none
  * @param clock                  time source for lag and {@code ts_ms}; default the UTC system clock
+ * @param restart                what the capture does when it loses the server; default {@link RestartPolicy#DEFAULT}
+ *                               (restart after 1 s, 2 s, 4 s, ... at most a minute apart)
  */
 public record PostgresSource(String name, String jdbcUrl, String user, String password, String slotName,
                              String publicationName, List<TableSelection> tables, boolean createPublication,
                              SnapshotMode snapshotMode, int snapshotChunkRows, long heartbeatIntervalMs,
                              long statusIntervalMs, long maxTransactionMemoryBytes, int logicalDecodingWorkMemKb,
                              int maxAppendBytes, Path spillDirectory, Optional<String> outboxMessagePrefix, Optional<String> outboxTable,
-                             Clock clock) {
+                             Clock clock, RestartPolicy restart) {
 
     /** Validates every setting; throws {@link InvalidRequestException} naming the setting. */
     public PostgresSource {
@@ -75,6 +77,7 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
         require(spillDirectory != null, "spillDirectory must not be null");
         require(outboxMessagePrefix != null && outboxTable != null, "outbox settings must not be null (use Optional.empty())");
         require(clock != null, "clock must not be null");
+        require(restart != null, "restart must not be null (RestartPolicy.never() to stop on any failure)");
         require(StreamName.problem("tributary.cdc-" + name) == null, "name makes an invalid stream name");
     }
 
@@ -115,6 +118,7 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
         private Optional<String> outboxMessagePrefix = Optional.empty();
         private Optional<String> outboxTable = Optional.empty();
         private Clock clock = Clock.systemUTC();
+        private RestartPolicy restart = RestartPolicy.DEFAULT;
 
         private Builder(String name, String jdbcUrl) {
             this.name = name;
@@ -226,6 +230,12 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
             return this;
         }
 
+        /** Sets {@link PostgresSource#restart()}. */
+        public Builder restart(RestartPolicy value) {
+            this.restart = value;
+            return this;
+        }
+
         /** Validates and builds. */
         public PostgresSource build() {
             String defaultName = name == null ? null : "tributary_" + name.toLowerCase(java.util.Locale.ROOT);
@@ -233,7 +243,7 @@ public record PostgresSource(String name, String jdbcUrl, String user, String pa
                     publicationName == null ? defaultName : publicationName, tables, createPublication, snapshotMode,
                     snapshotChunkRows, heartbeatIntervalMs, statusIntervalMs, maxTransactionMemoryBytes, logicalDecodingWorkMemKb,
                     maxAppendBytes,
-                    spillDirectory, outboxMessagePrefix, outboxTable, clock);
+                    spillDirectory, outboxMessagePrefix, outboxTable, clock, restart);
         }
     }
 }

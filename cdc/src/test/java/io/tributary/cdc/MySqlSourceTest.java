@@ -76,7 +76,7 @@ class MySqlSourceTest {
             MySqlSource s = source("jdbc:mariadb://h/shop");
             assertThatThrownBy(() -> new MySqlSource(s.name(), s.host(), s.port(), s.database(), Map.of("sslMode", "trust"),
                     SslMode.DISABLE, s.user(), s.password(), s.serverId(), s.tables(), s.snapshotMode(), s.snapshotChunkRows(),
-                    s.heartbeatIntervalMs(), s.connectTimeoutMs(), s.maxAppendBytes(), s.clock()))
+                    s.heartbeatIntervalMs(), s.connectTimeoutMs(), s.maxAppendBytes(), s.clock(), s.restart()))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("sslMode");
         }
     }

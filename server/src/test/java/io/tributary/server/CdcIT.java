@@ -99,6 +99,7 @@ class CdcIT {
                     user: postgres
                     tables: [items]
                     heartbeatIntervalMs: 500
+                    restart: {initialBackoffMs: 1000, maxBackoffMs: 2000}
                 """.formatted(postgres.getPort()));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -139,6 +140,14 @@ class CdcIT {
             assertThat(missing.body()).contains("no CDC source named 'nope'");
             assertThat(http.get("/metrics").body()).contains("tributary_cdc_lag_ms{source=\"inventory\"}",
                     "tributary_cdc_streaming{source=\"inventory\"} 1.0");
+
+            // The replication session killed on the server: the capture restarts (restart: ...) and goes on.
+            sql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'tributary_inventory'");
+            JsonNode restarting = await(http, "/cdc/inventory", c -> c.get("status").asText().equals("restarting"));
+            assertThat(restarting.get("error").asText()).containsIgnoringCase("connection");
+            sql("INSERT INTO items VALUES (3, 'trackball')");
+            await(http, "/streams?category=items", st -> st.get("streams").size() == 3);
+            await(http, "/cdc/inventory", c -> c.get("status").asText().equals("streaming"));
 
             CliTest.Result cli = CliTest.run("cdc", "--url", url);
             assertThat(cli.code()).as(cli.err()).isZero();
@@ -193,6 +202,24 @@ class CdcIT {
         r = CliTest.run("serve", "--config", serverIdOnPostgres.toString(), "--data", dir.resolve("b3").toString(), "--port", "0");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("cdc[0]'.serverId applies to MySQL/MariaDB sources only");
+        Path badRestart = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    restart: {initialBackoffMs: 5000, maxBackoffMs: 1000}
+                """);
+        r = CliTest.run("serve", "--config", badRestart.toString(), "--data", dir.resolve("b5").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.restart.maxBackoffMs (1000) must be at least initialBackoffMs (5000)");
+        Path restartTypo = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    restart: {backoffMs: 10}
+                """);
+        r = CliTest.run("serve", "--config", restartTypo.toString(), "--data", dir.resolve("b6").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.restart.backoffMs is not a setting");
         Path noTables = config("""
                 cdc:
                   - name: shopdb

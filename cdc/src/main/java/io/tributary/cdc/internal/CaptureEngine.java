@@ -62,6 +62,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
     private volatile CdcStatus.State state = CdcStatus.State.STARTING;
     private volatile OffsetState durable = OffsetState.empty();
     private volatile String lastError;
+    private volatile Throwable failure;
     private volatile long lagMs;
 
     /** An engine appending {@code source}'s changes to {@code store}. */
@@ -186,6 +187,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                 state = CdcStatus.State.STOPPED;
             } else {
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                failure = e;
                 state = CdcStatus.State.FAILED;
                 LOG.error("capture '{}' failed", source.name(), e);
             }
@@ -521,6 +523,12 @@ public final class CaptureEngine implements CaptureThread.Engine {
     }
 
     /** The capture's status. */
+    /** Why the run ended with {@link CdcStatus.State#FAILED}; null otherwise. */
+    @Override
+    public Throwable failure() {
+        return failure;
+    }
+
     @Override
     public CdcStatus status() {
         OffsetState d = durable;

@@ -1,14 +1,23 @@
 package io.tributary.cdc.internal;
 
 import io.tributary.cdc.CdcStatus;
+import io.tributary.cdc.RestartPolicy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a capture engine (PostgreSQL or MySQL/MariaDB) on its own daemon thread: the part the
- * public capture classes share.
+ * public capture classes share. When the engine loses its source ({@link TransientFailure}) a new
+ * one is made, prepared and run after the {@link RestartPolicy}'s back-off: it resumes from the last
+ * durable position, as a restart by hand does.
  */
 public final class CaptureThread {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureThread.class);
+
     /** What a capture engine offers its thread and its public facade. */
     public interface Engine extends Runnable {
         /** Checks the source and sets up what the capture needs; throws before anything is started. */
@@ -22,39 +31,160 @@ public final class CaptureThread {
 
         /** Appends that carried part of a transaction larger than one append may hold. */
         long chunkedAppends();
+
+        /** Why the run ended failed; null when it did not. */
+        Throwable failure();
     }
 
-    private final Engine engine;
+    private final Supplier<Engine> engines;
+    private final RestartPolicy policy;
+    private final String name;
     private final Thread thread;
+    private final Object lock = new Object();
+    /** The engine running, or the last one. */
+    private volatile Engine engine;
+    /** Why the capture is waiting to restart (status RESTARTING), or why it stopped for good (FAILED). */
+    private volatile String pendingError;
+    private volatile boolean restarting;
+    private volatile boolean gaveUp;
+    private volatile boolean closed;
+    private long chunkedBefore;
 
-    private CaptureThread(Engine engine, String name) {
-        this.engine = engine;
-        this.thread = new Thread(engine, "tributary-cdc-" + name);
+    private CaptureThread(Supplier<Engine> engines, Engine first, RestartPolicy policy, String name) {
+        this.engines = engines;
+        this.engine = first;
+        this.policy = policy;
+        this.name = name;
+        this.thread = new Thread(this::runAll, "tributary-cdc-" + name);
         this.thread.setDaemon(true);
     }
 
-    /** Prepares {@code engine} (which may throw: then nothing runs) and starts its thread. */
-    public static CaptureThread start(Engine engine, String name) {
-        engine.prepare();
-        CaptureThread t = new CaptureThread(engine, name);
+    /**
+     * Makes and prepares an engine from {@code engines} (which may throw: then nothing runs) and starts the thread,
+     * which makes the next ones when {@code policy} restarts the capture.
+     */
+    public static CaptureThread start(Supplier<Engine> engines, RestartPolicy policy, String name) {
+        Engine first = engines.get();
+        first.prepare();
+        CaptureThread t = new CaptureThread(engines, first, policy, name);
         t.thread.start();
         return t;
     }
 
-    /** The engine's status. */
+    private void runAll() {
+        int attempt = 0;
+        Engine e = engine;
+        while (true) {
+            long started = System.nanoTime();
+            e.run();
+            if (closed || e.status().status() != CdcStatus.State.FAILED) {
+                return;
+            }
+            if (System.nanoTime() - started >= Duration.ofMinutes(1).toNanos()) {
+                attempt = 0; // it recovered before failing again: a new row of restarts
+            }
+            Throwable failure = e.failure();
+            while (true) {
+                attempt++;
+                if (!TransientFailure.is(failure) || !policy.allows(attempt)) {
+                    pendingError = message(failure);
+                    gaveUp = true;
+                    restarting = false;
+                    if (attempt > 1) {
+                        LOG.error("capture '{}' gave up restarting after {} attempts: {}", name, attempt - 1, pendingError);
+                    }
+                    return;
+                }
+                Duration wait = policy.backoff(attempt);
+                pendingError = message(failure);
+                restarting = true;
+                LOG.warn("capture '{}' lost its source ({}); restart {} in {} ms", name, pendingError, attempt, wait.toMillis());
+                if (!sleep(wait)) {
+                    restarting = false;
+                    return;
+                }
+                Engine next = engines.get();
+                try {
+                    next.prepare();
+                } catch (RuntimeException x) {
+                    failure = x;
+                    pendingError = message(x);
+                    continue;
+                }
+                boolean closedMeanwhile;
+                synchronized (lock) {
+                    closedMeanwhile = closed;
+                    if (!closedMeanwhile) {
+                        chunkedBefore += e.chunkedAppends();
+                        engine = next;
+                        e = next;
+                    }
+                    restarting = false;
+                }
+                if (closedMeanwhile) {
+                    next.stop();
+                    next.run(); // stops at once and releases what prepare() opened
+                    return;
+                }
+                LOG.info("capture '{}' restarted (attempt {})", name, attempt);
+                break;
+            }
+        }
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** Waits {@code d} unless closed first; false when closed. */
+    private boolean sleep(Duration d) {
+        long deadline = System.nanoTime() + d.toNanos();
+        synchronized (lock) {
+            while (!closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The engine's status; {@code RESTARTING} with the failure while waiting to restart. */
     public CdcStatus status() {
-        return engine.status();
+        CdcStatus s = engine.status();
+        if (restarting) {
+            return new CdcStatus(s.name(), s.kind(), CdcStatus.State.RESTARTING, s.sourcePosition(), s.lagMs(), s.snapshot(),
+                    Optional.ofNullable(pendingError));
+        }
+        if (gaveUp) {
+            return new CdcStatus(s.name(), s.kind(), CdcStatus.State.FAILED, s.sourcePosition(), s.lagMs(), s.snapshot(),
+                    Optional.ofNullable(pendingError));
+        }
+        return s;
     }
 
-    /** The engine's chunked appends. */
+    /** The chunked appends of every engine run so far. */
     public long chunkedAppends() {
-        return engine.chunkedAppends();
+        synchronized (lock) {
+            return chunkedBefore + engine.chunkedAppends();
+        }
     }
 
-    /** Stops the engine and waits for its thread, at most {@code timeout}. */
+    /** Stops the engine (or its restart) and waits for the thread, at most {@code timeout}. */
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        engine.stop();
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            engine.stop();
+        }
         try {
             thread.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException e) {

@@ -54,9 +54,9 @@ public final class CdcRegistry implements AutoCloseable {
 
     /**
      * A capture as {@code GET /cdc} shows it: {@code name}, {@code kind} ({@code postgres} or {@code mysql}),
-     * {@code status} (starting, snapshotting, streaming, stopped, failed), {@code sourcePosition}
+     * {@code status} (starting, snapshotting, streaming, restarting, stopped, failed), {@code sourcePosition}
      * (the LSN up to which every change is durable in the log), {@code lagMs}, {@code snapshot}
-     * ({@code tables}, {@code rowsDone}, {@code done}) and {@code error} when it failed.
+     * ({@code tables}, {@code rowsDone}, {@code done}) and {@code error} when it failed (or, restarting, why it lost its source).
      */
     static Map<String, Object> view(CdcStatus s) {
         Map<String, Object> view = HttpApi.obj("name", s.name(), "kind", "postgresql".equals(s.kind()) ? "postgres" : s.kind(),

@@ -8,6 +8,7 @@ import io.tributary.cdc.MySqlCapture;
 import io.tributary.cdc.MySqlSource;
 import io.tributary.cdc.PostgresCapture;
 import io.tributary.cdc.PostgresSource;
+import io.tributary.cdc.RestartPolicy;
 import io.tributary.cdc.SnapshotMode;
 import io.tributary.core.EventStore;
 import io.tributary.server.ServerConfig;
@@ -61,7 +62,9 @@ final class ConfigFile {
             Map.entry("publication", "PostgreSQL only: the publication (default tributary_<name>)"),
             Map.entry("serverId", "MySQL/MariaDB only: the replica server id the capture connects with (unique among the source's replicas)"),
             Map.entry("snapshot", "initial (default: copy the current rows first) or never"),
-            Map.entry("heartbeatIntervalMs", "how often an idle source's position is recorded (PostgreSQL: a logical-message heartbeat); 0 disables (default 10000)"));
+            Map.entry("heartbeatIntervalMs", "how often an idle source's position is recorded (PostgreSQL: a logical-message heartbeat); 0 disables (default 10000)"),
+            Map.entry("restart", "when the source is lost: never, or {initialBackoffMs (default 1000), maxBackoffMs (default 60000),"
+                    + " maxRestarts (default -1: no limit)}; default: restart after 1 s, 2 s, 4 s, ... at most a minute apart"));
 
     private ConfigFile() {
     }
@@ -220,6 +223,7 @@ final class ConfigFile {
         if (entry.has("heartbeatIntervalMs")) {
             b.heartbeatIntervalMs(number(entry.get("heartbeatIntervalMs"), where + ".heartbeatIntervalMs", 0, Long.MAX_VALUE));
         }
+        restart(entry, where, b::restart);
         PostgresSource source = b.build();
         return new CdcSourceConfig(name, store -> PostgresCapture.start(store, source));
     }
@@ -239,8 +243,40 @@ final class ConfigFile {
         if (entry.has("serverId")) {
             b.serverId(number(entry.get("serverId"), where + ".serverId", 1, 4_294_967_295L));
         }
+        restart(entry, where, b::restart);
         MySqlSource source = b.build();
         return new CdcSourceConfig(name, store -> MySqlCapture.start(store, source));
+    }
+
+    /** The source's {@code restart}: {@code never}, or a map of back-off settings; absent: the default policy. */
+    private static void restart(JsonNode entry, String where, java.util.function.Consumer<RestartPolicy> set) {
+        if (!entry.has("restart")) {
+            return;
+        }
+        JsonNode r = entry.get("restart");
+        String at = where + ".restart";
+        if (r.isTextual() && r.asText().equals("never")) {
+            set.accept(RestartPolicy.never());
+            return;
+        }
+        if (!r.isObject()) {
+            throw new InvalidConfigException(at + " must be never or a map of initialBackoffMs, maxBackoffMs and maxRestarts, got " + r);
+        }
+        r.fieldNames().forEachRemaining(k -> {
+            if (!java.util.Set.of("initialBackoffMs", "maxBackoffMs", "maxRestarts").contains(k)) {
+                throw new InvalidConfigException(at + "." + k + " is not a setting (known: initialBackoffMs, maxBackoffMs,"
+                        + " maxRestarts)");
+            }
+        });
+        long initial = r.has("initialBackoffMs") ? number(r.get("initialBackoffMs"), at + ".initialBackoffMs", 1, 86_400_000) : 1_000;
+        long max = r.has("maxBackoffMs") ? number(r.get("maxBackoffMs"), at + ".maxBackoffMs", 1, 86_400_000)
+                : Math.max(60_000, initial);
+        if (max < initial) {
+            throw new InvalidConfigException(at + ".maxBackoffMs (" + max + ") must be at least initialBackoffMs (" + initial + ")");
+        }
+        int restarts = r.has("maxRestarts") ? (int) number(r.get("maxRestarts"), at + ".maxRestarts", -1, Integer.MAX_VALUE) : -1;
+        set.accept(RestartPolicy.backoff(java.time.Duration.ofMillis(initial), java.time.Duration.ofMillis(max))
+                .withMaxRestarts(restarts));
     }
 
     private static void onlyFor(JsonNode entry, String where, String database, String... keys) {

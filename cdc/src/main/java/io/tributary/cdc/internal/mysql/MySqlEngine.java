@@ -77,6 +77,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
     private volatile CdcStatus.State state = CdcStatus.State.STARTING;
     private volatile MySqlOffset durable;
     private volatile String lastError;
+    private volatile Throwable failure;
     private volatile long lagMs;
 
     // Streaming state, owned by the capture thread.
@@ -242,6 +243,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
         } catch (Throwable e) {
             if (!stopping) {
                 lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                failure = e;
                 state = CdcStatus.State.FAILED;
                 LOG.error("capture '{}' failed", source.name(), e);
             }
@@ -251,6 +253,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
             } catch (RuntimeException e) {
                 if (lastError == null && !stopping) {
                     lastError = e.getMessage();
+                    failure = e;
                     state = CdcStatus.State.FAILED;
                 }
             }
@@ -625,6 +628,12 @@ public final class MySqlEngine implements CaptureThread.Engine {
 
     private String gtids() {
         return String.join(",", gtidState.values());
+    }
+
+    /** Why the run ended with {@link CdcStatus.State#FAILED}; null otherwise. */
+    @Override
+    public Throwable failure() {
+        return failure;
     }
 
     /** The capture's current status. */

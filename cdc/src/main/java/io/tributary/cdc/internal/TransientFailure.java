@@ -1,0 +1,43 @@
+package io.tributary.cdc.internal;
+
+import io.tributary.core.TributaryException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Tells a lost source — what a restart mends — from the failures it does not: a broken or refused connection, a
+ * server shut down or restarted, a replication slot still held by the session that just died, a connect timeout.
+ * The log's own refusals ({@link TributaryException}: a second capture, a change too large, a closed store) and
+ * anything else stop the capture.
+ */
+public final class TransientFailure {
+    private TransientFailure() {
+    }
+
+    /** Whether {@code failure}, or a cause of it, is a lost source and nothing in the chain is the log's refusal. */
+    public static boolean is(Throwable failure) {
+        boolean lost = false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TributaryException && !(t instanceof io.tributary.cdc.CdcException)) {
+                return false; // the store said no: restarting would say it again
+            }
+            if (t instanceof SQLException e && lostSource(e.getSQLState())) {
+                lost = true;
+            } else if (t instanceof IOException || t instanceof TimeoutException) {
+                lost = true;
+            }
+        }
+        return lost;
+    }
+
+    /**
+     * SQL states of a lost source: class 08 (connection exception), 57P01-57P03 (the server shutting down, crashed,
+     * or not accepting connections yet), 53300 (too many connections), 55006 (object in use: a slot still held by the
+     * walsender of the connection that just broke).
+     */
+    static boolean lostSource(String state) {
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("53300") || state.equals("55006"));
+    }
+}
