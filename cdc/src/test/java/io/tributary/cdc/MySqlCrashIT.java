@@ -255,10 +255,15 @@ class MySqlCrashIT {
         }
 
         ChildRun(Path dir, String url, int chunkRows, String table) throws Exception {
+            this(dir, url, chunkRows, table, 100);
+        }
+
+        ChildRun(Path dir, String url, int chunkRows, String table, long heartbeatMs) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             stderr = dir.resolve("child.stderr");
             process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    MySqlCrashChild.class.getName(), dir.resolve("log").toString(), url, Integer.toString(chunkRows), table)
+                    MySqlCrashChild.class.getName(), dir.resolve("log").toString(), url, Integer.toString(chunkRows), table,
+                    Long.toString(heartbeatMs))
                     .redirectError(stderr.toFile()).start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         }

@@ -37,6 +37,8 @@ class MySqlFailoverIT {
         List<String> cdc = List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
                 "--binlog-row-metadata=FULL", "--log-slave-updates");
         primary = MariaDb.start(cdc);
+        // A second GTID domain, idle from now on: the replica gets it through gtid_slave_pos, not in its binlog.
+        primary.exec("SET SESSION gtid_domain_id = 5", "CREATE TABLE idle_domain (id int PRIMARY KEY)");
         List<String> second = new java.util.ArrayList<>(cdc);
         second.add("--server-id=2");
         replica = MariaDb.start(second);
@@ -134,6 +136,7 @@ class MySqlFailoverIT {
                 primary.exec("INSERT INTO lagging VALUES (1, 1)");
                 MySqlCaptureIT.awaitCount(store, "lagging", 1, capture);
             }
+            replica.exec("CREATE TABLE replica_only (id int PRIMARY KEY)"); // its own transaction: a later sequence number
             List<RecordedEvent> before = all(store);
             MySqlSource behind = MySqlSource.builder("lag", replica.url()).credentials("root", "").tables("lagging")
                     .heartbeatIntervalMs(200).build();
@@ -200,9 +203,13 @@ class MySqlFailoverIT {
         primary.exec("CREATE TABLE big (id int PRIMARY KEY, v varchar(200))");
         caughtUp();
         // A capture JVM on the primary, appending in 64 KiB chunks, killed once part of one large transaction is in.
-        MySqlCrashIT.ChildRun child = new MySqlCrashIT.ChildRun(dir, primary.url(), 1000, "big");
+        primary.exec("CREATE TABLE not_captured (id int PRIMARY KEY)");
+        // A capture JVM on the primary (heartbeats a minute apart: it records no position of its own before the kill).
+        MySqlCrashIT.ChildRun child = new MySqlCrashIT.ChildRun(dir, primary.url(), 1000, "big", 60_000);
         String ready = child.awaitLine(l -> l.startsWith("status STREAMING") && l.split(" ")[3].equals("true"));
         assertThat(ready).as("child streaming (stderr: %s)", child.stderr()).startsWith("status STREAMING");
+        // A transaction on another table, then the large one: the stored position stays before both.
+        primary.exec("INSERT INTO not_captured VALUES (1)");
         primary.exec("INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_" + rows);
         String cut = child.awaitLine(l -> l.startsWith("status") && Long.parseLong(l.split(" ")[5]) >= 3);
         child.kill();
@@ -215,8 +222,10 @@ class MySqlFailoverIT {
         caughtUp();
         replica.exec("STOP SLAVE");
         // The rest comes from the replica: the transaction found again there by its GTID, the part in the log skipped.
+        // Frequent heartbeats: the other table's transaction, read first, is recorded as a position on its own, and the
+        // large transaction's progress must survive that.
         MySqlSource moved = MySqlSource.builder("crash", replica.url()).credentials("root", "").tables("big")
-                .maxAppendBytes(64 * 1024).build();
+                .maxAppendBytes(64 * 1024).heartbeatIntervalMs(20).build();
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
              MySqlCapture capture = MySqlCapture.start(store, moved)) {
             List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "big", rows, capture);

@@ -1,5 +1,6 @@
 package io.tributary.cdc.internal;
 
+import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.tributary.core.TributaryException;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -8,10 +9,14 @@ import java.util.concurrent.TimeoutException;
 /**
  * Tells a lost source — what a restart mends — from the failures it does not: a broken or refused connection, a
  * server shut down or restarted, a replication slot still held by the session that just died, a connect timeout.
- * The log's own refusals ({@link TributaryException}: a second capture, a change too large, a closed store) and
- * anything else stop the capture.
+ * The log's own refusals ({@link TributaryException}: a second capture, a change too large, a closed store), a binlog
+ * the server cannot serve from the requested place (error 1236: purged, diverged, a duplicate server id) and anything
+ * else stop the capture.
  */
 public final class TransientFailure {
+    /** MySQL/MariaDB's ER_MASTER_FATAL_ERROR_READING_BINLOG: the binlog cannot be read from the requested place. */
+    private static final int BINLOG_UNAVAILABLE = 1236;
+
     private TransientFailure() {
     }
 
@@ -21,6 +26,9 @@ public final class TransientFailure {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TributaryException && !(t instanceof io.tributary.cdc.CdcException)) {
                 return false; // the store said no: restarting would say it again
+            }
+            if (t instanceof ServerException e && e.getErrorCode() == BINLOG_UNAVAILABLE) {
+                return false; // the server cannot serve the binlog from there: purged, diverged, a duplicate server id
             }
             if (t instanceof SQLException e && lostSource(e.getSQLState())) {
                 lost = true;

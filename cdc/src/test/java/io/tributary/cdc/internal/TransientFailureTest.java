@@ -2,6 +2,7 @@ package io.tributary.cdc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.tributary.cdc.CdcException;
 import io.tributary.cdc.SourceConfigurationException;
 import io.tributary.core.StorageException;
@@ -40,6 +41,9 @@ class TransientFailureTest {
         // A store failure caused by an I/O error (a full disk) is the store's, not the source's.
         assertThat(TransientFailure.is(new CdcException("the log refused captured changes",
                 new StorageException("could not write", new IOException("No space left on device"))))).isFalse();
+        assertThat(TransientFailure.is(new CdcException("reading the binlog failed", new ServerException(
+                "connecting slave requested to start from GTID 0-1-11, which is not in the master's binlog", 1236, "HY000"))))
+                .as("an I/O exception, but one a restart cannot mend").isFalse();
         assertThat(TransientFailure.is(new IllegalStateException("a bug"))).isFalse();
         assertThat(TransientFailure.is(null)).isFalse();
     }

@@ -34,6 +34,11 @@ final class MyGate implements MyMapper.RowGate {
         this.last = max;
     }
 
+    /** The last segment point: changes before it may be dropped. */
+    BinlogPosition last() {
+        return last;
+    }
+
     /** Whether a change at {@code at} may still be dropped (some segment point lies ahead). */
     boolean activeAt(BinlogPosition at) {
         return at.compareTo(last) < 0;

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -250,17 +251,64 @@ final class MySetup {
     }
 
     /**
+     * MariaDB: whether {@code file}/{@code pos} is a place in this server's binlog where the GTID state is {@code state}.
+     * {@code BINLOG_GTID_POS} names only the domains this binlog has transactions of: a domain of {@code state} it does
+     * not name must have none in this binlog at all (one the server got through {@code gtid_slave_pos}).
+     */
+    boolean samePlace(Connection c, String file, long pos, String state) throws SQLException {
+        String here;
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            s.setString(1, file);
+            s.setLong(2, pos);
+            try (ResultSet rs = s.executeQuery()) {
+                here = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        if (here == null) {
+            return false; // no such file, or not the end of an event there
+        }
+        Map<Long, long[]> stored = gtidsByDomain(state);
+        Map<Long, long[]> there = gtidsByDomain(here);
+        Set<Long> held = new HashSet<>();
+        for (String g : gtidList(scalar(c, "SELECT @@GLOBAL.gtid_binlog_state"))) {
+            held.add(gtid(g)[0]);
+        }
+        for (Map.Entry<Long, long[]> t : there.entrySet()) {
+            long[] v = stored.get(t.getKey());
+            if (v == null || v[0] != t.getValue()[0] || v[1] != t.getValue()[1]) {
+                return false;
+            }
+        }
+        for (Long d : stored.keySet()) {
+            if (!there.containsKey(d) && held.contains(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * MariaDB: why this server cannot continue a capture after GTID state {@code state} (a list of
      * {@code domain-server-seq}, the last captured transaction per domain), recorded with a position of the binlog of
      * server {@code positionServerId} (0: not recorded) that is not in this server's binlog, or null when it can. It
      * can when the position is another server's — a server with this {@code server_id} is this one after a purge or
-     * {@code RESET MASTER}, or an unrelated server whose GTIDs only look alike — its binlog goes at least that far in
-     * every domain, and it has not purged what follows.
+     * {@code RESET MASTER}, or an unrelated server whose GTIDs only look alike — its binlog holds each of those
+     * transactions (and {@code partialGtid}, a transaction half appended, when not empty) or, for a domain with no
+     * transaction in its binlog, it replicated exactly up to it, and it has not purged what follows.
      */
-    String gtidResumeProblem(Connection c, String state, long positionServerId) throws SQLException {
+    String gtidResumeProblem(Connection c, String state, long positionServerId, String partialGtid) throws SQLException {
         long serverId = serverId(c);
         Map<Long, long[]> wanted = gtidsByDomain(state);
-        Map<Long, long[]> end = gtidsByDomain(scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos"));
+        String binlogState = scalar(c, "SELECT @@GLOBAL.gtid_binlog_state");
+        // The last transaction of each (domain, origin server) in this server's binlog.
+        Map<String, Long> held = new java.util.HashMap<>();
+        Set<Long> domainsHeld = new HashSet<>();
+        for (String g : gtidList(binlogState)) {
+            long[] d = gtid(g);
+            held.merge(d[0] + "-" + d[1], d[2], Math::max);
+            domainsHeld.add(d[0]);
+        }
+        Set<String> replicated = new HashSet<>(gtidList(scalar(c, "SELECT @@GLOBAL.gtid_slave_pos")));
         String first;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
             first = rs.next() ? rs.getString(1) : null;
@@ -268,31 +316,60 @@ final class MySetup {
         Map<Long, long[]> start = first == null ? Map.of() : gtidsByDomain(gtidAt(c, first, 4));
         for (Map.Entry<Long, long[]> w : wanted.entrySet()) {
             long domain = w.getKey();
-            long origin = w.getValue()[0];
-            long seq = w.getValue()[1];
-            String gtid = domain + "-" + origin + "-" + seq;
             long[] b = start.get(domain);
-            if (b != null && b[1] > seq) {
+            if (b != null && b[1] > w.getValue()[1]) {
                 return "this server's oldest binlog " + first + " starts after GTID " + domain + "-" + b[0] + "-" + b[1]
-                        + "; the transactions after the captured " + gtid + " are purged from it (keep binlogs longer:"
-                        + " binlog_expire_logs_seconds)";
-            }
-            // Offsets from before the server was recorded: the GTID's origin stands in for it.
-            if (positionServerId == serverId || (positionServerId == 0 && origin == serverId)) {
-                return "the position was recorded reading a server with this server's server_id (" + serverId + "), yet"
-                        + " this server's binlog does not hold it: this is that server after RESET MASTER, or another"
-                        + " server with the same server_id, whose GTIDs only look alike (the servers of one replication"
-                        + " topology need distinct server_ids)";
-            }
-            long[] e = end.get(domain);
-            if (e == null || e[1] < seq) {
-                return "this server's binlog ends at GTID state '" + scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos")
-                        + "', before the captured transaction " + gtid + ": it has not replicated everything captured"
-                        + " (wait until it has, e.g. SELECT MASTER_GTID_WAIT('" + gtid + "'), and make sure it writes what it"
-                        + " replicates to its own binlog: log_slave_updates = ON)";
+                        + "; the transactions after the captured " + domain + "-" + w.getValue()[0] + "-" + w.getValue()[1]
+                        + " are purged from it (keep binlogs longer: binlog_expire_logs_seconds)";
             }
         }
+        // Offsets from before the server was recorded: GTIDs all of this server's origin stand in for it.
+        boolean recordedHere = positionServerId == serverId || (positionServerId == 0 && !wanted.isEmpty()
+                && wanted.values().stream().allMatch(v -> v[0] == serverId));
+        if (recordedHere) {
+            return "the position was recorded reading a server with this server's server_id (" + serverId + "), yet"
+                    + " this server's binlog does not hold it: this is that server after RESET MASTER, or another"
+                    + " server with the same server_id, whose GTIDs only look alike (the servers of one replication"
+                    + " topology need distinct server_ids)";
+        }
+        List<String> needed = new ArrayList<>();
+        wanted.forEach((d, v) -> needed.add(d + "-" + v[0] + "-" + v[1]));
+        if (!partialGtid.isEmpty()) {
+            needed.add(partialGtid);
+        }
+        for (String g : needed) {
+            long[] d = gtid(g);
+            Long last = held.get(d[0] + "-" + d[1]);
+            if (last != null && last >= d[2]) {
+                continue;
+            }
+            if (!domainsHeld.contains(d[0]) && replicated.contains(g)) {
+                continue; // a domain idle since: replicated up to exactly this transaction, nothing of it in the binlog
+            }
+            return "this server's binlog does not hold the captured transaction " + g + " (its last transactions per origin"
+                    + " server: '" + binlogState + "'): it has not replicated everything captured, or it diverged (wait until it"
+                    + " has, e.g. SELECT MASTER_GTID_WAIT('" + g + "'), and make sure it writes what it replicates to its own"
+                    + " binlog: log_slave_updates = ON)";
+        }
         return null;
+    }
+
+    private static List<String> gtidList(String list) {
+        List<String> out = new ArrayList<>();
+        if (list != null) {
+            for (String g : list.split(",")) {
+                if (g.trim().split("-").length == 3) {
+                    out.add(g.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {domain, server, seq} of a MariaDB GTID. */
+    private static long[] gtid(String g) {
+        String[] parts = g.trim().split("-");
+        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
     }
 
     /** A MariaDB GTID list by domain: {server_id, seq}; an entry that is not {@code domain-server-seq} is skipped. */

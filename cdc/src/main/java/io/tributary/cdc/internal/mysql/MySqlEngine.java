@@ -135,17 +135,37 @@ public final class MySqlEngine implements CaptureThread.Engine {
             }
             return false;
         }
-        String here = setup.gtidAt(catalog, stored.file(), stored.pos());
-        if (new java.util.HashSet<>(List.of(here.split(","))).equals(new java.util.HashSet<>(List.of(stored.gtid().split(","))))) {
+        if (setup.samePlace(catalog, stored.file(), stored.pos(), stored.gtid())) {
             return false;
         }
-        String problem = st.snapshotDone() ? setup.gtidResumeProblem(catalog, stored.gtid(), st.serverId())
-                : "the initial snapshot is not finished, and its rows are consistent with a position of the server it was"
-                  + " started on";
+        String here = setup.gtidAt(catalog, stored.file(), stored.pos());
+        MyGate gateHere = st.snapshot() == null ? null : new MyGate(st.snapshot(), catalog);
+        String problem;
+        if (!st.snapshotDone()) {
+            problem = "the initial snapshot is not finished, and its rows are consistent with a position of the server it"
+                    + " was started on";
+        } else if (gateHere != null && gateHere.activeAt(stored)) {
+            problem = "rows the snapshot read again after a crash are consistent with positions of the server it ran on, up to "
+                    + gateHere.last() + ", and changes before that are still told apart by those positions: continue on"
+                    + " that server until the capture has passed it";
+        } else if (st.partial() != null && st.partial().gtid().isEmpty()) {
+            problem = "a transaction was being appended in chunks (from " + st.partial().begin() + ") and its GTID was not"
+                    + " recorded (a position stored before GTIDs were): finish it on the server it began on";
+        } else {
+            problem = setup.gtidResumeProblem(catalog, stored.gtid(), st.serverId(),
+                    st.partial() == null ? "" : st.partial().gtid());
+        }
         if (problem == null) {
+            if (st.serverId() == 0) {
+                LOG.warn("capture '{}': its stored position does not say which server it was recorded on (an offset from an"
+                        + " earlier version); taking this server's binlog to be another's", source.name());
+            }
             LOG.info("capture '{}': the stored position {} is not in the binlog of {}:{}; continuing after GTID state {}"
                     + " (a failover)", source.name(), stored, source.host(), source.port(), stored.gtid());
             return true;
+        }
+        if (!fileHere && st.serverId() == serverId) {
+            throw purged(stored); // this server's own binlog, purged past the position
         }
         throw new SourceConfigurationException("the position of connector '" + source.name() + "' (" + stored.file() + ":"
                 + stored.pos() + ", GTID state " + stored.gtid() + ") is not in this server's binlog: " + (!fileHere
@@ -452,12 +472,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
         BinlogPosition at = new BinlogPosition(file, eventPos, "");
         MySqlOffset st = log.state();
         long skip = 0;
-        MySqlOffset.Partial p = st.partial();
-        // The transaction that was being appended in chunks: the same place in the binlog, or after a failover the
-        // same GTID (the replica's binlog holds its rows in the same order).
-        if (p != null && (positionElsewhere ? !gtid.isEmpty() && gtid.equals(p.gtid())
-                : p.begin().file().equals(at.file()) && p.begin().pos() == at.pos())) {
-            skip = p.eventsDone();
+        // The transaction that was being appended in chunks: by its GTID when it has one (the same on every server: a
+        // replica's binlog holds its rows in the same order), else the same place in the binlog.
+        if (MySqlOffset.isPartial(st.partial(), at, gtid)) {
+            skip = st.partial().eventsDone();
         }
         tx = new MyMapper.Tx(at, gtid, h.getTimestamp(), h.getServerId(), skip);
         txStandalone = false;
@@ -579,11 +597,13 @@ public final class MySqlEngine implements CaptureThread.Engine {
         BinlogPosition end = new BinlogPosition(file, cursor, gtids());
         lastSeen = end;
         boolean captured = tx.index > 0;
+        boolean completesPartial = MySqlOffset.isPartial(log.state().partial(), tx.begin, tx.gtid);
         tx = null;
         if (captured) {
             long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
             lagMs = lag;
-            log.endTx(log.state().at(end, serverId, lag));
+            MySqlOffset next = log.state().at(end, serverId, lag);
+            log.endTx(completesPartial ? next.withoutPartial() : next);
             positionElsewhere = false;
             lastRecordNanos = System.nanoTime();
         } else {

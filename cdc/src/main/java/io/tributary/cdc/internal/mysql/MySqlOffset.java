@@ -73,9 +73,29 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
         }
     }
 
-    /** This state at a new position in the binlog of server {@code newServerId}, with no partial transaction. */
+    /**
+     * This state at a new position in the binlog of server {@code newServerId}. A transaction being appended in chunks
+     * ({@code partial}) stays recorded: transactions recorded before it arrives again (after a restart, those between
+     * the stored position and it) must not drop its progress; {@link #withoutPartial} once it is complete.
+     */
     public MySqlOffset at(BinlogPosition newPosition, long newServerId, long newLagMs) {
-        return new MySqlOffset(newPosition, newServerId, null, snapshot, newLagMs);
+        return new MySqlOffset(newPosition, newServerId, partial, snapshot, newLagMs);
+    }
+
+    /** This state with no transaction in chunks: the one it recorded is complete. */
+    public MySqlOffset withoutPartial() {
+        return new MySqlOffset(position, serverId, null, snapshot, lagMs);
+    }
+
+    /** Whether {@code partial} is the transaction with GTID {@code gtid} (when both have one), or beginning at {@code begin}. */
+    static boolean isPartial(Partial p, BinlogPosition begin, String gtid) {
+        if (p == null) {
+            return false;
+        }
+        if (!p.gtid().isEmpty()) {
+            return p.gtid().equals(gtid);
+        }
+        return p.begin().file().equals(begin.file()) && p.begin().pos() == begin.pos();
     }
 
     /** Whether streaming may run (no snapshot, or a finished one). */
