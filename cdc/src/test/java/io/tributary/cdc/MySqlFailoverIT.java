@@ -236,6 +236,34 @@ class MySqlFailoverIT {
         }
     }
 
+    @Test
+    void aChunkedTransactionRecordedWithoutItsGtidIsFinishedOnlyWhereItBegan() throws Exception {
+        primary.exec("CREATE TABLE oldchunk (id int PRIMARY KEY)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, primary.source("oldchunk", "oldchunk").build())) {
+                primary.exec("INSERT INTO oldchunk VALUES (1)");
+                MySqlCaptureIT.awaitCount(store, "oldchunk", 1, capture);
+            }
+            // The offset as a version before GTIDs were recorded with chunks would have left it: a transaction half
+            // appended, known by its place in the primary's binlog only.
+            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-oldchunk");
+            RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, Direction.BACKWARD).events().get(0);
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    SourceDb.JSON.readTree(last.data());
+            json.putObject("partial").put("eventsDone", 5).putObject("begin")
+                    .put("file", json.get("binlog").get("file").asText()).put("pos", json.get("binlog").get("pos").asLong());
+            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
+                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
+                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            caughtUp();
+            List<RecordedEvent> before = all(store);
+            MySqlSource moved = MySqlSource.builder("oldchunk", replica.url()).credentials("root", "").tables("oldchunk").build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("its GTID was not recorded").hasMessageContaining("finish it on the server it began on");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+        }
+    }
+
     private static String oldestBinlog(MariaDb db) {
         try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
