@@ -359,10 +359,26 @@ final class Index implements AutoCloseable {
             return wb.count();
         }
 
+        private boolean closed;
+
+        /**
+         * Releases the batch; its buffers go back to the spares once only: a second close must not hand them out
+         * twice — two batches sharing them, built at once (a large group's prebuild beside another group's), would write
+         * into each other's keys and values.
+         */
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             wb.close();
             spareBuffers.offer(buffers);
+        }
+
+        /** Whether this batch and {@code other} share their key/value buffers (they must not). For tests. */
+        boolean sharesBuffersWith(Batch other) {
+            return buffers == other.buffers;
         }
     }
 

@@ -35,7 +35,7 @@ final class IndexCatchUp {
         } catch (Exception e) {
             throw new StorageException("rebuilding the index failed: " + e.getMessage(), e);
         } finally {
-            replay.batch.close();
+            replay.batch.close(); // after a flush, already closed: a no-op
         }
         if (replay.events > 0) {
             LOG.info("indexed {} events from the log in {} ms", replay.events, (System.nanoTime() - replay.started) / 1_000_000);
