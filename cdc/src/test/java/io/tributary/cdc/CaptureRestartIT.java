@@ -104,6 +104,35 @@ class CaptureRestartIT {
     }
 
     @Test
+    void aRestartThatMeetsAProblemARestartCannotMendStopsTheCaptureSayingWhy() throws Exception {
+        postgres.exec("CREATE TABLE rsd (id int PRIMARY KEY)");
+        PostgresSource source = postgres.source("rsd", "rsd")
+                .restart(RestartPolicy.backoff(Duration.ofSeconds(1), Duration.ofSeconds(2))).build();
+        try (EmbeddedEventStore store = Tributary.open(dir);
+             PostgresCapture capture = PostgresCapture.start(store, source)) {
+            postgres.exec("INSERT INTO rsd VALUES (1)");
+            SourceDb.awaitCount(store, "rsd", 1, capture);
+            killWalsender("tributary_rsd");
+            awaitState(capture::status, CdcStatus.State.RESTARTING);
+            // While it waits, its slot is dropped: what the slot held for it is gone, a restart must not paper over that.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) {
+                try {
+                    postgres.exec("SELECT pg_drop_replication_slot('tributary_rsd')");
+                    break;
+                } catch (IllegalStateException stillActive) {
+                    assertThat(System.nanoTime()).as("slot dropped: %s", stillActive.getMessage()).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            }
+            CdcStatus failed = awaitState(capture::status, CdcStatus.State.FAILED);
+            assertThat(failed.lastError()).hasValueSatisfying(m -> assertThat(m).contains("replication slot 'tributary_rsd' is missing"));
+            Thread.sleep(2500);
+            assertThat(capture.status().status()).as("not restarted again").isEqualTo(CdcStatus.State.FAILED);
+        }
+    }
+
+    @Test
     void aMariaDbCaptureWhoseBinlogConnectionIsKilledRestartsAndLosesNothing() throws Exception {
         mariadb.exec("CREATE TABLE rs (id int PRIMARY KEY, v int)");
         MySqlSource source = mariadb.source("rs", "rs").restart(RestartPolicy.backoff(Duration.ofMillis(500), Duration.ofSeconds(2)))

@@ -264,6 +264,37 @@ class MySqlFailoverIT {
         }
     }
 
+    @Test
+    void aSnapshotWhosePositionFilterIsStillActiveIsFinishedOnlyWhereItRan() throws Exception {
+        primary.exec("CREATE TABLE gated (id int PRIMARY KEY)", "INSERT INTO gated VALUES (1)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, primary.source("gated", "gated").build())) {
+                MySqlCaptureIT.awaitCount(store, "gated", 1, capture);
+            }
+            // As a snapshot resumed after a crash leaves it: rows of a key range read again at a later point of the
+            // primary's binlog, so changes before that point are still told apart by primary positions.
+            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-gated");
+            RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, Direction.BACKWARD).events().get(0);
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    SourceDb.JSON.readTree(last.data());
+            com.fasterxml.jackson.databind.node.ObjectNode snapshot = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("snapshot");
+            com.fasterxml.jackson.databind.node.ObjectNode later = snapshot.withArray("segments").addObject();
+            later.put("table", "shop.gated").putArray("afterKey").add("0");
+            later.putObject("point").put("file", json.get("binlog").get("file").asText())
+                    .put("pos", json.get("binlog").get("pos").asLong() + 1_000_000);
+            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
+                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
+                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            caughtUp();
+            List<RecordedEvent> before = all(store);
+            MySqlSource moved = MySqlSource.builder("gated", replica.url()).credentials("root", "").tables("gated").build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("rows the snapshot read again after a crash")
+                    .hasMessageContaining("continue on that server until the capture has passed it");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+        }
+    }
+
     private static String oldestBinlog(MariaDb db) {
         try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
