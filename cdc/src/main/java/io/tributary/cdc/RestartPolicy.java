@@ -7,17 +7,18 @@ import java.time.Duration;
  * What a capture does when it loses its source: the connection broken, the server restarted or shut down, the slot
  * still held by the session that just died. It waits, then starts again from its last durable position (nothing is
  * lost or repeated: the same resume as a restart by hand), waiting twice as long after each failed attempt up to
- * {@code maxBackoff}. The attempts in a row, and the wait, start over once a restarted capture has streamed for a
- * minute. Failures a restart cannot mend — the source's configuration, the log refusing the changes, a second capture
- * of the same connector — stop the capture ({@link CdcStatus.State#FAILED}) whatever the policy.
+ * {@code maxBackoff}. The attempts in a row, and the wait, start over once a capture has run for
+ * {@link #RECOVERED_AFTER} before failing again. Failures a restart cannot mend — the source's configuration, the log
+ * refusing the changes, a second capture of the same connector — stop the capture ({@link CdcStatus.State#FAILED})
+ * whatever the policy.
  *
  * @param initialBackoff the wait before the first restart
  * @param maxBackoff     the longest wait
  * @param maxRestarts    how many restarts in a row before the capture stays failed; -1: no limit; 0: never restart
  */
 public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, int maxRestarts) {
-    /** A streaming capture restarted after it has run this long counts as recovered. */
-    static final Duration RECOVERED_AFTER = Duration.ofMinutes(1);
+    /** A capture that ran this long before failing again counts as recovered: its restarts in a row start over. */
+    public static final Duration RECOVERED_AFTER = Duration.ofMinutes(1);
 
     /** Restarts without limit, waiting 1 second, then 2, 4, ... up to a minute: the default of both sources. */
     public static final RestartPolicy DEFAULT = backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));

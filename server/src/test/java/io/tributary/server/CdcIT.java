@@ -220,6 +220,24 @@ class CdcIT {
         r = CliTest.run("serve", "--config", restartTypo.toString(), "--data", dir.resolve("b6").toString(), "--port", "0");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("cdc[0]'.restart.backoffMs is not a setting");
+        Path restartWord = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    restart: sometimes
+                """);
+        r = CliTest.run("serve", "--config", restartWord.toString(), "--data", dir.resolve("b7").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.restart must be never or a map of initialBackoffMs, maxBackoffMs and maxRestarts");
+        Path restartNever = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    restart: never
+                """);
+        r = CliTest.run("serve", "--config", restartNever.toString(), "--data", dir.resolve("b8").toString(), "--port", "0");
+        assertThat(r.code()).as("a valid entry: the unreachable source stops the start, not the configuration").isEqualTo(1);
+        assertThat(r.err()).contains("cannot start CDC source 'inventory'");
         Path noTables = config("""
                 cdc:
                   - name: shopdb

@@ -49,6 +49,8 @@ public final class CaptureThread {
     private volatile boolean gaveUp;
     private volatile boolean closed;
     private long chunkedBefore;
+    /** Restarts in a row (the capture thread's). */
+    private int attempt;
 
     private CaptureThread(Supplier<Engine> engines, Engine first, RestartPolicy policy, String name) {
         this.engines = engines;
@@ -72,63 +74,62 @@ public final class CaptureThread {
     }
 
     private void runAll() {
-        int attempt = 0;
         Engine e = engine;
-        while (true) {
+        while (e != null) {
             long started = System.nanoTime();
             e.run();
             if (closed || e.status().status() != CdcStatus.State.FAILED) {
                 return;
             }
-            if (System.nanoTime() - started >= Duration.ofMinutes(1).toNanos()) {
+            if (System.nanoTime() - started >= RestartPolicy.RECOVERED_AFTER.toNanos()) {
                 attempt = 0; // it recovered before failing again: a new row of restarts
             }
-            Throwable failure = e.failure();
-            while (true) {
-                attempt++;
-                if (!TransientFailure.is(failure) || !policy.allows(attempt)) {
-                    pendingError = message(failure);
-                    gaveUp = true;
-                    restarting = false;
-                    if (attempt > 1) {
-                        LOG.error("capture '{}' gave up restarting after {} attempts: {}", name, attempt - 1, pendingError);
-                    }
-                    return;
+            e = restarted(e, e.failure());
+        }
+    }
+
+    /**
+     * A new, prepared engine in place of {@code failed}, after the policy's back-off (again after each failed prepare);
+     * null when the capture stays failed (not a lost source, restarts spent) or is closed meanwhile.
+     */
+    private Engine restarted(Engine failed, Throwable failure) {
+        while (true) {
+            attempt++;
+            pendingError = message(failure);
+            if (!TransientFailure.is(failure) || !policy.allows(attempt)) {
+                gaveUp = true;
+                restarting = false;
+                if (attempt > 1) {
+                    LOG.error("capture '{}' gave up restarting after {} attempts: {}", name, attempt - 1, pendingError);
                 }
-                Duration wait = policy.backoff(attempt);
-                pendingError = message(failure);
-                restarting = true;
-                LOG.warn("capture '{}' lost its source ({}); restart {} in {} ms", name, pendingError, attempt, wait.toMillis());
-                if (!sleep(wait)) {
-                    restarting = false;
-                    return;
-                }
-                Engine next = engines.get();
-                try {
-                    next.prepare();
-                } catch (RuntimeException x) {
-                    failure = x;
-                    pendingError = message(x);
-                    continue;
-                }
-                boolean closedMeanwhile;
-                synchronized (lock) {
-                    closedMeanwhile = closed;
-                    if (!closedMeanwhile) {
-                        chunkedBefore += e.chunkedAppends();
-                        engine = next;
-                        e = next;
-                    }
-                    restarting = false;
-                }
-                if (closedMeanwhile) {
-                    next.stop();
-                    next.run(); // stops at once and releases what prepare() opened
-                    return;
-                }
-                LOG.info("capture '{}' restarted (attempt {})", name, attempt);
-                break;
+                return null;
             }
+            Duration wait = policy.backoff(attempt);
+            restarting = true;
+            LOG.warn("capture '{}' lost its source ({}); restart {} in {} ms", name, pendingError, attempt, wait.toMillis());
+            if (!sleep(wait)) {
+                restarting = false;
+                return null;
+            }
+            Engine next = engines.get();
+            try {
+                next.prepare();
+            } catch (RuntimeException x) {
+                failure = x;
+                continue;
+            }
+            synchronized (lock) {
+                restarting = false;
+                if (!closed) {
+                    chunkedBefore += failed.chunkedAppends();
+                    engine = next;
+                    LOG.info("capture '{}' restarted (attempt {})", name, attempt);
+                    return next;
+                }
+            }
+            next.stop();
+            next.run(); // closed meanwhile: stops at once and releases what prepare() opened
+            return null;
         }
     }
 

@@ -23,7 +23,8 @@ public final class TransientFailure {
     /** Whether {@code failure}, or a cause of it, is a lost source and nothing in the chain is the log's refusal. */
     public static boolean is(Throwable failure) {
         boolean lost = false;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth++ < 32; t = t.getCause()) { // bounded: a cause chain may loop
             if (t instanceof TributaryException && !(t instanceof io.tributary.cdc.CdcException)) {
                 return false; // the store said no: restarting would say it again
             }

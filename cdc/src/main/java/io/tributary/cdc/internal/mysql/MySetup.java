@@ -235,12 +235,17 @@ final class MySetup {
         if (!mariaDb) {
             return "";
         }
+        String g = binlogGtidPos(c, file, pos);
+        return g == null ? "" : g;
+    }
+
+    /** MariaDB's {@code BINLOG_GTID_POS(file, pos)}: the GTID state there, null when there is no such place. */
+    String binlogGtidPos(Connection c, String file, long pos) throws SQLException {
         try (java.sql.PreparedStatement s = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
             s.setString(1, file);
             s.setLong(2, pos);
             try (ResultSet rs = s.executeQuery()) {
-                String g = rs.next() ? rs.getString(1) : null;
-                return g == null ? "" : g;
+                return rs.next() ? rs.getString(1) : null;
             }
         }
     }
@@ -251,144 +256,85 @@ final class MySetup {
     }
 
     /**
-     * MariaDB: whether {@code file}/{@code pos} is a place in this server's binlog where the GTID state is {@code state}.
-     * {@code BINLOG_GTID_POS} names only the domains this binlog has transactions of: a domain of {@code state} it does
-     * not name must have none in this binlog at all (one the server got through {@code gtid_slave_pos}).
+     * MariaDB: whether the GTID state {@code here} that BINLOG_GTID_POS gives for a place in this server's binlog (null:
+     * no such place) is {@code state}. It names only the domains this binlog has transactions of: a domain of
+     * {@code state} it does not name must have none in this binlog at all (one the server got through
+     * {@code gtid_slave_pos}).
      */
-    boolean samePlace(Connection c, String file, long pos, String state) throws SQLException {
-        String here;
-        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
-            s.setString(1, file);
-            s.setLong(2, pos);
-            try (ResultSet rs = s.executeQuery()) {
-                here = rs.next() ? rs.getString(1) : null;
-            }
-        }
+    boolean samePlace(Connection c, String here, String state) throws SQLException {
         if (here == null) {
-            return false; // no such file, or not the end of an event there
+            return false;
         }
-        Map<Long, long[]> stored = gtidsByDomain(state);
-        Map<Long, long[]> there = gtidsByDomain(here);
-        Set<Long> held = new HashSet<>();
-        for (String g : gtidList(scalar(c, "SELECT @@GLOBAL.gtid_binlog_state"))) {
-            held.add(gtid(g)[0]);
+        Map<Long, MariaGtid> stored = MariaGtid.byDomain(state);
+        Map<Long, MariaGtid> there = MariaGtid.byDomain(here);
+        if (!stored.keySet().containsAll(there.keySet())) {
+            return false;
         }
-        for (Map.Entry<Long, long[]> t : there.entrySet()) {
-            long[] v = stored.get(t.getKey());
-            if (v == null || v[0] != t.getValue()[0] || v[1] != t.getValue()[1]) {
-                return false;
-            }
-        }
-        for (Long d : stored.keySet()) {
-            if (!there.containsKey(d) && held.contains(d)) {
+        Set<Long> held = binlogState(c).stream().map(MariaGtid::domain).collect(java.util.stream.Collectors.toSet());
+        for (Map.Entry<Long, MariaGtid> d : stored.entrySet()) {
+            MariaGtid t = there.get(d.getKey());
+            if (t == null ? held.contains(d.getKey()) : !t.equals(d.getValue())) {
                 return false;
             }
         }
         return true;
     }
 
+    /** The last transaction of each (domain, origin server) in this server's binlog: {@code gtid_binlog_state}. */
+    private static List<MariaGtid> binlogState(Connection c) throws SQLException {
+        return MariaGtid.list(scalar(c, "SELECT @@GLOBAL.gtid_binlog_state"));
+    }
+
     /**
-     * MariaDB: why this server cannot continue a capture after GTID state {@code state} (a list of
-     * {@code domain-server-seq}, the last captured transaction per domain), recorded with a position of the binlog of
-     * server {@code positionServerId} (0: not recorded) that is not in this server's binlog, or null when it can. It
-     * can when the position is another server's — a server with this {@code server_id} is this one after a purge or
-     * {@code RESET MASTER}, or an unrelated server whose GTIDs only look alike — its binlog holds each of those
-     * transactions (and {@code partialGtid}, a transaction half appended, when not empty) or, for a domain with no
-     * transaction in its binlog, it replicated exactly up to it, and it has not purged what follows.
+     * MariaDB: why this server cannot continue a capture after GTID state {@code state} (the last captured transaction
+     * per domain), recorded with a position of the binlog of server {@code positionServerId} (0: not recorded) that is
+     * not in this server's binlog, or null when it can. It can when the position is another server's — a server with
+     * this {@code server_id} is this one after a purge or {@code RESET MASTER}, or an unrelated server whose GTIDs only
+     * look alike — its binlog holds each of those transactions (and {@code partialGtid}, a transaction half appended,
+     * when not empty) or, for a domain with no transaction in its binlog, it replicated exactly up to it, and it has not
+     * purged what follows.
      */
     String gtidResumeProblem(Connection c, String state, long positionServerId, String partialGtid) throws SQLException {
         long serverId = serverId(c);
-        Map<Long, long[]> wanted = gtidsByDomain(state);
-        String binlogState = scalar(c, "SELECT @@GLOBAL.gtid_binlog_state");
-        // The last transaction of each (domain, origin server) in this server's binlog.
-        Map<String, Long> held = new java.util.HashMap<>();
-        Set<Long> domainsHeld = new HashSet<>();
-        for (String g : gtidList(binlogState)) {
-            long[] d = gtid(g);
-            held.merge(d[0] + "-" + d[1], d[2], Math::max);
-            domainsHeld.add(d[0]);
-        }
-        Set<String> replicated = new HashSet<>(gtidList(scalar(c, "SELECT @@GLOBAL.gtid_slave_pos")));
+        Map<Long, MariaGtid> wanted = MariaGtid.byDomain(state);
         String first;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
             first = rs.next() ? rs.getString(1) : null;
         }
-        Map<Long, long[]> start = first == null ? Map.of() : gtidsByDomain(gtidAt(c, first, 4));
-        for (Map.Entry<Long, long[]> w : wanted.entrySet()) {
-            long domain = w.getKey();
-            long[] b = start.get(domain);
-            if (b != null && b[1] > w.getValue()[1]) {
-                return "this server's oldest binlog " + first + " starts after GTID " + domain + "-" + b[0] + "-" + b[1]
-                        + "; the transactions after the captured " + domain + "-" + w.getValue()[0] + "-" + w.getValue()[1]
-                        + " are purged from it (keep binlogs longer: binlog_expire_logs_seconds)";
+        Map<Long, MariaGtid> start = first == null ? Map.of() : MariaGtid.byDomain(gtidAt(c, first, 4));
+        for (MariaGtid w : wanted.values()) {
+            MariaGtid b = start.get(w.domain());
+            if (b != null && b.seq() > w.seq()) {
+                return "this server's oldest binlog " + first + " starts after GTID " + b + "; the transactions after the"
+                        + " captured " + w + " are purged from it (keep binlogs longer: binlog_expire_logs_seconds)";
             }
         }
         // Offsets from before the server was recorded: GTIDs all of this server's origin stand in for it.
         boolean recordedHere = positionServerId == serverId || (positionServerId == 0 && !wanted.isEmpty()
-                && wanted.values().stream().allMatch(v -> v[0] == serverId));
+                && wanted.values().stream().allMatch(g -> g.server() == serverId));
         if (recordedHere) {
             return "the position was recorded reading a server with this server's server_id (" + serverId + "), yet"
                     + " this server's binlog does not hold it: this is that server after RESET MASTER, or another"
                     + " server with the same server_id, whose GTIDs only look alike (the servers of one replication"
                     + " topology need distinct server_ids)";
         }
-        List<String> needed = new ArrayList<>();
-        wanted.forEach((d, v) -> needed.add(d + "-" + v[0] + "-" + v[1]));
-        if (!partialGtid.isEmpty()) {
-            needed.add(partialGtid);
-        }
-        for (String g : needed) {
-            long[] d = gtid(g);
-            Long last = held.get(d[0] + "-" + d[1]);
-            if (last != null && last >= d[2]) {
-                continue;
+        List<MariaGtid> held = binlogState(c);
+        List<MariaGtid> replicated = MariaGtid.list(scalar(c, "SELECT @@GLOBAL.gtid_slave_pos"));
+        List<MariaGtid> needed = new ArrayList<>(wanted.values());
+        needed.addAll(MariaGtid.list(partialGtid));
+        for (MariaGtid g : needed) {
+            boolean inBinlog = held.stream().anyMatch(h -> h.domain() == g.domain() && h.server() == g.server() && h.seq() >= g.seq());
+            // A domain idle since: replicated up to exactly this transaction, nothing of it in the binlog.
+            boolean idleDomain = held.stream().noneMatch(h -> h.domain() == g.domain()) && replicated.contains(g);
+            if (!inBinlog && !idleDomain) {
+                return "this server's binlog does not hold the captured transaction " + g + " (its last transactions per"
+                        + " origin server: '" + held.stream().map(MariaGtid::toString).collect(java.util.stream.Collectors.joining(","))
+                        + "'): it has not replicated everything captured, or it diverged (wait until it has, e.g. SELECT"
+                        + " MASTER_GTID_WAIT('" + g + "'), and make sure it writes what it replicates to its own binlog:"
+                        + " log_slave_updates = ON)";
             }
-            if (!domainsHeld.contains(d[0]) && replicated.contains(g)) {
-                continue; // a domain idle since: replicated up to exactly this transaction, nothing of it in the binlog
-            }
-            return "this server's binlog does not hold the captured transaction " + g + " (its last transactions per origin"
-                    + " server: '" + binlogState + "'): it has not replicated everything captured, or it diverged (wait until it"
-                    + " has, e.g. SELECT MASTER_GTID_WAIT('" + g + "'), and make sure it writes what it replicates to its own"
-                    + " binlog: log_slave_updates = ON)";
         }
         return null;
-    }
-
-    private static List<String> gtidList(String list) {
-        List<String> out = new ArrayList<>();
-        if (list != null) {
-            for (String g : list.split(",")) {
-                if (g.trim().split("-").length == 3) {
-                    out.add(g.trim());
-                }
-            }
-        }
-        return out;
-    }
-
-    /** {domain, server, seq} of a MariaDB GTID. */
-    private static long[] gtid(String g) {
-        String[] parts = g.trim().split("-");
-        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
-    }
-
-    /** A MariaDB GTID list by domain: {server_id, seq}; an entry that is not {@code domain-server-seq} is skipped. */
-    static Map<Long, long[]> gtidsByDomain(String list) {
-        Map<Long, long[]> out = new java.util.LinkedHashMap<>();
-        if (list == null) {
-            return out;
-        }
-        for (String g : list.split(",")) {
-            String[] parts = g.trim().split("-");
-            if (parts.length == 3) {
-                try {
-                    out.put(Long.parseLong(parts[0]), new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
-                } catch (NumberFormatException e) {
-                    // not a MariaDB GTID
-                }
-            }
-        }
-        return out;
     }
 
     private static String accountName(Connection c) throws SQLException {

@@ -135,10 +135,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
             }
             return false;
         }
-        if (setup.samePlace(catalog, stored.file(), stored.pos(), stored.gtid())) {
+        String here = setup.binlogGtidPos(catalog, stored.file(), stored.pos());
+        if (setup.samePlace(catalog, here, stored.gtid())) {
             return false;
         }
-        String here = setup.gtidAt(catalog, stored.file(), stored.pos());
         MyGate gateHere = st.snapshot() == null ? null : new MyGate(st.snapshot(), catalog);
         String problem;
         if (!st.snapshotDone()) {
@@ -169,8 +169,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
         }
         throw new SourceConfigurationException("the position of connector '" + source.name() + "' (" + stored.file() + ":"
                 + stored.pos() + ", GTID state " + stored.gtid() + ") is not in this server's binlog: " + (!fileHere
-                ? "it has no file " + stored.file() : "there " + stored.file() + ":" + stored.pos() + (here.isEmpty()
-                ? " is not the end of a transaction" : " follows GTID state " + here)) + ". The position is of another"
+                ? "it has no file " + stored.file() : "there " + stored.file() + ":" + stored.pos() + (here == null
+                ? " is not the end of a transaction" : " follows GTID state '" + here + "'")) + ". The position is of another"
                 + " server (a failover), or of a binlog purged or reset (RESET MASTER) since, and the capture cannot"
                 + " continue here by GTID either: " + problem
                 + ". Point the source at a server that has the captured transactions, or delete the stream "
@@ -630,19 +630,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
 
     private void parseGtids(String gtid) {
         gtidState.clear();
-        if (gtid.isEmpty()) {
-            return;
-        }
-        for (String g : gtid.split(",")) {
-            String t = g.trim();
-            int dash = t.indexOf('-');
-            if (dash > 0) {
-                try {
-                    gtidState.put(Long.parseLong(t.substring(0, dash)), t);
-                } catch (NumberFormatException ex) {
-                    // a MySQL GTID set: not tracked
-                }
-            }
+        for (MariaGtid g : MariaGtid.list(gtid)) {
+            gtidState.put(g.domain(), g.toString());
         }
     }
 
