@@ -148,12 +148,12 @@ public final class MySqlEngine implements CaptureThread.Engine {
             problem = "rows the snapshot read again after a crash are consistent with positions of the server it ran on, up to "
                     + gateHere.last() + ", and changes before that are still told apart by those positions: continue on"
                     + " that server until the capture has passed it";
-        } else if (st.partial() != null && st.partial().gtid().isEmpty()) {
-            problem = "a transaction was being appended in chunks (from " + st.partial().begin() + ") and its GTID was not"
-                    + " recorded (a position stored before GTIDs were): finish it on the server it began on";
+        } else if (st.partials().stream().anyMatch(p -> p.gtid().isEmpty())) {
+            problem = "a transaction was being appended in chunks (from " + st.partials().stream().filter(p -> p.gtid().isEmpty())
+                    .findFirst().orElseThrow().begin() + ") and its GTID was not recorded (a position stored before GTIDs"
+                    + " were): finish it on the server it began on";
         } else {
-            problem = setup.gtidResumeProblem(catalog, stored.gtid(), st.serverId(),
-                    st.partial() == null ? "" : st.partial().gtid());
+            problem = setup.gtidResumeProblem(catalog, stored.gtid(), st.serverId(), st.partialGtids());
         }
         if (problem == null) {
             if (st.serverId() == 0) {
@@ -205,10 +205,10 @@ public final class MySqlEngine implements CaptureThread.Engine {
                         tables.add(new OffsetState.TableProgress(q, List.of(), false, 0));
                         segments.add(new MySqlOffset.Segment(q, List.of(), snapshotPoint));
                     }
-                    log.commit(new MySqlOffset(snapshotPoint, serverId, null,
+                    log.commit(new MySqlOffset(snapshotPoint, serverId, List.of(),
                             new MySqlOffset.Snapshot(snapshotPoint, tables, segments, false), 0));
                 } else {
-                    log.commit(new MySqlOffset(setup.current(catalog), serverId, null, null, 0));
+                    log.commit(new MySqlOffset(setup.current(catalog), serverId, List.of(), null, 0));
                 }
             } else {
                 byGtid = resumeByGtid(st);
@@ -224,7 +224,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
                             segments.add(new MySqlOffset.Segment(t.table(), t.lastKey(), snapshotPoint));
                         }
                     }
-                    log.commit(new MySqlOffset(st.position(), st.serverId(), st.partial(), new MySqlOffset.Snapshot(st.snapshot().point(),
+                    log.commit(new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(st.snapshot().point(),
                             st.snapshot().tables(), segments, false), st.lagMs()));
                 }
             }
@@ -474,8 +474,9 @@ public final class MySqlEngine implements CaptureThread.Engine {
         long skip = 0;
         // The transaction that was being appended in chunks: by its GTID when it has one (the same on every server: a
         // replica's binlog holds its rows in the same order), else the same place in the binlog.
-        if (MySqlOffset.isPartial(st.partial(), at, gtid)) {
-            skip = st.partial().eventsDone();
+        MySqlOffset.Partial partial = st.partial(at, gtid);
+        if (partial != null) {
+            skip = partial.eventsDone();
         }
         tx = new MyMapper.Tx(at, gtid, h.getTimestamp(), h.getServerId(), skip);
         txStandalone = false;
@@ -597,13 +598,15 @@ public final class MySqlEngine implements CaptureThread.Engine {
         BinlogPosition end = new BinlogPosition(file, cursor, gtids());
         lastSeen = end;
         boolean captured = tx.index > 0;
-        boolean completesPartial = MySqlOffset.isPartial(log.state().partial(), tx.begin, tx.gtid);
+        boolean completesPartial = log.state().partial(tx.begin, tx.gtid) != null;
+        BinlogPosition txBegin = tx.begin;
+        String txGtid = tx.gtid;
         tx = null;
         if (captured) {
             long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
             lagMs = lag;
             MySqlOffset next = log.state().at(end, serverId, lag);
-            log.endTx(completesPartial ? next.withoutPartial() : next);
+            log.endTx(completesPartial ? next.without(txBegin, txGtid) : next);
             positionElsewhere = false;
             lastRecordNanos = System.nanoTime();
         } else {

@@ -2,10 +2,12 @@ package io.tributary.cdc.internal.mysql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cdc.internal.LogWriter;
 import io.tributary.cdc.internal.OffsetJson;
 import io.tributary.cdc.internal.OffsetState.TableProgress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,12 +16,18 @@ import java.util.List;
  *
  * @param position where streaming resumes: the end of the last transaction in the log (its commit event)
  * @param serverId the {@code server_id} of the server whose binlog {@code position} is of (0: not recorded)
- * @param partial  a large transaction appended in chunks, not yet complete; null when none
+ * @param partials large transactions appended in chunks, not yet complete: at most one per GTID domain (several only
+ *                 after a failover to a server whose binlog interleaves the domains differently), empty when none
  * @param snapshot the initial snapshot's progress; null when no snapshot was taken
  * @param lagMs    commit-to-append time of the newest transaction (for status)
  */
-public record MySqlOffset(BinlogPosition position, long serverId, Partial partial, Snapshot snapshot, long lagMs)
+public record MySqlOffset(BinlogPosition position, long serverId, List<Partial> partials, Snapshot snapshot, long lagMs)
         implements LogWriter.Position {
+
+    /** Copies. */
+    public MySqlOffset {
+        partials = partials == null ? List.of() : List.copyOf(partials);
+    }
 
     /**
      * A transaction appended in chunks.
@@ -34,6 +42,29 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
             if (gtid == null) {
                 throw new IllegalArgumentException("gtid must not be null (empty when unknown)");
             }
+        }
+
+        /** Whether this is the transaction with GTID {@code gtid} (when both have one), or beginning at {@code at}. */
+        boolean is(BinlogPosition at, String txGtid) {
+            if (!gtid.isEmpty()) {
+                return gtid.equals(txGtid);
+            }
+            return begin.file().equals(at.file()) && begin.pos() == at.pos();
+        }
+
+        /**
+         * Whether a chunk of the transaction {@code txGtid} beginning at {@code at} replaces this entry: it is the same
+         * transaction, or of the same GTID domain (a domain's transactions come in the same order from every server, so
+         * an entry of its domain that is not this transaction cannot be pending), or either has no GTID (no failover is
+         * allowed then: transactions come in binlog order and one at a time).
+         */
+        boolean replacedBy(BinlogPosition at, String txGtid) {
+            if (is(at, txGtid) || gtid.isEmpty() || txGtid.isEmpty()) {
+                return true;
+            }
+            List<MariaGtid> mine = MariaGtid.list(gtid);
+            List<MariaGtid> theirs = MariaGtid.list(txGtid);
+            return mine.size() != 1 || theirs.size() != 1 || mine.get(0).domain() == theirs.get(0).domain();
         }
     }
 
@@ -75,27 +106,31 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
 
     /**
      * This state at a new position in the binlog of server {@code newServerId}. A transaction being appended in chunks
-     * ({@code partial}) stays recorded: transactions recorded before it arrives again (after a restart, those between
-     * the stored position and it) must not drop its progress; {@link #withoutPartial} once it is complete.
+     * ({@code partials}) stays recorded: transactions recorded before it arrives again (after a restart, those between
+     * the stored position and it, of any domain) must not drop its progress; {@link #without} once it is complete.
      */
     public MySqlOffset at(BinlogPosition newPosition, long newServerId, long newLagMs) {
-        return new MySqlOffset(newPosition, newServerId, partial, snapshot, newLagMs);
+        return new MySqlOffset(newPosition, newServerId, partials, snapshot, newLagMs);
     }
 
-    /** This state with no transaction in chunks: the one it recorded is complete. */
-    public MySqlOffset withoutPartial() {
-        return new MySqlOffset(position, serverId, null, snapshot, lagMs);
+    /** This state without the transaction {@code gtid} beginning at {@code begin} in chunks: it is complete. */
+    public MySqlOffset without(BinlogPosition begin, String gtid) {
+        return new MySqlOffset(position, serverId, partials.stream().filter(p -> !p.is(begin, gtid)).toList(), snapshot, lagMs);
     }
 
-    /** Whether {@code partial} is the transaction with GTID {@code gtid} (when both have one), or beginning at {@code begin}. */
-    static boolean isPartial(Partial p, BinlogPosition begin, String gtid) {
-        if (p == null) {
-            return false;
+    /** The transaction {@code gtid} beginning at {@code begin} if it is recorded in chunks, else null. */
+    public Partial partial(BinlogPosition begin, String gtid) {
+        for (Partial p : partials) {
+            if (p.is(begin, gtid)) {
+                return p;
+            }
         }
-        if (!p.gtid().isEmpty()) {
-            return p.gtid().equals(gtid);
-        }
-        return p.begin().file().equals(begin.file()) && p.begin().pos() == begin.pos();
+        return null;
+    }
+
+    /** The GTIDs of the transactions in chunks, comma separated; empty when none or none has one. */
+    String partialGtids() {
+        return String.join(",", partials.stream().map(Partial::gtid).filter(g -> !g.isEmpty()).toList());
     }
 
     /** Whether streaming may run (no snapshot, or a finished one). */
@@ -113,13 +148,14 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
             binlog.put("serverId", serverId);
         }
         o.put("lagMs", lagMs);
-        if (partial != null) {
-            ObjectNode p = o.putObject("partial");
-            put(p.putObject("begin"), partial.begin());
-            if (!partial.gtid().isEmpty()) {
-                p.put("gtid", partial.gtid());
+        // One transaction in chunks is written as "partial" (as before several could be); more as "partials".
+        if (partials.size() == 1) {
+            putPartial(o.putObject("partial"), partials.get(0));
+        } else if (partials.size() > 1) {
+            ArrayNode a = o.putArray("partials");
+            for (Partial p : partials) {
+                putPartial(a.addObject(), p);
             }
-            p.put("eventsDone", partial.eventsDone());
         }
         if (snapshot != null) {
             ObjectNode s = o.putObject("snapshot");
@@ -130,6 +166,18 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
                     (n, point) -> put(n.putObject("point"), point));
         }
         return OffsetJson.bytes(mapper, o);
+    }
+
+    private static void putPartial(ObjectNode o, Partial partial) {
+        put(o.putObject("begin"), partial.begin());
+        if (!partial.gtid().isEmpty()) {
+            o.put("gtid", partial.gtid());
+        }
+        o.put("eventsDone", partial.eventsDone());
+    }
+
+    private static Partial partial(JsonNode p) {
+        return new Partial(position(p.get("begin")), p.path("gtid").asText(""), p.get("eventsDone").asLong());
     }
 
     private static void put(ObjectNode o, BinlogPosition p) {
@@ -146,10 +194,12 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
     /** Decodes the JSON of a {@code CdcPosition} event. */
     public static MySqlOffset fromJson(ObjectMapper mapper, byte[] json) {
         return OffsetJson.read(mapper, json, "MySQL position", o -> {
-            Partial partial = null;
+            List<Partial> partials = new ArrayList<>();
             if (o.hasNonNull("partial")) {
-                JsonNode p = o.get("partial");
-                partial = new Partial(position(p.get("begin")), p.path("gtid").asText(""), p.get("eventsDone").asLong());
+                partials.add(partial(o.get("partial")));
+            }
+            for (JsonNode p : o.path("partials")) {
+                partials.add(partial(p));
             }
             Snapshot snapshot = null;
             if (o.hasNonNull("snapshot")) {
@@ -158,13 +208,25 @@ public record MySqlOffset(BinlogPosition position, long serverId, Partial partia
                         .map(g -> new Segment(g.table(), g.afterKey(), g.point())).toList();
                 snapshot = new Snapshot(position(s.get("point")), OffsetJson.tables(s), segments, s.get("done").asBoolean());
             }
-            return new MySqlOffset(position(o.get("binlog")), o.get("binlog").path("serverId").asLong(0), partial, snapshot,
+            return new MySqlOffset(position(o.get("binlog")), o.get("binlog").path("serverId").asLong(0), partials, snapshot,
                     o.path("lagMs").asLong());
         });
     }
 
-    /** The position of a chunk of the transaction {@code gtid} beginning at {@code begin}, for {@link LogWriter#beginTx}. */
+    /**
+     * The position of a chunk of the transaction {@code gtid} beginning at {@code begin}, for {@link LogWriter#beginTx}: its
+     * progress in place of any entry it replaces ({@link Partial#replacedBy}), the others kept.
+     */
     static LogWriter.PartialPosition<MySqlOffset> partialAt(BinlogPosition begin, String gtid) {
-        return (st, done) -> new MySqlOffset(st.position(), st.serverId(), new Partial(begin, gtid, done), st.snapshot(), st.lagMs());
+        return (st, done) -> {
+            List<Partial> partials = new ArrayList<>();
+            for (Partial p : st.partials()) {
+                if (!p.replacedBy(begin, gtid)) {
+                    partials.add(p);
+                }
+            }
+            partials.add(new Partial(begin, gtid, done));
+            return new MySqlOffset(st.position(), st.serverId(), partials, st.snapshot(), st.lagMs());
+        };
     }
 }
