@@ -8,7 +8,6 @@ import io.tributary.core.RecordedEvent;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,73 +22,38 @@ import org.junit.jupiter.api.io.TempDir;
  * transaction is not on the primary, so a capture that saw it could not move back there (MySqlFailoverIT does).
  */
 class MySqlFailoverDomainsIT {
-    static MariaDb primary;
-    static MariaDb replica;
+    static MariaDbPair pair;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() {
-        List<String> cdc = List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
-                "--binlog-row-metadata=FULL", "--log-slave-updates");
-        primary = MariaDb.start(cdc);
-        List<String> second = new java.util.ArrayList<>(cdc);
-        second.add("--server-id=2");
-        replica = MariaDb.start(second);
-        String at = scalar(primary, "SELECT @@GLOBAL.gtid_binlog_pos");
-        replica.exec("RESET MASTER", "SET GLOBAL gtid_slave_pos = '" + at + "'",
-                "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + primary.port
-                        + ", MASTER_USER = 'root', MASTER_PASSWORD = '', MASTER_USE_GTID = slave_pos, MASTER_SSL_VERIFY_SERVER_CERT = 0",
-                "START SLAVE");
+        pair = MariaDbPair.start();
+        pair.replica.exec("START SLAVE");
     }
 
     @AfterAll
     static void stop() {
-        replica.close();
-        primary.close();
-    }
-
-    private static String scalar(MariaDb db, String sql) {
-        try {
-            return db.scalar(sql, 1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void caughtUp() {
-        String at = scalar(primary, "SELECT @@GLOBAL.gtid_binlog_pos");
-        assertThat(scalar(replica, "SELECT MASTER_GTID_WAIT('" + at + "', 60)")).as("replica caught up to " + at).isEqualTo("0");
+        pair.close();
     }
 
     @Test
     void aTransactionInChunksOfAnotherDomainReadFirstKeepsTheCutOffTransactionsProgress() throws Exception {
         int rows = 20_000;
+        MariaDb primary = pair.primary;
+        MariaDb replica = pair.replica;
         primary.exec("CREATE TABLE big (id int PRIMARY KEY, v varchar(200))");
-        caughtUp();
+        pair.caughtUp();
         replica.exec("STOP SLAVE"); // the replica applies the primary's large transaction only later
-        // A capture JVM on the primary, appending in 64 KiB chunks, killed once part of the large transaction is in.
-        MySqlCrashIT.ChildRun child = new MySqlCrashIT.ChildRun(dir, primary.url(), 1000, "big", 60_000);
-        String ready = child.awaitLine(l -> l.startsWith("status STREAMING") && l.split(" ")[3].equals("true"));
-        assertThat(ready).as("child streaming (stderr: %s)", child.stderr()).startsWith("status STREAMING");
-        primary.exec("INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_" + rows);
-        String cut = child.awaitLine(l -> l.startsWith("status") && Long.parseLong(l.split(" ")[5]) >= 3);
-        child.kill();
-        assertThat(cut).as("killed after some chunks (stderr: %s)", child.stderr()).startsWith("status");
-        int appended;
-        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-            appended = category(store, "big").size();
-        }
-        assertThat(appended).as("the transaction was cut off midway").isBetween(1, rows - 1);
+        int appended = pair.cutOffOnPrimary(dir, "big", rows, "INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_" + rows);
         // On the replica, before it applies that transaction: a large one of its own in GTID domain 1.
         replica.exec("SET SESSION gtid_domain_id = 1",
                 "INSERT INTO big SELECT seq + " + rows + ", REPEAT('y', 200) FROM seq_1_to_" + rows);
         replica.exec("START SLAVE");
-        caughtUp();
+        pair.caughtUp();
         replica.exec("STOP SLAVE");
-        MySqlSource moved = MySqlSource.builder("crash", replica.url()).credentials("root", "").tables("big")
-                .maxAppendBytes(64 * 1024).heartbeatIntervalMs(20).build();
+        MySqlSource moved = pair.cutOffSourceOnReplica("big");
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
              MySqlCapture capture = MySqlCapture.start(store, moved)) {
             List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "big", 2 * rows, capture);

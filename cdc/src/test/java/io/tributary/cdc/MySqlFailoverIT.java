@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that has not replicated all that was captured is refused, nothing written.
  */
 class MySqlFailoverIT {
+    static MariaDbPair pair;
     static MariaDb primary;
     static MariaDb replica;
 
@@ -34,44 +35,20 @@ class MySqlFailoverIT {
 
     @BeforeAll
     static void start() {
-        List<String> cdc = List.of("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
-                "--binlog-row-metadata=FULL", "--log-slave-updates");
-        primary = MariaDb.start(cdc);
         // A second GTID domain, idle from now on: the replica gets it through gtid_slave_pos, not in its binlog.
-        primary.exec("SET SESSION gtid_domain_id = 5", "CREATE TABLE idle_domain (id int PRIMARY KEY)");
-        List<String> second = new java.util.ArrayList<>(cdc);
-        second.add("--server-id=2");
-        replica = MariaDb.start(second);
-        // The replica starts from the primary's present state (each server set up its own accounts and database).
-        String at = scalar(primary, "SELECT @@GLOBAL.gtid_binlog_pos");
-        replica.exec("RESET MASTER", "SET GLOBAL gtid_slave_pos = '" + at + "'",
-                "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + primary.port
-                        + ", MASTER_USER = 'root', MASTER_PASSWORD = '', MASTER_USE_GTID = slave_pos, MASTER_SSL_VERIFY_SERVER_CERT = 0");
+        pair = MariaDbPair.start("SET SESSION gtid_domain_id = 5", "CREATE TABLE idle_domain (id int PRIMARY KEY)");
+        primary = pair.primary;
+        replica = pair.replica;
     }
 
     @AfterAll
     static void stop() {
-        replica.close();
-        primary.close();
+        pair.close();
     }
 
     @BeforeEach
     void replicate() {
         replica.exec("START SLAVE");
-    }
-
-    private static String scalar(MariaDb db, String sql) {
-        try {
-            return db.scalar(sql, 1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Waits until the replica has applied everything the primary has written. */
-    private static void caughtUp() {
-        String at = scalar(primary, "SELECT @@GLOBAL.gtid_binlog_pos");
-        assertThat(scalar(replica, "SELECT MASTER_GTID_WAIT('" + at + "', 60)")).as("replica caught up to " + at).isEqualTo("0");
     }
 
     private static List<String> changes(List<RecordedEvent> events) {
@@ -85,7 +62,7 @@ class MySqlFailoverIT {
     @Test
     void aCaptureMovedToTheReplicaContinuesByGtidWithNothingLostOrRepeated() {
         primary.exec("CREATE TABLE fo (id int PRIMARY KEY, v int)");
-        caughtUp();
+        pair.caughtUp();
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("moved"));
              EmbeddedEventStore onReplica = Tributary.open(dir.resolve("replica"));
              // The same connector reading the replica all along (another binlog client id: a server serves one reader
@@ -100,7 +77,7 @@ class MySqlFailoverIT {
             primary.exec("INSERT INTO fo VALUES (3, 3)");
             primary.tx("INSERT INTO fo VALUES (4, 4)", "UPDATE fo SET v = 111 WHERE id = 1");
             primary.exec("DELETE FROM fo WHERE id = 2");
-            caughtUp();
+            pair.caughtUp();
             replica.exec("STOP SLAVE");
             MySqlSource moved = MySqlSource.builder("fo", replica.url()).credentials("root", "").tables("fo")
                     .heartbeatIntervalMs(200).build();
@@ -129,7 +106,7 @@ class MySqlFailoverIT {
     @Test
     void aReplicaThatHasNotReplicatedWhatWasCapturedIsRefusedAndNothingIsWritten() {
         primary.exec("CREATE TABLE lagging (id int PRIMARY KEY, v int)");
-        caughtUp();
+        pair.caughtUp();
         replica.exec("STOP SLAVE");
         try (EmbeddedEventStore store = Tributary.open(dir)) {
             try (MySqlCapture capture = MySqlCapture.start(store, primary.source("lag", "lagging").build())) {
@@ -146,7 +123,7 @@ class MySqlFailoverIT {
             assertThat(all(store)).as("nothing written").isEqualTo(before);
             // Once it has caught up, the same capture continues there (still a replica, reading what it replicates).
             replica.exec("START SLAVE");
-            caughtUp();
+            pair.caughtUp();
             try (MySqlCapture capture = MySqlCapture.start(store, behind)) {
                 primary.exec("INSERT INTO lagging VALUES (2, 2)");
                 assertThat(changes(MySqlCaptureIT.awaitCount(store, "lagging", 2, capture))).containsExactly("lagging-1 c", "lagging-2 c");
@@ -163,7 +140,7 @@ class MySqlFailoverIT {
                 MySqlCaptureIT.awaitCount(store, "purged", 1, capture);
             }
             primary.exec("INSERT INTO purged VALUES (2, 2)");
-            caughtUp();
+            pair.caughtUp();
             // The replica starts a new binlog after row 2 and drops the older ones: what followed row 1 is gone there.
             replica.exec("FLUSH BINARY LOGS");
             String newest;
@@ -201,31 +178,17 @@ class MySqlFailoverIT {
     void aLargeTransactionCutOffMidwayOnThePrimaryIsCompletedFromTheReplicaOnce() throws Exception {
         int rows = 20_000;
         primary.exec("CREATE TABLE big (id int PRIMARY KEY, v varchar(200))");
-        caughtUp();
-        // A capture JVM on the primary, appending in 64 KiB chunks, killed once part of one large transaction is in.
+        pair.caughtUp();
         primary.exec("CREATE TABLE not_captured (id int PRIMARY KEY)");
-        // A capture JVM on the primary (heartbeats a minute apart: it records no position of its own before the kill).
-        MySqlCrashIT.ChildRun child = new MySqlCrashIT.ChildRun(dir, primary.url(), 1000, "big", 60_000);
-        String ready = child.awaitLine(l -> l.startsWith("status STREAMING") && l.split(" ")[3].equals("true"));
-        assertThat(ready).as("child streaming (stderr: %s)", child.stderr()).startsWith("status STREAMING");
         // A transaction on another table, then the large one: the stored position stays before both.
-        primary.exec("INSERT INTO not_captured VALUES (1)");
-        primary.exec("INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_" + rows);
-        String cut = child.awaitLine(l -> l.startsWith("status") && Long.parseLong(l.split(" ")[5]) >= 3);
-        child.kill();
-        assertThat(cut).as("killed after some chunks (stderr: %s)", child.stderr()).startsWith("status");
-        int appended;
-        try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"))) {
-            appended = category(store, "big").size();
-        }
-        assertThat(appended).as("the transaction was cut off midway").isBetween(1, rows - 1);
-        caughtUp();
+        pair.cutOffOnPrimary(dir, "big", rows, "INSERT INTO not_captured VALUES (1)",
+                "INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_" + rows);
+        pair.caughtUp();
         replica.exec("STOP SLAVE");
         // The rest comes from the replica: the transaction found again there by its GTID, the part in the log skipped.
         // Frequent heartbeats: the other table's transaction, read first, is recorded as a position on its own, and the
         // large transaction's progress must survive that.
-        MySqlSource moved = MySqlSource.builder("crash", replica.url()).credentials("root", "").tables("big")
-                .maxAppendBytes(64 * 1024).heartbeatIntervalMs(20).build();
+        MySqlSource moved = pair.cutOffSourceOnReplica("big");
         try (EmbeddedEventStore store = Tributary.open(dir.resolve("log"));
              MySqlCapture capture = MySqlCapture.start(store, moved)) {
             List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "big", rows, capture);
@@ -255,7 +218,7 @@ class MySqlFailoverIT {
             store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
                     List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
                             SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
-            caughtUp();
+            pair.caughtUp();
             List<RecordedEvent> before = all(store);
             MySqlSource moved = MySqlSource.builder("oldchunk", replica.url()).credentials("root", "").tables("oldchunk").build();
             assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
@@ -285,7 +248,7 @@ class MySqlFailoverIT {
             store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
                     List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
                             SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
-            caughtUp();
+            pair.caughtUp();
             List<RecordedEvent> before = all(store);
             MySqlSource moved = MySqlSource.builder("gated", replica.url()).credentials("root", "").tables("gated").build();
             assertThatThrownBy(() -> MySqlCapture.start(store, moved)).isInstanceOf(SourceConfigurationException.class)
