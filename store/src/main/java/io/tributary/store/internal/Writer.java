@@ -270,6 +270,10 @@ final class Writer implements Runnable {
     private void processAppend(Request.Append a) throws IOException {
         addPendingIds(); // an earlier request of this group may have used the same ids
         List<StreamAppend> parts = a.parts();
+        if (overlay.isEmpty() && parts.size() > 64) {
+            // A request of many streams (a CDC transaction: one per row) fills the overlay: sized once, not rehashed as it grows.
+            overlay = new HashMap<>(parts.size() * 4 / 3 + 1);
+        }
         List<StreamRecord> states = new ArrayList<>(parts.size());
         List<AppendResult> duplicates = new ArrayList<>(parts.size());
         // Each part's name bytes and event-id hashes, computed once: the check and the write both use them.
@@ -693,10 +697,7 @@ final class Writer implements Runnable {
         g.seq = ++seq;
         g.bytes = len;
         g.streams = overlay;
-        long indexed = indexer.indexedSeq();
-        for (Map.Entry<String, StreamRecord> e : overlay.entrySet()) {
-            cache.put(e.getKey(), e.getValue(), g.seq, indexed);
-        }
+        Map<String, StreamRecord> written = overlay;
         overlay = new HashMap<>();
         group = new Group();
         if (!g.frames.isEmpty()) {
@@ -704,6 +705,13 @@ final class Writer implements Runnable {
         }
         if (!queue.isEmpty() || !indexer.tryApplyNow(g)) {
             indexer.enqueue(g);
+        }
+        // The streams' new states go to the cache once the group is handed over (applied here and its appends completed,
+        // or queued): only this thread reads the cache, and it processes the next request after this. A CDC transaction
+        // of 100,000 rows puts 100,000 streams: 10-50 ms that no longer delay its completion.
+        long indexed = indexer.indexedSeq();
+        for (Map.Entry<String, StreamRecord> e : written.entrySet()) {
+            cache.put(e.getKey(), e.getValue(), g.seq, indexed);
         }
         addPendingIds();
         ids.maybeFreeze(nextPosition);
