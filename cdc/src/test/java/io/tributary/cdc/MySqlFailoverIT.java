@@ -200,6 +200,34 @@ class MySqlFailoverIT {
     }
 
     @Test
+    void tablesAddedInTheSameStartAsAMoveToAnotherServerAreRefusedAndNothingIsWritten() {
+        primary.exec("CREATE TABLE moving (id int PRIMARY KEY)", "CREATE TABLE joining (id int PRIMARY KEY)",
+                "INSERT INTO moving VALUES (1)", "INSERT INTO joining VALUES (1)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, primary.source("moving", "moving").build())) {
+                MySqlCaptureIT.awaitCount(store, "moving", 1, capture);
+            }
+            pair.caughtUp();
+            List<RecordedEvent> before = all(store);
+            MySqlSource both = MySqlSource.builder("moving", replica.url()).credentials("root", "").tables("moving", "joining").build();
+            assertThatThrownBy(() -> MySqlCapture.start(store, both)).isInstanceOf(SourceConfigurationException.class)
+                    .hasMessageContaining("tables were added to it").hasMessageContaining("joining")
+                    .hasMessageContaining("start it once on this server with the tables it had");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+            // As asked: moved first with its tables, then the table added there.
+            MySqlSource moved = MySqlSource.builder("moving", replica.url()).credentials("root", "").tables("moving").build();
+            try (MySqlCapture capture = MySqlCapture.start(store, moved)) {
+                replica.exec("INSERT INTO moving VALUES (2)");
+                MySqlCaptureIT.awaitCount(store, "moving", 2, capture);
+            }
+            try (MySqlCapture capture = MySqlCapture.start(store, both)) {
+                assertThat(MySqlCaptureIT.awaitCount(store, "joining", 1, capture)).extracting(e -> data(e).get("op").asText())
+                        .containsExactly("r");
+            }
+        }
+    }
+
+    @Test
     void aChunkedTransactionRecordedWithoutItsGtidIsFinishedOnlyWhereItBegan() throws Exception {
         primary.exec("CREATE TABLE oldchunk (id int PRIMARY KEY)");
         try (EmbeddedEventStore store = Tributary.open(dir)) {

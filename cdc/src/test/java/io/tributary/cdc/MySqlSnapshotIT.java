@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -45,25 +44,9 @@ class MySqlSnapshotIT {
         db.exec("CREATE TABLE counters (id int PRIMARY KEY, v int NOT NULL)",
                 "INSERT INTO counters SELECT seq, 0 FROM seq_1_to_3000");
         AtomicBoolean stop = new AtomicBoolean();
-        Random random = new Random(42);
         try (EmbeddedEventStore store = Tributary.open(dir);
              MySqlCapture capture = MySqlCapture.start(store, db.source("snap", "counters").snapshotChunkRows(50).build())) {
-            // Every update adds 1, so a row's change events must count up by one from its snapshot value.
-            Thread writer = new Thread(() -> {
-                try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                    int next = 3001;
-                    while (!stop.get()) {
-                        int id = 1 + random.nextInt(next - 1);
-                        switch (random.nextInt(4)) {
-                            case 0 -> s.execute("INSERT INTO counters VALUES (" + next++ + ", 0)");
-                            case 1 -> s.execute("DELETE FROM counters WHERE id = " + id);
-                            default -> s.execute("UPDATE counters SET v = v + 1 WHERE id = " + id);
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            Thread writer = writer("counters", 3001, stop, 42);
             writer.start();
             MySqlCaptureIT.await(store, "counters", e -> capture.status().snapshot().done(), capture);
             Thread.sleep(300);
@@ -78,7 +61,7 @@ class MySqlSnapshotIT {
             RowHistory history = new RowHistory(SourceDb.category(store, "counters"));
             assertThat(history.repeatedReads()).isEmpty();
             assertThat(capture.status().snapshot().rowsDone()).isGreaterThan(2000);
-            history.byRow.forEach((id, events) -> checkCountsUp(id, events));
+            history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
             assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
         }
     }
@@ -119,7 +102,7 @@ class MySqlSnapshotIT {
                 RowHistory history = new RowHistory(SourceDb.category(store, table));
                 assertThat(history.state()).as("%s folded from the log%s", table, history.diff(expected)).isEqualTo(expected);
                 assertThat(history.repeatedReads()).as("rows of %s read once", table).isEmpty();
-                history.byRow.forEach((id, events) -> checkCountsUp(id, events));
+                history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
                 assertThat(history.changes).as("changes of %s streamed during the snapshot", table).isNotEmpty();
             }
             // big_b was read at the new point, after the ALTER: its rows have the new column.
@@ -189,24 +172,64 @@ class MySqlSnapshotIT {
         }
     }
 
-    /** Inserts, deletes and updates that add 1 to v, on {@code table} until {@code stop}. */
-    private static Thread writer(String table, int firstNew, AtomicBoolean stop, long seed) {
-        Random random = new Random(seed);
-        return new Thread(() -> {
-            try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                int next = firstNew;
-                while (!stop.get()) {
-                    int id = 1 + random.nextInt(next - 1);
-                    switch (random.nextInt(4)) {
-                        case 0 -> s.execute("INSERT INTO " + table + " (id, v) VALUES (" + next++ + ", 0)");
-                        case 1 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
-                        default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+    @Test
+    void aTableAddedLaterIsReadInASnapshotOfItsOwnWithNoGapAndNoOverlapWhileTheOthersStream() throws Exception {
+        db.exec("CREATE TABLE first_tbl (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO first_tbl VALUES (1, 0)",
+                "CREATE TABLE later_tbl (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO later_tbl SELECT seq, 0 FROM seq_1_to_3000");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("grow", "first_tbl").build())) {
+                MySqlCaptureIT.awaitCount(store, "first_tbl", 1, capture);
             }
-        });
+            // While no capture runs: a change to the captured table, changes to the one about to be added (these are in
+            // the binlog after the stored position: the snapshot has them, and the stream must not apply them again).
+            db.exec("UPDATE first_tbl SET v = 1 WHERE id = 1", "UPDATE later_tbl SET v = v + 1 WHERE id <= 10");
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = writer("later_tbl", 3001, stop, 7);
+            writer.start();
+            try (MySqlCapture capture = MySqlCapture.start(store,
+                    db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
+                assertThat(capture.status().snapshot().done()).as("the added table is to be read").isFalse();
+                MySqlCaptureIT.await(store, "later_tbl", e -> capture.status().snapshot().done(), capture);
+                Thread.sleep(300);
+                stop.set(true);
+                writer.join();
+                Map<Integer, Integer> expected = table("later_tbl");
+                try {
+                    MySqlCaptureIT.await(store, "later_tbl", e -> new RowHistory(e).state().equals(expected), capture);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "later_tbl")).diff(expected), e);
+                }
+                RowHistory history = new RowHistory(SourceDb.category(store, "later_tbl"));
+                assertThat(history.repeatedReads()).isEmpty();
+                history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
+                assertThat(history.byRow.values().stream().filter(l -> l.get(0).get("op").asText().equals("r")).count())
+                        .as("rows read by the snapshot").isGreaterThan(2000);
+                assertThat(history.changes).as("changes streamed while it was read").isNotEmpty();
+                db.exec("UPDATE first_tbl SET v = 2 WHERE id = 1");
+                List<RecordedEvent> first = MySqlCaptureIT.awaitCount(store, "first_tbl", 3, capture);
+                assertThat(first).extracting(e -> SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .containsExactly("r0", "u1", "u2");
+            }
+            // Dropped from the selection, changed meanwhile, selected again: read again, as of then.
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("grow", "first_tbl").build())) {
+                assertThat(capture.status().snapshot().done()).isTrue();
+            }
+            db.exec("INSERT INTO later_tbl VALUES (1000000, 100)");
+            try (MySqlCapture capture = MySqlCapture.start(store,
+                    db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
+                MySqlCaptureIT.await(store, "later_tbl", e -> capture.status().snapshot().done(), capture);
+                List<RecordedEvent> row = MySqlCaptureIT.await(store, "later_tbl",
+                        e -> e.stream().anyMatch(x -> x.stream().value().equals("later_tbl-1000000")), capture)
+                        .stream().filter(x -> x.stream().value().equals("later_tbl-1000000")).toList();
+                assertThat(row).extracting(e -> SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .as("read by the new snapshot, not streamed from the binlog as well").containsExactly("r100");
+            }
+        }
+    }
+
+    private static Thread writer(String table, int firstNew, AtomicBoolean stop, long seed) {
+        return RowHistory.countingWrites(db::connect, table, firstNew, stop, seed);
     }
 
     @Test
@@ -245,28 +268,6 @@ class MySqlSnapshotIT {
         }
     }
 
-    static void checkCountsUp(int id, List<JsonNode> events) {
-        Integer v = null;
-        for (JsonNode d : events) {
-            String op = d.get("op").asText();
-            switch (op) {
-                case "r", "c" -> {
-                    assertThat(v).as("row %d: %s of a row that exists (%s)", id, op, events).isNull();
-                    v = d.get("after").get("v").asInt();
-                }
-                case "u" -> {
-                    assertThat(v).as("row %d: update of a missing row (%s)", id, events).isNotNull();
-                    assertThat(d.get("after").get("v").asInt()).as("row %d: no gap and no overlap (%s)", id, events).isEqualTo(v + 1);
-                    v = v + 1;
-                }
-                case "d" -> {
-                    assertThat(v).as("row %d: delete of a missing row (%s)", id, events).isNotNull();
-                    v = null;
-                }
-                default -> throw new AssertionError(op);
-            }
-        }
-    }
 
     private static Map<Integer, Integer> table() throws Exception {
         return table("counters");

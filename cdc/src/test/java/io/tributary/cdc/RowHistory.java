@@ -1,5 +1,7 @@
 package io.tributary.cdc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.RecordedEvent;
 import java.util.ArrayList;
@@ -71,5 +73,56 @@ final class RowHistory {
             }
         });
         return out;
+    }
+
+    /**
+     * Checks one row's events from a workload whose every update adds 1 to {@code v}: each change continues from the value
+     * before it (no gap and no overlap between a snapshot read and the changes streamed around it).
+     */
+    static void checkCountsUp(int id, List<JsonNode> events) {
+        Integer v = null;
+        for (JsonNode d : events) {
+            String op = d.get("op").asText();
+            switch (op) {
+                case "r", "c" -> {
+                    assertThat(v).as("row %d: %s of a row that exists (%s)", id, op, events).isNull();
+                    v = d.get("after").get("v").asInt();
+                }
+                case "u" -> {
+                    assertThat(v).as("row %d: update of a missing row (%s)", id, events).isNotNull();
+                    assertThat(d.get("after").get("v").asInt()).as("row %d: no gap and no overlap (%s)", id, events).isEqualTo(v + 1);
+                    v = v + 1;
+                }
+                case "d" -> {
+                    assertThat(v).as("row %d: delete of a missing row (%s)", id, events).isNotNull();
+                    v = null;
+                }
+                default -> throw new AssertionError(op);
+            }
+        }
+    }
+
+    /**
+     * A thread (not started) that inserts (ids from {@code firstNew}), deletes and updates rows {@code (id, v)} of
+     * {@code table} until {@code stop}, every update adding 1 to {@code v}: the workload {@link #checkCountsUp} checks.
+     */
+    static Thread countingWrites(java.util.concurrent.Callable<java.sql.Connection> connect, String table, int firstNew,
+                                 java.util.concurrent.atomic.AtomicBoolean stop, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        return new Thread(() -> {
+            try (java.sql.Connection c = connect.call(); java.sql.Statement s = c.createStatement()) {
+                int next = firstNew;
+                while (!stop.get()) {
+                    int id = 1 + random.nextInt(next - 1);
+                    switch (random.nextInt(4)) {
+                        case 0 -> s.execute("INSERT INTO " + table + " (id, v) VALUES (" + next++ + ", 0)");
+                        case 1 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
+                        default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }

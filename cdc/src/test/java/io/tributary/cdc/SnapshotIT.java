@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -41,31 +40,15 @@ class SnapshotIT {
         db.exec("CREATE TABLE counters (id int PRIMARY KEY, v int NOT NULL)",
                 "INSERT INTO counters SELECT g, 0 FROM generate_series(1, 3000) g");
         AtomicBoolean stop = new AtomicBoolean();
-        Random random = new Random(42);
         try (EmbeddedEventStore store = Tributary.open(dir);
              PostgresCapture capture = PostgresCapture.start(store, db.source("snap", "counters").snapshotChunkRows(50).build())) {
-            // Every update adds 1, so a row's change events must count up by one from its snapshot value.
-            Thread writer = new Thread(() -> {
-                try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                    int next = 3001;
-                    while (!stop.get()) {
-                        int id = 1 + random.nextInt(next - 1);
-                        switch (random.nextInt(4)) {
-                            case 0 -> s.execute("INSERT INTO counters VALUES (" + next++ + ", 0)");
-                            case 1 -> s.execute("DELETE FROM counters WHERE id = " + id);
-                            default -> s.execute("UPDATE counters SET v = v + 1 WHERE id = " + id);
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            Thread writer = RowHistory.countingWrites(db::connect, "counters", 3001, stop, 42);
             writer.start();
             SourceDb.await(store, "counters", e -> capture.status().snapshot().done(), capture);
             Thread.sleep(300);
             stop.set(true);
             writer.join();
-            Map<Integer, Integer> expected = table();
+            Map<Integer, Integer> expected = table("counters");
             try {
                 SourceDb.await(store, "counters", e -> new RowHistory(e).state().equals(expected), capture);
             } catch (AssertionError e) {
@@ -74,10 +57,78 @@ class SnapshotIT {
             RowHistory history = new RowHistory(SourceDb.category(store, "counters"));
             assertThat(history.repeatedReads()).isEmpty();
             assertThat(capture.status().snapshot().rowsDone()).isGreaterThan(2000);
-            history.byRow.forEach((id, events) -> checkCountsUp(id, events));
+            history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
             assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
         }
     }
+
+    @Test
+    void aTableAddedLaterIsReadInASnapshotOfItsOwnWithNoGapAndNoOverlapWhileTheOthersStream() throws Exception {
+        db.exec("CREATE TABLE first_tbl (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO first_tbl VALUES (1, 0)",
+                "CREATE TABLE later_tbl (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO later_tbl SELECT g, 0 FROM generate_series(1, 3000) g");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (PostgresCapture capture = PostgresCapture.start(store, db.source("grow", "first_tbl").build())) {
+                SourceDb.awaitCount(store, "first_tbl", 1, capture);
+            }
+            // While no capture runs: a change to the captured table, changes to the one about to be added.
+            db.exec("UPDATE first_tbl SET v = 1 WHERE id = 1", "UPDATE later_tbl SET v = v + 1 WHERE id <= 10");
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = RowHistory.countingWrites(db::connect, "later_tbl", 3001, stop, 7);
+            writer.start();
+            try (PostgresCapture capture = PostgresCapture.start(store,
+                    db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
+                assertThat(capture.status().snapshot().done()).as("the added table is to be read").isFalse();
+                SourceDb.await(store, "later_tbl", e -> capture.status().snapshot().done(), capture);
+                Thread.sleep(300);
+                stop.set(true);
+                writer.join();
+                Map<Integer, Integer> expected = table("later_tbl");
+                try {
+                    SourceDb.await(store, "later_tbl", e -> new RowHistory(e).state().equals(expected), capture);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "later_tbl")).diff(expected), e);
+                }
+                RowHistory history = new RowHistory(SourceDb.category(store, "later_tbl"));
+                assertThat(history.repeatedReads()).isEmpty();
+                history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
+                assertThat(history.byRow.values().stream().filter(l -> l.get(0).get("op").asText().equals("r")).count())
+                        .as("rows read by the snapshot").isGreaterThan(2000);
+                assertThat(history.changes).as("changes streamed while it was read").isNotEmpty();
+                // The table captured all along: its change made while no capture ran, then a new one; not read again.
+                db.exec("UPDATE first_tbl SET v = 2 WHERE id = 1");
+                List<io.tributary.core.RecordedEvent> first = SourceDb.awaitCount(store, "first_tbl", 3, capture);
+                assertThat(first).extracting(e -> SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .containsExactly("r0", "u1", "u2");
+            }
+            // Started again with the same tables: nothing is read again.
+            long reads = SourceDb.category(store, "later_tbl").stream().filter(e -> e.type().equals("cdc.read")).count();
+            try (PostgresCapture capture = PostgresCapture.start(store,
+                    db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
+                assertThat(capture.status().snapshot().done()).isTrue();
+                db.exec("INSERT INTO later_tbl VALUES (1000000, 0)");
+                SourceDb.await(store, "later_tbl", e -> e.stream().anyMatch(x -> x.stream().value().equals("later_tbl-1000000")),
+                        capture);
+                assertThat(SourceDb.category(store, "later_tbl").stream().filter(e -> e.type().equals("cdc.read")).count())
+                        .isEqualTo(reads);
+            }
+            // Dropped from the selection, changed meanwhile, selected again: read again, as of then.
+            try (PostgresCapture capture = PostgresCapture.start(store, db.source("grow", "first_tbl").build())) {
+                assertThat(capture.status().snapshot().done()).isTrue();
+            }
+            db.exec("UPDATE later_tbl SET v = 100 WHERE id = 1000000");
+            try (PostgresCapture capture = PostgresCapture.start(store,
+                    db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
+                SourceDb.await(store, "later_tbl", e -> capture.status().snapshot().done(), capture);
+                List<io.tributary.core.RecordedEvent> row = SourceDb.await(store, "later_tbl",
+                        e -> e.stream().filter(x -> x.stream().value().equals("later_tbl-1000000")).count() == 2, capture)
+                        .stream().filter(x -> x.stream().value().equals("later_tbl-1000000")).toList();
+                assertThat(row).extracting(e -> SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .containsExactly("c0", "r100");
+            }
+        }
+    }
+
 
     @Test
     void snapshotEventsAreReadsMarkedAsSnapshot() {
@@ -113,33 +164,11 @@ class SnapshotIT {
         }
     }
 
-    private static void checkCountsUp(int id, List<JsonNode> events) {
-        Integer v = null;
-        for (JsonNode d : events) {
-            String op = d.get("op").asText();
-            switch (op) {
-                case "r", "c" -> {
-                    assertThat(v).as("row %d: %s of a row that exists (%s)", id, op, events).isNull();
-                    v = d.get("after").get("v").asInt();
-                }
-                case "u" -> {
-                    assertThat(v).as("row %d: update of a missing row (%s)", id, events).isNotNull();
-                    assertThat(d.get("after").get("v").asInt()).as("row %d: no gap and no overlap (%s)", id, events).isEqualTo(v + 1);
-                    v = v + 1;
-                }
-                case "d" -> {
-                    assertThat(v).as("row %d: delete of a missing row (%s)", id, events).isNotNull();
-                    v = null;
-                }
-                default -> throw new AssertionError(op);
-            }
-        }
-    }
 
-    private static Map<Integer, Integer> table() throws Exception {
+    private static Map<Integer, Integer> table(String name) throws Exception {
         Map<Integer, Integer> out = new TreeMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, v FROM counters")) {
+             ResultSet rs = s.executeQuery("SELECT id, v FROM " + name)) {
             while (rs.next()) {
                 out.put(rs.getInt(1), rs.getInt(2));
             }

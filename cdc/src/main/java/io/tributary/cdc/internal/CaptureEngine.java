@@ -124,9 +124,11 @@ public final class CaptureEngine implements CaptureThread.Engine {
                                     + " of them changed captured tables, they are missing from the log",
                             source.slotName(), Lsn.format(slot.get()), Lsn.format(st.lsn()), source.name());
                 }
+                st = withPublishedTables(st);
                 if (!st.snapshotDone()) {
-                    // The exported snapshot died with the crashed capture: the rest is read in a new one, taken by a
-                    // temporary slot at a later point; SegmentGate drops streamed changes that it already covers.
+                    // The exported snapshot died with the crashed capture (or tables were added since): the rest is read
+                    // in a new one, taken by a temporary slot at a later point; SegmentGate drops streamed changes that it
+                    // already covers.
                     recoveryReplication = setup.connectForReplication();
                     exported = recoveryReplication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
                             .logical().withSlotName(source.slotName() + "_resume").withTemporaryOption()
@@ -138,8 +140,10 @@ public final class CaptureEngine implements CaptureThread.Engine {
                             segments.add(new OffsetState.Segment(t.table(), t.lastKey(), point));
                         }
                     }
-                    writer.commit(new OffsetState(st.lsn(), null, new OffsetState.Snapshot(st.snapshot().slotPoint(),
+                    writer.commit(new OffsetState(st.lsn(), st.partial(), new OffsetState.Snapshot(st.snapshot().slotPoint(),
                             st.snapshot().tables(), segments, false), 0));
+                } else if (st != writer.state()) {
+                    writer.commit(st); // tables no longer published: forgotten, so that publishing one again reads it again
                 }
                 replication = setup.connectForReplication();
             }
@@ -154,6 +158,44 @@ public final class CaptureEngine implements CaptureThread.Engine {
             closeQuietly();
             throw e;
         }
+    }
+
+    /**
+     * {@code st} with its snapshot's tables brought in line with the publication, when the capture took an initial
+     * snapshot and the publication lists its tables: a table published since (added to the source's {@code tables}, or
+     * to a publication managed by hand) is added not yet copied, so that its rows are read in a snapshot of its own while
+     * the others stream — otherwise only its later changes would ever arrive; a table no longer published is dropped
+     * with its key ranges, so that publishing it again reads it again. A {@code FOR ALL TABLES} publication is left
+     * alone: a table missing from the list was created after the snapshot, and all its rows arrived as changes.
+     */
+    private OffsetState withPublishedTables(OffsetState st) {
+        OffsetState.Snapshot snap = st.snapshot();
+        if (snap == null || setup.publishesAllTables(catalog)) {
+            return st;
+        }
+        Set<String> published = new java.util.LinkedHashSet<>(setup.publishedTables(catalog));
+        List<OffsetState.TableProgress> tables = new ArrayList<>();
+        Set<String> known = new HashSet<>();
+        for (OffsetState.TableProgress t : snap.tables()) {
+            if (published.contains(t.table())) {
+                tables.add(t);
+                known.add(t.table());
+            }
+        }
+        List<String> added = published.stream().filter(t -> !known.contains(t)).toList();
+        if (added.isEmpty() && tables.size() == snap.tables().size()) {
+            return st;
+        }
+        for (String t : added) {
+            tables.add(new OffsetState.TableProgress(t, List.of(), false, 0));
+        }
+        List<OffsetState.Segment> segments = snap.segments().stream().filter(g -> published.contains(g.table())).toList();
+        if (!added.isEmpty()) {
+            LOG.info("capture '{}': {} published since its snapshot; reading {} in a snapshot while streaming goes on",
+                    source.name(), added, added.size() == 1 ? "it" : "them");
+        }
+        return new OffsetState(st.lsn(), st.partial(), new OffsetState.Snapshot(snap.slotPoint(), tables, segments,
+                snap.done() && added.isEmpty()), st.lagMs());
     }
 
     @Override

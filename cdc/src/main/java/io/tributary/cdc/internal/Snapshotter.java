@@ -68,7 +68,7 @@ public final class Snapshotter {
         }
         OffsetState st = writer.state();
         OffsetState.Snapshot snap = st.snapshot();
-        writer.commit(new OffsetState(st.lsn(), null,
+        writer.commit(new OffsetState(st.lsn(), st.partial(),
                 new OffsetState.Snapshot(snap.slotPoint(), snap.tables(), snap.segments(), true), 0));
         progress.accept(writer.state());
     }
@@ -200,7 +200,8 @@ public final class Snapshotter {
         OffsetState.Snapshot snap = st.snapshot();
         List<OffsetState.TableProgress> tables = new ArrayList<>(snap.tables());
         tables.set(tableIndex, p);
-        writer.commit(new OffsetState(st.lsn(), null,
+        // A transaction half appended before a restart that added tables keeps its progress (see CaptureEngine.prepare).
+        writer.commit(new OffsetState(st.lsn(), st.partial(),
                 new OffsetState.Snapshot(snap.slotPoint(), tables, snap.segments(), false), 0));
         progress.accept(writer.state());
     }

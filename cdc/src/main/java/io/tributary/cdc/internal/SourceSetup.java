@@ -155,6 +155,18 @@ public final class SourceSetup {
         }
     }
 
+    /** Whether the publication is {@code FOR ALL TABLES} (tables created later join it by themselves). */
+    public boolean publishesAllTables(Connection c) {
+        try (PreparedStatement s = c.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
+            s.setString(1, source.publicationName());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new CdcException("cannot read publication '" + source.publicationName() + "': " + e.getMessage(), e);
+        }
+    }
+
     /** The tables the publication covers, {@code schema.table}, in name order. */
     public List<String> publishedTables(Connection c) {
         List<String> out = new ArrayList<>();

@@ -32,10 +32,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -184,6 +187,51 @@ public final class MySqlEngine implements CaptureThread.Engine {
                 + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
     }
 
+    /**
+     * {@code st} with its snapshot's tables brought in line with the source's {@code tables}, when the capture took an
+     * initial snapshot: a table selected since is added not yet copied, so that its rows are read in a snapshot of its own
+     * while the others stream (otherwise only its later changes would arrive); a table no longer selected is dropped with
+     * its key ranges, so that selecting it again reads it again. Not in the same start as a move to another server by
+     * GTID: the new snapshot's position and the old ranges' would be of different servers.
+     */
+    private MySqlOffset withSelectedTables(MySqlOffset st) {
+        MySqlOffset.Snapshot snap = st.snapshot();
+        if (snap == null) {
+            return st;
+        }
+        Set<String> selected = new LinkedHashSet<>();
+        for (TableSelection t : source.tables()) {
+            selected.add(t.schema() + "." + t.table());
+        }
+        List<OffsetState.TableProgress> tables = new ArrayList<>();
+        Set<String> known = new HashSet<>();
+        for (OffsetState.TableProgress t : snap.tables()) {
+            if (selected.contains(t.table())) {
+                tables.add(t);
+                known.add(t.table());
+            }
+        }
+        List<String> added = selected.stream().filter(t -> !known.contains(t)).toList();
+        if (added.isEmpty() && tables.size() == snap.tables().size()) {
+            return st;
+        }
+        if (!added.isEmpty() && byGtid) {
+            throw new SourceConfigurationException("capture '" + source.name() + "' moves to another server by GTID (a"
+                    + " failover) and tables were added to it (" + String.join(", ", added) + "): start it once on this server"
+                    + " with the tables it had, then add them; their rows are then read in a snapshot of their own");
+        }
+        for (String t : added) {
+            tables.add(new OffsetState.TableProgress(t, List.of(), false, 0));
+        }
+        List<MySqlOffset.Segment> segments = snap.segments().stream().filter(g -> selected.contains(g.table())).toList();
+        if (!added.isEmpty()) {
+            LOG.info("capture '{}': {} selected since its snapshot; reading {} in a snapshot while streaming goes on",
+                    source.name(), added, added.size() == 1 ? "it" : "them");
+        }
+        return new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(snap.point(), tables,
+                segments, snap.done() && added.isEmpty()), st.lagMs());
+    }
+
     /** Checks the source and fixes the starting point; throws {@link SourceConfigurationException}. */
     @Override
     public void prepare() {
@@ -212,9 +260,11 @@ public final class MySqlEngine implements CaptureThread.Engine {
                 }
             } else {
                 byGtid = resumeByGtid(st);
+                st = withSelectedTables(st);
                 if (!st.snapshotDone()) {
-                    // The consistent snapshot died with the crashed capture: the rest is read in a new one, at a later
-                    // binlog position; MyGate drops streamed changes that the new one already contains.
+                    // The consistent snapshot died with the crashed capture (or tables were added since): the rest is read
+                    // in a new one, at a later binlog position; MyGate drops streamed changes that the new one already
+                    // contains.
                     snapshotConnection = setup.connect();
                     snapshotConnection.setAutoCommit(false);
                     snapshotPoint = setup.startSnapshot(snapshotConnection);
@@ -226,6 +276,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
                     }
                     log.commit(new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(st.snapshot().point(),
                             st.snapshot().tables(), segments, false), st.lagMs()));
+                } else if (st != log.state()) {
+                    log.commit(st); // tables no longer selected: forgotten, so that selecting one again reads it again
                 }
             }
             durable = log.durable(true);
