@@ -173,29 +173,18 @@ public final class CaptureEngine implements CaptureThread.Engine {
         if (snap == null || setup.publishesAllTables(catalog)) {
             return st;
         }
-        Set<String> published = new java.util.LinkedHashSet<>(setup.publishedTables(catalog));
-        List<OffsetState.TableProgress> tables = new ArrayList<>();
-        Set<String> known = new HashSet<>();
-        for (OffsetState.TableProgress t : snap.tables()) {
-            if (published.contains(t.table())) {
-                tables.add(t);
-                known.add(t.table());
-            }
-        }
-        List<String> added = published.stream().filter(t -> !known.contains(t)).toList();
-        if (added.isEmpty() && tables.size() == snap.tables().size()) {
+        List<String> published = setup.publishedTables(catalog);
+        OffsetState.Reconciled r = OffsetState.Reconciled.of(snap.tables(), published);
+        if (!r.changed()) {
             return st;
         }
-        for (String t : added) {
-            tables.add(new OffsetState.TableProgress(t, List.of(), false, 0));
-        }
         List<OffsetState.Segment> segments = snap.segments().stream().filter(g -> published.contains(g.table())).toList();
-        if (!added.isEmpty()) {
+        if (!r.added().isEmpty()) {
             LOG.info("capture '{}': {} published since its snapshot; reading {} in a snapshot while streaming goes on",
-                    source.name(), added, added.size() == 1 ? "it" : "them");
+                    source.name(), r.added(), r.added().size() == 1 ? "it" : "them");
         }
-        return new OffsetState(st.lsn(), st.partial(), new OffsetState.Snapshot(snap.slotPoint(), tables, segments,
-                snap.done() && added.isEmpty()), st.lagMs());
+        return new OffsetState(st.lsn(), st.partial(), new OffsetState.Snapshot(snap.slotPoint(), r.tables(), segments,
+                snap.done() && r.added().isEmpty()), st.lagMs());
     }
 
     @Override

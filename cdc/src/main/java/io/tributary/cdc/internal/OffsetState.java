@@ -76,6 +76,35 @@ public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lag
         }
     }
 
+    /**
+     * A snapshot's tables brought in line with the tables captured now (PostgreSQL's and MySQL's): those still captured
+     * keep their progress, in order; new ones follow, not yet copied.
+     *
+     * @param tables  the resulting list
+     * @param added   the tables new to it
+     * @param changed whether anything was added or dropped
+     */
+    public record Reconciled(List<TableProgress> tables, List<String> added, boolean changed) {
+        /** Reconciles {@code before} with {@code now} ({@code schema.table} names). */
+        public static Reconciled of(List<TableProgress> before, java.util.Collection<String> now) {
+            java.util.Set<String> captured = new java.util.LinkedHashSet<>(now);
+            List<TableProgress> tables = new java.util.ArrayList<>();
+            java.util.Set<String> known = new java.util.HashSet<>();
+            for (TableProgress t : before) {
+                if (captured.contains(t.table())) {
+                    tables.add(t);
+                    known.add(t.table());
+                }
+            }
+            List<String> added = captured.stream().filter(t -> !known.contains(t)).toList();
+            boolean changed = !added.isEmpty() || tables.size() < before.size();
+            for (String t : added) {
+                tables.add(new TableProgress(t, List.of(), false, 0));
+            }
+            return new Reconciled(tables, added, changed);
+        }
+    }
+
     /** The state of a connector that has appended nothing. */
     public static OffsetState empty() {
         return new OffsetState(0, null, null, 0);

@@ -40,4 +40,23 @@ class OffsetStateTest {
         assertThatThrownBy(() -> OffsetState.fromJson(json, "{\"binlog\": {}}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(CdcException.class).hasMessageContaining("unreadable position");
     }
+
+    @Test
+    void reconcilesASnapshotsTablesWithTheTablesCapturedNow() {
+        OffsetState.TableProgress a = new OffsetState.TableProgress("public.a", List.of("9"), true, 9);
+        OffsetState.TableProgress b = new OffsetState.TableProgress("public.b", List.of("3"), false, 3);
+        OffsetState.Reconciled same = OffsetState.Reconciled.of(List.of(a, b), List.of("public.b", "public.a"));
+        assertThat(same.changed()).isFalse();
+        assertThat(same.tables()).containsExactly(a, b);
+
+        OffsetState.Reconciled grown = OffsetState.Reconciled.of(List.of(a, b), List.of("public.c", "public.a", "public.b"));
+        assertThat(grown.changed()).isTrue();
+        assertThat(grown.added()).containsExactly("public.c");
+        assertThat(grown.tables()).containsExactly(a, b, new OffsetState.TableProgress("public.c", List.of(), false, 0));
+
+        OffsetState.Reconciled shrunk = OffsetState.Reconciled.of(List.of(a, b), List.of("public.b"));
+        assertThat(shrunk.changed()).isTrue();
+        assertThat(shrunk.added()).isEmpty();
+        assertThat(shrunk.tables()).containsExactly(b);
+    }
 }

@@ -32,7 +32,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -203,33 +202,22 @@ public final class MySqlEngine implements CaptureThread.Engine {
         for (TableSelection t : source.tables()) {
             selected.add(t.schema() + "." + t.table());
         }
-        List<OffsetState.TableProgress> tables = new ArrayList<>();
-        Set<String> known = new HashSet<>();
-        for (OffsetState.TableProgress t : snap.tables()) {
-            if (selected.contains(t.table())) {
-                tables.add(t);
-                known.add(t.table());
-            }
-        }
-        List<String> added = selected.stream().filter(t -> !known.contains(t)).toList();
-        if (added.isEmpty() && tables.size() == snap.tables().size()) {
+        OffsetState.Reconciled r = OffsetState.Reconciled.of(snap.tables(), selected);
+        if (!r.changed()) {
             return st;
         }
-        if (!added.isEmpty() && byGtid) {
+        if (!r.added().isEmpty() && byGtid) {
             throw new SourceConfigurationException("capture '" + source.name() + "' moves to another server by GTID (a"
-                    + " failover) and tables were added to it (" + String.join(", ", added) + "): start it once on this server"
-                    + " with the tables it had, then add them; their rows are then read in a snapshot of their own");
-        }
-        for (String t : added) {
-            tables.add(new OffsetState.TableProgress(t, List.of(), false, 0));
+                    + " failover) and tables were added to it (" + String.join(", ", r.added()) + "): start it once on this"
+                    + " server with the tables it had, then add them; their rows are then read in a snapshot of their own");
         }
         List<MySqlOffset.Segment> segments = snap.segments().stream().filter(g -> selected.contains(g.table())).toList();
-        if (!added.isEmpty()) {
+        if (!r.added().isEmpty()) {
             LOG.info("capture '{}': {} selected since its snapshot; reading {} in a snapshot while streaming goes on",
-                    source.name(), added, added.size() == 1 ? "it" : "them");
+                    source.name(), r.added(), r.added().size() == 1 ? "it" : "them");
         }
-        return new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(snap.point(), tables,
-                segments, snap.done() && added.isEmpty()), st.lagMs());
+        return new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(snap.point(), r.tables(),
+                segments, snap.done() && r.added().isEmpty()), st.lagMs());
     }
 
     /** Checks the source and fixes the starting point; throws {@link SourceConfigurationException}. */
