@@ -39,23 +39,7 @@ class MySqlCaptureIT {
 
     static List<RecordedEvent> await(EmbeddedEventStore store, String category, Predicate<List<RecordedEvent>> done,
                                      MySqlCapture capture) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            List<RecordedEvent> events = category(store, category);
-            if (done.test(events)) {
-                return events;
-            }
-            if (System.nanoTime() > deadline || capture.status().status() == CdcStatus.State.FAILED) {
-                throw new AssertionError("timed out waiting in category " + category + "; have " + events.size()
-                        + " events; status " + capture.status());
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return SourceDb.await(store, category, done, capture);
     }
 
     static List<RecordedEvent> awaitCount(EmbeddedEventStore store, String category, int n, MySqlCapture capture) {

@@ -8,12 +8,8 @@ import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.StoreConfig;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,21 +44,8 @@ class MySqlSnapshotIT {
              MySqlCapture capture = MySqlCapture.start(store, db.source("snap", "counters").snapshotChunkRows(50).build())) {
             Thread writer = writer("counters", 3001, stop, 42);
             writer.start();
-            MySqlCaptureIT.await(store, "counters", e -> capture.status().snapshot().done(), capture);
-            Thread.sleep(300);
-            stop.set(true);
-            writer.join();
-            Map<Integer, Integer> expected = table();
-            try {
-                MySqlCaptureIT.await(store, "counters", e -> new RowHistory(e).state().equals(expected), capture);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "counters")).diff(expected), e);
-            }
-            RowHistory history = new RowHistory(SourceDb.category(store, "counters"));
-            assertThat(history.repeatedReads()).isEmpty();
+            RowHistory history = RowHistory.settle(store, capture, "counters", stop, writer, db::connect);
             assertThat(capture.status().snapshot().rowsDone()).isGreaterThan(2000);
-            history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
-            assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
         }
     }
 
@@ -98,7 +81,7 @@ class MySqlSnapshotIT {
             writeB.join();
             MySqlCaptureIT.awaitCaughtUp(db, capture);
             for (String table : List.of("big_a", "big_b")) {
-                Map<Integer, Integer> expected = table(table);
+                Map<Integer, Integer> expected = RowHistory.rows(db::connect, table);
                 RowHistory history = new RowHistory(SourceDb.category(store, table));
                 assertThat(history.state()).as("%s folded from the log%s", table, history.diff(expected)).isEqualTo(expected);
                 assertThat(history.repeatedReads()).as("rows of %s read once", table).isEmpty();
@@ -190,22 +173,9 @@ class MySqlSnapshotIT {
             try (MySqlCapture capture = MySqlCapture.start(store,
                     db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
                 assertThat(capture.status().snapshot().done()).as("the added table is to be read").isFalse();
-                MySqlCaptureIT.await(store, "later_tbl", e -> capture.status().snapshot().done(), capture);
-                Thread.sleep(300);
-                stop.set(true);
-                writer.join();
-                Map<Integer, Integer> expected = table("later_tbl");
-                try {
-                    MySqlCaptureIT.await(store, "later_tbl", e -> new RowHistory(e).state().equals(expected), capture);
-                } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "later_tbl")).diff(expected), e);
-                }
-                RowHistory history = new RowHistory(SourceDb.category(store, "later_tbl"));
-                assertThat(history.repeatedReads()).isEmpty();
-                history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
+                RowHistory history = RowHistory.settle(store, capture, "later_tbl", stop, writer, db::connect);
                 assertThat(history.byRow.values().stream().filter(l -> l.get(0).get("op").asText().equals("r")).count())
                         .as("rows read by the snapshot").isGreaterThan(2000);
-                assertThat(history.changes).as("changes streamed while it was read").isNotEmpty();
                 db.exec("UPDATE first_tbl SET v = 2 WHERE id = 1");
                 List<RecordedEvent> first = MySqlCaptureIT.awaitCount(store, "first_tbl", 3, capture);
                 assertThat(first).extracting(e -> SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
@@ -269,18 +239,5 @@ class MySqlSnapshotIT {
     }
 
 
-    private static Map<Integer, Integer> table() throws Exception {
-        return table("counters");
-    }
 
-    private static Map<Integer, Integer> table(String name) throws Exception {
-        Map<Integer, Integer> out = new TreeMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, v FROM " + name)) {
-            while (rs.next()) {
-                out.put(rs.getInt(1), rs.getInt(2));
-            }
-        }
-        return out;
-    }
 }

@@ -125,4 +125,41 @@ final class RowHistory {
             }
         });
     }
+
+    /** The rows {@code (id, v)} of {@code table} now, read through a new connection. */
+    static Map<Integer, Integer> rows(java.util.concurrent.Callable<java.sql.Connection> connect, String table) throws Exception {
+        Map<Integer, Integer> out = new TreeMap<>();
+        try (java.sql.Connection c = connect.call(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT id, v FROM " + table)) {
+            while (rs.next()) {
+                out.put(rs.getInt(1), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The end of a snapshot read under {@link #countingWrites}: once {@code capture}'s snapshot is done, lets the workload
+     * run a moment longer, stops it, waits until the log's rows of {@code table} are the table's rows and checks every
+     * row's history (no snapshot read repeated, each change continuing from the one before, changes streamed meanwhile).
+     */
+    static RowHistory settle(io.tributary.core.EventStore store, CdcCapture capture, String table,
+                             java.util.concurrent.atomic.AtomicBoolean stop, Thread writer,
+                             java.util.concurrent.Callable<java.sql.Connection> connect) throws Exception {
+        SourceDb.await(store, table, e -> capture.status().snapshot().done(), capture);
+        Thread.sleep(300);
+        stop.set(true);
+        writer.join();
+        Map<Integer, Integer> expected = rows(connect, table);
+        try {
+            SourceDb.await(store, table, e -> new RowHistory(e).state().equals(expected), capture);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, table)).diff(expected), e);
+        }
+        RowHistory history = new RowHistory(SourceDb.category(store, table));
+        assertThat(history.repeatedReads()).isEmpty();
+        history.byRow.forEach(RowHistory::checkCountsUp);
+        assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
+        return history;
+    }
 }

@@ -6,12 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.store.EmbeddedEventStore;
 import io.tributary.store.Tributary;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,21 +39,8 @@ class SnapshotIT {
              PostgresCapture capture = PostgresCapture.start(store, db.source("snap", "counters").snapshotChunkRows(50).build())) {
             Thread writer = RowHistory.countingWrites(db::connect, "counters", 3001, stop, 42);
             writer.start();
-            SourceDb.await(store, "counters", e -> capture.status().snapshot().done(), capture);
-            Thread.sleep(300);
-            stop.set(true);
-            writer.join();
-            Map<Integer, Integer> expected = table("counters");
-            try {
-                SourceDb.await(store, "counters", e -> new RowHistory(e).state().equals(expected), capture);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "counters")).diff(expected), e);
-            }
-            RowHistory history = new RowHistory(SourceDb.category(store, "counters"));
-            assertThat(history.repeatedReads()).isEmpty();
+            RowHistory history = RowHistory.settle(store, capture, "counters", stop, writer, db::connect);
             assertThat(capture.status().snapshot().rowsDone()).isGreaterThan(2000);
-            history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
-            assertThat(history.changes).as("changes streamed during the snapshot").isNotEmpty();
         }
     }
 
@@ -79,22 +61,9 @@ class SnapshotIT {
             try (PostgresCapture capture = PostgresCapture.start(store,
                     db.source("grow", "first_tbl", "later_tbl").snapshotChunkRows(50).build())) {
                 assertThat(capture.status().snapshot().done()).as("the added table is to be read").isFalse();
-                SourceDb.await(store, "later_tbl", e -> capture.status().snapshot().done(), capture);
-                Thread.sleep(300);
-                stop.set(true);
-                writer.join();
-                Map<Integer, Integer> expected = table("later_tbl");
-                try {
-                    SourceDb.await(store, "later_tbl", e -> new RowHistory(e).state().equals(expected), capture);
-                } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + new RowHistory(SourceDb.category(store, "later_tbl")).diff(expected), e);
-                }
-                RowHistory history = new RowHistory(SourceDb.category(store, "later_tbl"));
-                assertThat(history.repeatedReads()).isEmpty();
-                history.byRow.forEach((id, events) -> RowHistory.checkCountsUp(id, events));
+                RowHistory history = RowHistory.settle(store, capture, "later_tbl", stop, writer, db::connect);
                 assertThat(history.byRow.values().stream().filter(l -> l.get(0).get("op").asText().equals("r")).count())
                         .as("rows read by the snapshot").isGreaterThan(2000);
-                assertThat(history.changes).as("changes streamed while it was read").isNotEmpty();
                 // The table captured all along: its change made while no capture ran, then a new one; not read again.
                 db.exec("UPDATE first_tbl SET v = 2 WHERE id = 1");
                 List<io.tributary.core.RecordedEvent> first = SourceDb.awaitCount(store, "first_tbl", 3, capture);
@@ -165,14 +134,4 @@ class SnapshotIT {
     }
 
 
-    private static Map<Integer, Integer> table(String name) throws Exception {
-        Map<Integer, Integer> out = new TreeMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, v FROM " + name)) {
-            while (rs.next()) {
-                out.put(rs.getInt(1), rs.getInt(2));
-            }
-        }
-        return out;
-    }
 }

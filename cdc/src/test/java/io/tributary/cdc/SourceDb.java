@@ -134,7 +134,7 @@ final class SourceDb implements AutoCloseable {
     }
 
     /** Waits until the category has events matching {@code done}, returns them. */
-    static List<RecordedEvent> await(EventStore store, String category, Predicate<List<RecordedEvent>> done, PostgresCapture capture) {
+    static List<RecordedEvent> await(EventStore store, String category, Predicate<List<RecordedEvent>> done, CdcCapture capture) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             List<RecordedEvent> events = category(store, category);
@@ -154,7 +154,7 @@ final class SourceDb implements AutoCloseable {
         }
     }
 
-    static List<RecordedEvent> awaitCount(EventStore store, String category, int n, PostgresCapture capture) {
+    static List<RecordedEvent> awaitCount(EventStore store, String category, int n, CdcCapture capture) {
         return await(store, category, e -> e.size() >= n, capture);
     }
 
