@@ -74,6 +74,50 @@ class MySqlPositionIT {
     }
 
     @Test
+    void aPurgedPositionStartsOverWithANewSnapshotOnlyWhenNeeded() throws Exception {
+        db.exec("CREATE TABLE purged_t (id int PRIMARY KEY, v int)", "INSERT INTO purged_t VALUES (1, 1), (2, 2)");
+        MySqlSource whenNeeded = db.source("purged", "purged_t").snapshotMode(SnapshotMode.WHEN_NEEDED).build();
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, whenNeeded)) {
+                db.exec("INSERT INTO purged_t VALUES (3, 3)");
+                MySqlCaptureIT.awaitCount(store, "purged_t", 3, capture);
+            }
+            // While nothing captures: changes, then the binlog file holding the position is purged.
+            db.exec("UPDATE purged_t SET v = 10 WHERE id = 1", "DELETE FROM purged_t WHERE id = 2", "FLUSH BINARY LOGS");
+            purgeTo(db.scalar("SHOW MASTER STATUS", 1));
+            List<RecordedEvent> before = all(store);
+            assertThatThrownBy(() -> MySqlCapture.start(store, db.source("purged", "purged_t").build()))
+                    .isInstanceOf(SourceConfigurationException.class).hasMessageContaining("is no longer on the server (purged)")
+                    .hasMessageContaining("set snapshotMode WHEN_NEEDED");
+            assertThat(all(store)).as("nothing written").isEqualTo(before);
+            try (MySqlCapture capture = MySqlCapture.start(store, whenNeeded)) {
+                List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "purged_t", 5, capture);
+                assertThat(events.subList(3, 5)).as("the rows as they are now, read again")
+                        .extracting(e -> e.stream().value() + " " + SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .containsExactly("purged_t-1 r10", "purged_t-3 r3");
+                db.exec("INSERT INTO purged_t VALUES (4, 4)");
+                assertThat(MySqlCaptureIT.awaitCount(store, "purged_t", 6, capture).get(5).stream().value()).isEqualTo("purged_t-4");
+                assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+            }
+        } finally {
+            db.exec("RESET MASTER"); // the other tests' captures of db start in mysql-bin.000001, as other's binlog does
+        }
+    }
+
+    /** Purges db's binlogs before {@code file}; a file a closed capture's dump thread still holds is purged once it lets go. */
+    private static void purgeTo(String file) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            db.exec("PURGE BINARY LOGS TO '" + file + "'");
+            if (db.scalar("SHOW BINARY LOGS", 1).equals(file)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("binlogs before " + file + " purged").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void aPositionFromBeforeResetMasterIsRefused() {
         other.exec("CREATE TABLE reset_t (id int PRIMARY KEY, v int)");
         try (EmbeddedEventStore store = Tributary.open(dir)) {

@@ -1,6 +1,7 @@
 package io.tributary.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.store.EmbeddedEventStore;
@@ -98,6 +99,37 @@ class SnapshotIT {
         }
     }
 
+
+    @Test
+    void aCaptureWhoseSlotIsGoneStartsOverWithANewSnapshotOnlyWhenNeeded() {
+        db.exec("CREATE TABLE gone (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO gone VALUES (1, 1), (2, 2)");
+        PostgresSource whenNeeded = db.source("gone", "gone").snapshotMode(SnapshotMode.WHEN_NEEDED).build();
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (PostgresCapture capture = PostgresCapture.start(store, whenNeeded)) {
+                db.exec("INSERT INTO gone VALUES (3, 3)");
+                SourceDb.awaitCount(store, "gone", 3, capture);
+            }
+            // The slot is dropped (by hand, or lost in a failover); the table changes while nothing captures.
+            PostgresCapture.dropSlotAndPublication(whenNeeded, false);
+            db.exec("UPDATE gone SET v = 10 WHERE id = 1", "DELETE FROM gone WHERE id = 2");
+            List<io.tributary.core.RecordedEvent> before = store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD,
+                    io.tributary.core.ReadFilter.all()).events();
+            assertThatThrownBy(() -> PostgresCapture.start(store, db.source("gone", "gone").build()))
+                    .isInstanceOf(SourceConfigurationException.class).hasMessageContaining("is missing")
+                    .hasMessageContaining("set snapshotMode WHEN_NEEDED");
+            assertThat(store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all())
+                    .events()).as("nothing written").isEqualTo(before);
+            try (PostgresCapture capture = PostgresCapture.start(store, whenNeeded)) {
+                List<io.tributary.core.RecordedEvent> events = SourceDb.awaitCount(store, "gone", 5, capture);
+                assertThat(events.subList(3, 5)).as("the rows as they are now, read again")
+                        .extracting(e -> e.stream().value() + " " + SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .containsExactly("gone-1 r10", "gone-3 r3");
+                db.exec("INSERT INTO gone VALUES (4, 4)");
+                assertThat(SourceDb.awaitCount(store, "gone", 6, capture).get(5).stream().value()).isEqualTo("gone-4");
+                assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+            }
+        }
+    }
 
     @Test
     void snapshotEventsAreReadsMarkedAsSnapshot() {

@@ -238,6 +238,24 @@ class CdcIT {
         r = CliTest.run("serve", "--config", restartNever.toString(), "--data", dir.resolve("b8").toString(), "--port", "0");
         assertThat(r.code()).as("a valid entry: the unreachable source stops the start, not the configuration").isEqualTo(1);
         assertThat(r.err()).contains("cannot start CDC source 'inventory'");
+        Path snapshotWord = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    snapshot: sometimes
+                """);
+        r = CliTest.run("serve", "--config", snapshotWord.toString(), "--data", dir.resolve("b9").toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cdc[0]'.snapshot must be initial, never or when_needed, got 'sometimes'");
+        Path whenNeeded = config("""
+                cdc:
+                  - name: inventory
+                    jdbcUrl: jdbc:postgresql://localhost:1/postgres
+                    snapshot: when_needed
+                """);
+        r = CliTest.run("serve", "--config", whenNeeded.toString(), "--data", dir.resolve("b10").toString(), "--port", "0");
+        assertThat(r.code()).as("a valid entry").isEqualTo(1);
+        assertThat(r.err()).contains("cannot start CDC source 'inventory'");
         Path noTables = config("""
                 cdc:
                   - name: shopdb

@@ -87,7 +87,13 @@ public final class CaptureEngine implements CaptureThread.Engine {
             OffsetState st = writer.load();
             durable = st;
             Optional<Long> slot = setup.slot(catalog);
-            if (!writer.hasPosition()) {
+            boolean startOver = writer.hasPosition() && slot.isEmpty() && source.snapshotMode() == SnapshotMode.WHEN_NEEDED;
+            if (startOver) {
+                LOG.warn("capture '{}': replication slot '{}' is missing (the log holds the capture at {}): changes after it"
+                                + " are lost; starting over with a new slot and snapshot (snapshotMode WHEN_NEEDED)",
+                        source.name(), source.slotName(), Lsn.format(st.lsn()));
+            }
+            if (!writer.hasPosition() || startOver) {
                 if (slot.isPresent()) {
                     // A slot without a position in the log: nothing of it reached the log, start over.
                     setup.dropSlot(catalog);
@@ -97,7 +103,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                         .withSlotName(source.slotName()).withOutputPlugin("pgoutput").make();
                 long point = exported.getConsistentPoint().asLong();
                 OffsetState.Snapshot snap = null;
-                if (source.snapshotMode() == SnapshotMode.INITIAL) {
+                if (source.snapshotMode() != SnapshotMode.NEVER) {
                     List<OffsetState.TableProgress> tables = new ArrayList<>();
                     List<OffsetState.Segment> segments = new ArrayList<>();
                     for (String t : setup.publishedTables(catalog)) {
@@ -112,7 +118,7 @@ public final class CaptureEngine implements CaptureThread.Engine {
                     throw new SourceConfigurationException("replication slot '" + source.slotName() + "' is missing, but the log"
                             + " holds connector '" + source.name() + "' at " + Lsn.format(st.lsn()) + ": changes after it may be"
                             + " lost. Delete the stream " + source.offsetStream() + " (and the captured streams) to start over"
-                            + " with a new snapshot");
+                            + " with a new snapshot, or set snapshotMode WHEN_NEEDED to start over here with a new snapshot");
                 }
                 setup.checkSlotIdle(catalog);
                 if (slot.get() > st.lsn()) {

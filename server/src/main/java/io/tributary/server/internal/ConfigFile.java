@@ -326,7 +326,9 @@ final class ConfigFile {
             switch (value) {
                 case "initial" -> mode.accept(SnapshotMode.INITIAL);
                 case "never" -> mode.accept(SnapshotMode.NEVER);
-                default -> throw new InvalidConfigException(where + ".snapshot must be initial or never, got '" + value + "'");
+                case "when_needed" -> mode.accept(SnapshotMode.WHEN_NEEDED);
+                default -> throw new InvalidConfigException(where + ".snapshot must be initial, never or when_needed, got '"
+                        + value + "'");
             }
         }
     }

@@ -179,11 +179,16 @@ public final class MySqlEngine implements CaptureThread.Engine {
                 + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
     }
 
+    /** The refusal {@link #purged} made, if any: what {@link SnapshotMode#WHEN_NEEDED} starts over after. */
+    private SourceConfigurationException purgedRefusal;
+
     private SourceConfigurationException purged(BinlogPosition stored) {
-        return new SourceConfigurationException("binlog file " + stored.file() + " holding the position of"
+        purgedRefusal = new SourceConfigurationException("binlog file " + stored.file() + " holding the position of"
                 + " connector '" + source.name() + "' (" + stored + ") is no longer on the server (purged):"
                 + " changes after it are lost. Keep binlogs longer (binlog_expire_logs_seconds), and delete the"
-                + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot");
+                + " stream " + source.offsetStream() + " (and the captured streams) to start over with a new snapshot,"
+                + " or set snapshotMode WHEN_NEEDED to start over here with a new snapshot");
+        return purgedRefusal;
     }
 
     /**
@@ -229,8 +234,20 @@ public final class MySqlEngine implements CaptureThread.Engine {
             serverId = setup.serverId(catalog);
             schemas = new MySchemas(catalog, source);
             MySqlOffset st = log.load();
+            if (st != null) {
+                try {
+                    byGtid = resumeByGtid(st);
+                } catch (SourceConfigurationException e) {
+                    if (e != purgedRefusal || source.snapshotMode() != SnapshotMode.WHEN_NEEDED) {
+                        throw e;
+                    }
+                    LOG.warn("capture '{}': {}; starting over at the present with a new snapshot (snapshotMode WHEN_NEEDED)",
+                            source.name(), e.getMessage());
+                    st = null;
+                }
+            }
             if (st == null) {
-                if (source.snapshotMode() == SnapshotMode.INITIAL) {
+                if (source.snapshotMode() != SnapshotMode.NEVER) {
                     snapshotConnection = setup.connect();
                     snapshotConnection.setAutoCommit(false);
                     snapshotPoint = setup.startSnapshot(snapshotConnection);
@@ -247,7 +264,6 @@ public final class MySqlEngine implements CaptureThread.Engine {
                     log.commit(new MySqlOffset(setup.current(catalog), serverId, List.of(), null, 0));
                 }
             } else {
-                byGtid = resumeByGtid(st);
                 st = withSelectedTables(st);
                 if (!st.snapshotDone()) {
                     // The consistent snapshot died with the crashed capture (or tables were added since): the rest is read
