@@ -162,139 +162,111 @@ class CdcIT {
         assertThat(CliTest.run("verify", "--data", dir.resolve("data").toString()).code()).isZero();
     }
 
+    /**
+     * Runs {@code serve} with the configuration {@code yaml} and data directory {@code data}: it must exit with {@code code}
+     * (2: the configuration is refused, and nothing is written; 1: a valid entry whose source cannot be started) and say
+     * each of {@code messages}.
+     */
+    private void serveFails(String yaml, String data, int code, String... messages) throws Exception {
+        CliTest.Result r = CliTest.run("serve", "--config", config(yaml).toString(), "--data", dir.resolve(data).toString(),
+                "--port", "0");
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        assertThat(r.err()).contains(messages);
+        if (code == 2) {
+            assertThat(dir.resolve(data)).as("nothing written").doesNotExist();
+        }
+    }
+
     @Test
     void aBadCdcEntryFailsAtStartNamingTheKeyAndWritesNothing() throws Exception {
-        Path unknownKey = config("""
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     tabels: [items]
-                """);
-        CliTest.Result r = CliTest.run("serve", "--config", unknownKey.toString(), "--data", dir.resolve("a").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("key 'cdc[0]'.tabels is not a known key", "tables");
-        assertThat(dir.resolve("a")).doesNotExist();
+                """, "a", 2, "key 'cdc[0]'.tabels is not a known key", "tables");
 
-        Path badUrl = config("""
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:oracle:thin:@localhost:1521/shop
-                """);
-        r = CliTest.run("serve", "--config", badUrl.toString(), "--data", dir.resolve("b").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]", "jdbcUrl must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
+                """, "b", 2, "cdc[0]", "jdbcUrl must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
 
-        Path slotOnMySql = config("""
+        serveFails("""
                 cdc:
                   - name: shopdb
                     jdbcUrl: jdbc:mariadb://localhost:1/shop
                     slot: s
-                """);
-        r = CliTest.run("serve", "--config", slotOnMySql.toString(), "--data", dir.resolve("b2").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.slot applies to PostgreSQL sources only");
-        Path serverIdOnPostgres = config("""
+                """, "b2", 2, "cdc[0]'.slot applies to PostgreSQL sources only");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     serverId: 7
-                """);
-        r = CliTest.run("serve", "--config", serverIdOnPostgres.toString(), "--data", dir.resolve("b3").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.serverId applies to MySQL/MariaDB sources only");
-        Path badRestart = config("""
+                """, "b3", 2, "cdc[0]'.serverId applies to MySQL/MariaDB sources only");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     restart: {initialBackoffMs: 5000, maxBackoffMs: 1000}
-                """);
-        r = CliTest.run("serve", "--config", badRestart.toString(), "--data", dir.resolve("b5").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.restart.maxBackoffMs (1000) must be at least initialBackoffMs (5000)");
-        Path restartTypo = config("""
+                """, "b5", 2, "cdc[0]'.restart.maxBackoffMs (1000) must be at least initialBackoffMs (5000)");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     restart: {backoffMs: 10}
-                """);
-        r = CliTest.run("serve", "--config", restartTypo.toString(), "--data", dir.resolve("b6").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.restart.backoffMs is not a setting");
-        Path restartWord = config("""
+                """, "b6", 2, "cdc[0]'.restart.backoffMs is not a setting");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     restart: sometimes
-                """);
-        r = CliTest.run("serve", "--config", restartWord.toString(), "--data", dir.resolve("b7").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.restart must be never or a map of initialBackoffMs, maxBackoffMs and maxRestarts");
-        Path restartNever = config("""
+                """, "b7", 2, "cdc[0]'.restart must be never or a map of initialBackoffMs, maxBackoffMs and maxRestarts");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     restart: never
-                """);
-        r = CliTest.run("serve", "--config", restartNever.toString(), "--data", dir.resolve("b8").toString(), "--port", "0");
-        assertThat(r.code()).as("a valid entry: the unreachable source stops the start, not the configuration").isEqualTo(1);
-        assertThat(r.err()).contains("cannot start CDC source 'inventory'");
-        Path snapshotWord = config("""
+                """, "b8", 1, "cannot start CDC source 'inventory'");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     snapshot: sometimes
-                """);
-        r = CliTest.run("serve", "--config", snapshotWord.toString(), "--data", dir.resolve("b9").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.snapshot must be initial, never or when_needed, got 'sometimes'");
-        Path whenNeeded = config("""
+                """, "b9", 2, "cdc[0]'.snapshot must be initial, never or when_needed, got 'sometimes'");
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     snapshot: when_needed
-                """);
-        r = CliTest.run("serve", "--config", whenNeeded.toString(), "--data", dir.resolve("b10").toString(), "--port", "0");
-        assertThat(r.code()).as("a valid entry").isEqualTo(1);
-        assertThat(r.err()).contains("cannot start CDC source 'inventory'");
-        Path noTables = config("""
+                """, "b10", 1, "cannot start CDC source 'inventory'");
+        serveFails("""
                 cdc:
                   - name: shopdb
                     jdbcUrl: jdbc:mariadb://localhost:1/shop
-                """);
-        r = CliTest.run("serve", "--config", noTables.toString(), "--data", dir.resolve("b4").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.tables is missing: a MySQL/MariaDB source names the tables it captures");
+                """, "b4", 2, "cdc[0]'.tables is missing: a MySQL/MariaDB source names the tables it captures");
         // A MySQL/MariaDB source is started like a PostgreSQL one: unreachable, the server does not start.
-        Path unreachableMySql = config("""
+        serveFails("""
                 cdc:
                   - name: shopdb
                     jdbcUrl: jdbc:mariadb://localhost:1/shop
                     tables: [orders]
                     serverId: 7
-                """);
-        r = CliTest.run("serve", "--config", unreachableMySql.toString(), "--data", dir.resolve("b4").toString(), "--port", "0");
-        assertThat(r.code()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).contains("cannot start CDC source 'shopdb'");
+                """, "b4", 1, "cannot start CDC source 'shopdb'");
 
-        Path noEnv = config("""
+        serveFails("""
                 cdc:
                   - name: inventory
                     jdbcUrl: jdbc:postgresql://localhost:1/postgres
                     passwordEnv: TRIBUTARY_TEST_NO_SUCH_VARIABLE
-                """);
-        r = CliTest.run("serve", "--config", noEnv.toString(), "--data", dir.resolve("c").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("cdc[0]'.passwordEnv: the environment variable TRIBUTARY_TEST_NO_SUCH_VARIABLE is not set");
+                """, "c", 2, "cdc[0]'.passwordEnv: the environment variable TRIBUTARY_TEST_NO_SUCH_VARIABLE is not set");
 
         sql("DROP TABLE IF EXISTS items", "CREATE TABLE items (id INT PRIMARY KEY)");
-        Path missingTable = config("""
+        serveFails("""
                 cdc:
                   - name: missing
                     jdbcUrl: jdbc:postgresql://localhost:%d/postgres
                     tables: [no_such_table]
-                """.formatted(postgres.getPort()));
-        r = CliTest.run("serve", "--config", missingTable.toString(), "--data", dir.resolve("d").toString(), "--port", "0");
-        assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("cannot start CDC source 'missing'", "no_such_table");
+                """.formatted(postgres.getPort()), "d", 1, "cannot start CDC source 'missing'", "no_such_table");
     }
 }
