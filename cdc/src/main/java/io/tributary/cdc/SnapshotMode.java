@@ -11,7 +11,8 @@ public enum SnapshotMode {
      * slot is gone (dropped, or lost in a failover), the MySQL/MariaDB binlog file it names is purged: instead of
      * refusing to start, the capture starts over at the source's present with a new snapshot, and logs a warning. The
      * changes made while nothing captured are then not in the log as events of their own (each row's new {@code r}
-     * holds its state as of the new snapshot), and a row deleted meanwhile gets no {@code d}. Other refusals (another
+     * holds its state as of the new snapshot), a row deleted meanwhile gets no {@code d}, and a transaction that was
+     * being appended in chunks when the position was lost stays in the log as far as it got. Other refusals (another
      * server's position, a server that lacks captured transactions) stay refusals.
      */
     WHEN_NEEDED

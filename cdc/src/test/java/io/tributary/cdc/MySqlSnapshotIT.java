@@ -198,6 +198,100 @@ class MySqlSnapshotIT {
         }
     }
 
+    @Test
+    void aKeylessTableAddedLaterHasEachRowOnce() {
+        db.exec("CREATE TABLE k_first (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO k_first VALUES (1, 0)",
+                "CREATE TABLE k_nokey (v int)", "INSERT INTO k_nokey VALUES (1), (2), (3)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("keyless", "k_first").build())) {
+                MySqlCaptureIT.awaitCount(store, "k_first", 1, capture);
+            }
+            db.exec("INSERT INTO k_nokey VALUES (4)"); // in the binlog after the stored position, and in the snapshot
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("keyless", "k_first", "k_nokey").build())) {
+                MySqlCaptureIT.await(store, "k_nokey", e -> capture.status().snapshot().done(), capture);
+                db.exec("UPDATE k_first SET v = 1 WHERE id = 1", "INSERT INTO k_nokey VALUES (5)");
+                List<RecordedEvent> events = MySqlCaptureIT.await(store, "k_nokey",
+                        e -> e.stream().anyMatch(x -> SourceDb.data(x).at("/after/v").asInt() == 5), capture);
+                assertThat(events).extracting(e -> SourceDb.data(e).get("op").asText() + SourceDb.data(e).at("/after/v").asInt())
+                        .containsExactlyInAnyOrder("r1", "r2", "r3", "r4", "c5");
+            }
+        }
+    }
+
+    @Test
+    void aTableSelectedAgainOnAServerThatWroteNothingSinceIsReadAgain() {
+        db.exec("CREATE TABLE i_first (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO i_first VALUES (1, 0)",
+                "CREATE TABLE i_later (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO i_later VALUES (1, 0), (2, 0)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("idle", "i_first").build())) {
+                MySqlCaptureIT.awaitCount(store, "i_first", 1, capture);
+            }
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("idle", "i_first", "i_later").build())) {
+                MySqlCaptureIT.awaitCount(store, "i_later", 2, capture);
+            }
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("idle", "i_first").build())) {
+                assertThat(capture.status().snapshot().done()).isTrue();
+            }
+            // The same binlog point as the first reading: its rows must not repeat that reading's event ids.
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("idle", "i_first", "i_later").build())) {
+                List<RecordedEvent> events = MySqlCaptureIT.awaitCount(store, "i_later", 4, capture);
+                assertThat(events).extracting(e -> e.stream().value() + " " + SourceDb.data(e).get("op").asText())
+                        .containsExactly("i_later-1 r", "i_later-2 r", "i_later-1 r", "i_later-2 r");
+                assertThat(capture.status().status()).isEqualTo(CdcStatus.State.STREAMING);
+            }
+        }
+    }
+
+    @Test
+    void aTruncateOfAnAddedTableBeforeItWasReadIsNotAppendedAfterItsRows() {
+        db.exec("CREATE TABLE t_first (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO t_first VALUES (1, 0)",
+                "CREATE TABLE t_later (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO t_later VALUES (1, 0), (2, 0)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("trunc", "t_first").build())) {
+                MySqlCaptureIT.awaitCount(store, "t_first", 1, capture);
+            }
+            // While nothing captures, the table about to be added is reloaded.
+            db.exec("TRUNCATE TABLE t_later", "INSERT INTO t_later VALUES (10, 1), (11, 1)");
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("trunc", "t_first", "t_later").build())) {
+                MySqlCaptureIT.await(store, "t_later", e -> capture.status().snapshot().done(), capture);
+                db.exec("UPDATE t_first SET v = 1 WHERE id = 1", "TRUNCATE TABLE t_later", "INSERT INTO t_later VALUES (12, 1)");
+                List<RecordedEvent> events = MySqlCaptureIT.await(store, "t_later",
+                        e -> e.stream().anyMatch(x -> x.stream().value().equals("t_later-12")), capture);
+                assertThat(events).as("the rows as read, then only what came after").extracting(e -> e.stream().value()
+                        + " " + SourceDb.data(e).get("op").asText()).containsExactly("t_later-10 r", "t_later-11 r", "t_later t",
+                        "t_later-12 c");
+            }
+        }
+    }
+
+    @Test
+    void aTableIsNotDroppedFromTheSelectionWhileATransactionIsHalfAppended() throws Exception {
+        db.exec("CREATE TABLE h_a (id int PRIMARY KEY)", "CREATE TABLE h_b (id int PRIMARY KEY)", "INSERT INTO h_a VALUES (1)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (MySqlCapture capture = MySqlCapture.start(store, db.source("half", "h_a", "h_b").build())) {
+                MySqlCaptureIT.awaitCount(store, "h_a", 1, capture);
+            }
+            // As a crash in the middle of a large transaction leaves the offset: its progress recorded with it.
+            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-half");
+            RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, io.tributary.core.Direction.BACKWARD).events().get(0);
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    SourceDb.JSON.readTree(last.data());
+            com.fasterxml.jackson.databind.node.ObjectNode partial = json.putObject("partial");
+            partial.put("gtid", "0-1-999999").put("eventsDone", 5).putObject("begin")
+                    .put("file", json.get("binlog").get("file").asText()).put("pos", json.get("binlog").get("pos").asLong());
+            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
+                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
+                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            long before = store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all())
+                    .events().size();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MySqlCapture.start(store, db.source("half", "h_a").build()))
+                    .isInstanceOf(SourceConfigurationException.class).hasMessageContaining("half appended")
+                    .hasMessageContaining("[shop.h_b] is no longer captured").hasMessageContaining("Start it once with the tables it had");
+            assertThat(store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all())
+                    .events()).as("nothing written").hasSize((int) before);
+        }
+    }
+
     private static Thread writer(String table, int firstNew, AtomicBoolean stop, long seed) {
         return RowHistory.countingWrites(db::connect, table, firstNew, stop, seed);
     }

@@ -132,6 +132,56 @@ class SnapshotIT {
     }
 
     @Test
+    void aTruncateOfAnAddedTableBeforeItWasReadIsNotAppendedAfterItsRows() {
+        db.exec("CREATE TABLE pt_first (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO pt_first VALUES (1, 0)",
+                "CREATE TABLE pt_later (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO pt_later VALUES (1, 0), (2, 0)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (PostgresCapture capture = PostgresCapture.start(store, db.source("ptrunc", "pt_first").build())) {
+                SourceDb.awaitCount(store, "pt_first", 1, capture);
+            }
+            // While nothing captures: the table is added to the publication by hand, then reloaded.
+            db.exec("ALTER PUBLICATION tributary_ptrunc ADD TABLE pt_later", "TRUNCATE pt_later",
+                    "INSERT INTO pt_later VALUES (10, 1), (11, 1)");
+            try (PostgresCapture capture = PostgresCapture.start(store, db.source("ptrunc", "pt_first", "pt_later").build())) {
+                SourceDb.await(store, "pt_later", e -> capture.status().snapshot().done(), capture);
+                db.exec("UPDATE pt_first SET v = 1 WHERE id = 1", "TRUNCATE pt_later", "INSERT INTO pt_later VALUES (12, 1)");
+                List<io.tributary.core.RecordedEvent> events = SourceDb.await(store, "pt_later",
+                        e -> e.stream().anyMatch(x -> x.stream().value().equals("pt_later-12")), capture);
+                assertThat(events).as("the rows as read, then only what came after").extracting(e -> e.stream().value()
+                        + " " + SourceDb.data(e).get("op").asText()).containsExactly("pt_later-10 r", "pt_later-11 r",
+                        "pt_later t", "pt_later-12 c");
+            }
+        }
+    }
+
+    @Test
+    void aTableIsNotDroppedFromTheSelectionWhileATransactionIsHalfAppended() throws Exception {
+        db.exec("CREATE TABLE ph_a (id int PRIMARY KEY)", "CREATE TABLE ph_b (id int PRIMARY KEY)", "INSERT INTO ph_a VALUES (1)");
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (PostgresCapture capture = PostgresCapture.start(store, db.source("phalf", "ph_a", "ph_b").build())) {
+                SourceDb.awaitCount(store, "ph_a", 1, capture);
+            }
+            // As a crash in the middle of a large transaction leaves the offset: its progress recorded with it.
+            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-phalf");
+            io.tributary.core.RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, io.tributary.core.Direction.BACKWARD)
+                    .events().get(0);
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    SourceDb.JSON.readTree(last.data());
+            json.putObject("partial").put("commitLsn", "FFFF/0").put("eventsDone", 5);
+            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
+                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
+                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            List<io.tributary.core.RecordedEvent> before = store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD,
+                    io.tributary.core.ReadFilter.all()).events();
+            assertThatThrownBy(() -> PostgresCapture.start(store, db.source("phalf", "ph_a").build()))
+                    .isInstanceOf(SourceConfigurationException.class).hasMessageContaining("half appended")
+                    .hasMessageContaining("[public.ph_b] is no longer captured").hasMessageContaining("Start it once with the tables it had");
+            assertThat(store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all())
+                    .events()).as("nothing written").isEqualTo(before);
+        }
+    }
+
+    @Test
     void snapshotEventsAreReadsMarkedAsSnapshot() {
         db.exec("CREATE TABLE seeded (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO seeded VALUES (1, 10), (2, 20)");
         try (EmbeddedEventStore store = Tributary.open(dir);

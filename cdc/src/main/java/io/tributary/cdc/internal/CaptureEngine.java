@@ -171,18 +171,23 @@ public final class CaptureEngine implements CaptureThread.Engine {
      * snapshot and the publication lists its tables: a table published since (added to the source's {@code tables}, or
      * to a publication managed by hand) is added not yet copied, so that its rows are read in a snapshot of its own while
      * the others stream — otherwise only its later changes would ever arrive; a table no longer published is dropped
-     * with its key ranges, so that publishing it again reads it again. A {@code FOR ALL TABLES} publication is left
-     * alone: a table missing from the list was created after the snapshot, and all its rows arrived as changes.
+     * with its key ranges, so that publishing it again reads it again — not while a transaction is half appended (its
+     * remaining rows are counted from those captured before). A {@code FOR ALL TABLES} or {@code FOR TABLES IN SCHEMA}
+     * publication is left alone: a table missing from the list was created after the snapshot, and all its rows arrived
+     * as changes.
      */
     private OffsetState withPublishedTables(OffsetState st) {
         OffsetState.Snapshot snap = st.snapshot();
-        if (snap == null || setup.publishesAllTables(catalog)) {
+        if (snap == null || setup.publicationGrowsByItself(catalog)) {
             return st;
         }
         List<String> published = setup.publishedTables(catalog);
         OffsetState.Reconciled r = OffsetState.Reconciled.of(snap.tables(), published);
         if (!r.changed()) {
             return st;
+        }
+        if (st.partial() != null && r.tables().size() - r.added().size() < snap.tables().size()) {
+            throw new SourceConfigurationException(r.removedFrom(snap.tables(), "capture '" + source.name() + "'"));
         }
         List<OffsetState.Segment> segments = snap.segments().stream().filter(g -> published.contains(g.table())).toList();
         if (!r.added().isEmpty()) {

@@ -40,6 +40,9 @@ public final class ChangeMapper {
     public interface RowGate {
         /** Whether the change of {@code key} in {@code table}, committed at {@code commitLsn}, is to be dropped. */
         boolean skip(RelationCache.Table table, List<String> key, long commitLsn);
+
+        /** Whether a {@code TRUNCATE} of {@code table} committed at {@code commitLsn} is to be dropped. */
+        boolean skipTruncate(RelationCache.Table table, long commitLsn);
     }
 
     /** Where mapped events go. */
@@ -151,6 +154,9 @@ public final class ChangeMapper {
         } else if (m instanceof PgMessage.Truncate tr) {
             for (int id : tr.relationIds()) {
                 RelationCache.Table t = relations.get(id);
+                if (gate != null && gate.skipTruncate(t, tx.commitLsn)) {
+                    continue;
+                }
                 ObjectNode env = envelope(t, "t", null, null, tx);
                 out.accept(new Captured(StreamName.of(t.category()), event(tx, "cdc.truncate", env)));
             }

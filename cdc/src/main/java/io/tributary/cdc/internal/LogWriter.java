@@ -120,6 +120,11 @@ public final class LogWriter<S extends LogWriter.Position> {
         return state;
     }
 
+    /** The offset stream's last version ({@code -1}: none): grows with every position appended. */
+    public long offsetVersion() {
+        return offsetVersion;
+    }
+
     /** Whether the offset stream has a position. */
     public boolean hasPosition() {
         return offsetVersion >= 0;

@@ -103,6 +103,17 @@ public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lag
             }
             return new Reconciled(tables, added, changed);
         }
+
+        /** Why tables of {@code before} missing from {@link #tables} cannot be dropped while a transaction is half appended. */
+        public String removedFrom(List<TableProgress> before, String capture) {
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            tables.forEach(t -> kept.add(t.table()));
+            List<String> removed = before.stream().map(TableProgress::table).filter(t -> !kept.contains(t)).toList();
+            return capture + " has a transaction half appended to the log (larger than one append), and " + removed
+                    + (removed.size() == 1 ? " is" : " are") + " no longer captured: the rest of that transaction is found by"
+                    + " counting its captured changes, which would then count differently. Start it once with the tables it"
+                    + " had until the transaction is complete (it is, once the capture streams past it), then remove them";
+        }
     }
 
     /** The state of a connector that has appended nothing. */

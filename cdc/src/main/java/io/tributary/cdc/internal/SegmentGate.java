@@ -46,6 +46,17 @@ public final class SegmentGate implements ChangeMapper.RowGate {
         return point >= 0 && commitLsn < point;
     }
 
+    /**
+     * A truncate committed before every segment of the table was read (a table added to the capture later, truncated
+     * while nothing captured): the rows as read already reflect it, so emitting it after them would empty the table.
+     */
+    @Override
+    public boolean skipTruncate(RelationCache.Table table, long commitLsn) {
+        long first = segments.stream().filter(g -> g.table().equals(table.qualifiedName()))
+                .mapToLong(OffsetState.Segment::point).min().orElse(-1);
+        return first >= 0 && commitLsn < first;
+    }
+
     private boolean greater(RelationCache.Table table, List<String> key, List<String> bound) {
         try {
             List<String> types = Snapshotter.keyTypes(catalog, table);

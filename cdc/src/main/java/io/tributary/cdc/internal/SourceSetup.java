@@ -155,12 +155,21 @@ public final class SourceSetup {
         }
     }
 
-    /** Whether the publication is {@code FOR ALL TABLES} (tables created later join it by themselves). */
-    public boolean publishesAllTables(Connection c) {
-        try (PreparedStatement s = c.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
-            s.setString(1, source.publicationName());
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
+    /**
+     * Whether tables created later join the publication by themselves: {@code FOR ALL TABLES}, or (PostgreSQL 15+)
+     * {@code FOR TABLES IN SCHEMA}.
+     */
+    public boolean publicationGrowsByItself(Connection c) {
+        try {
+            String sql = Integer.parseInt(single(c, "SHOW server_version_num")) >= 150000
+                    ? "SELECT p.puballtables OR EXISTS (SELECT 1 FROM pg_publication_namespace n WHERE n.pnpubid = p.oid)"
+                            + " FROM pg_publication p WHERE p.pubname = ?"
+                    : "SELECT puballtables FROM pg_publication WHERE pubname = ?";
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, source.publicationName());
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
             }
         } catch (SQLException e) {
             throw new CdcException("cannot read publication '" + source.publicationName() + "': " + e.getMessage(), e);

@@ -46,7 +46,7 @@ final class MyGate implements MyMapper.RowGate {
 
     @Override
     public boolean skip(MyTable table, List<String> key, BinlogPosition txBegin) {
-        if (txBegin.compareTo(last) >= 0 || table.keyIndexes().length == 0) {
+        if (txBegin.compareTo(last) >= 0) {
             return false;
         }
         MySqlOffset.Segment owner = null;
@@ -60,6 +60,21 @@ final class MyGate implements MyMapper.RowGate {
             }
         }
         return owner != null && txBegin.compareTo(owner.point()) < 0;
+    }
+
+    /**
+     * Whether a {@code TRUNCATE} of {@code table} in a transaction beginning at {@code txBegin} is to be dropped: every
+     * segment of the table was read after it (a table added to the capture later, truncated while nothing captured),
+     * so the rows as read already reflect it, and emitting it after them would empty the table.
+     */
+    boolean skipTruncate(String table, BinlogPosition txBegin) {
+        BinlogPosition first = null;
+        for (MySqlOffset.Segment s : segments) {
+            if (s.table().equals(table) && (first == null || s.point().compareTo(first) < 0)) {
+                first = s.point();
+            }
+        }
+        return first != null && txBegin.compareTo(first) < 0;
     }
 
     /** Compares lower bounds; empty is below every key. Later segments win ties (they come later in the list). */

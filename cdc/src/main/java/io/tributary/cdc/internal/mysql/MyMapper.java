@@ -144,13 +144,15 @@ final class MyMapper {
 
     /**
      * Maps a snapshot row ({@code op = r}), the {@code ordinal}-th row read from its table in the snapshot at
-     * {@code point} (what tells apart the event ids of a keyless table's rows, all on one stream); returns its key.
+     * {@code point} (what tells apart the event ids of a keyless table's rows, all on one stream) in reading number
+     * {@code reading} (what tells apart two readings at one point); returns its key.
      */
-    List<String> snapshotRow(MyTable t, JsonNode[] after, long ordinal, BinlogPosition point, long serverId, Sink out) {
+    List<String> snapshotRow(MyTable t, JsonNode[] after, long ordinal, BinlogPosition point, long reading, long serverId,
+                             Sink out) {
         Tx tx = new Tx(point, point.gtid(), clock.millis(), serverId, 0);
         List<String> key = key(t, after);
-        UUID id = ids.of(connector + "/snapshot/" + point.file() + ":" + point.pos() + "/" + t.qualifiedName() + "/"
-                + (key.isEmpty() ? "#" + ordinal : key));
+        UUID id = ids.of(connector + "/snapshot/" + point.file() + ":" + point.pos() + "/" + reading + "/" + t.qualifiedName()
+                + "/" + (key.isEmpty() ? "#" + ordinal : key));
         out.accept(stream(t, key), new EventData(id, "cdc.read", envelope(t, "r", null, after, tx, point, 0, true), new byte[0]));
         return key;
     }

@@ -45,6 +45,9 @@ final class MySnapshotter {
         this.progress = progress;
     }
 
+    /** See {@link #run}. */
+    private long reading;
+
     /**
      * Reads every unfinished table on {@code snapshot} (in a consistent snapshot at {@code point}), then marks
      * the snapshot done. When a table's definition changed after the snapshot began (a DDL that rebuilt it, so
@@ -52,6 +55,10 @@ final class MySnapshotter {
      * segment per unfinished table, as after a crash (no gap, no duplicate: see {@link MyGate}).
      */
     void run(Connection snapshot, BinlogPosition point, java.util.function.BooleanSupplier stopping) {
+        // This reading's number for the rows' event ids: the offset stream's version when it began (each reading begins
+        // with a position of its own). A reading at the same binlog point as an earlier one — a table selected again on
+        // a server that wrote nothing since — must not repeat that one's ids.
+        reading = log.offsetVersion();
         BinlogPosition at = point;
         while (true) {
             try {
@@ -171,7 +178,7 @@ final class MySnapshotter {
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        lastKey = mapper.snapshotRow(t, mapper.jdbcRow(t, rs), offset + rows, point, serverId, log::add);
+                        lastKey = mapper.snapshotRow(t, mapper.jdbcRow(t, rs), offset + rows, point, reading, serverId, log::add);
                         rows++;
                         if (log.full()) {
                             // Wide rows: the chunk so far is one append (below the store's request limit); the

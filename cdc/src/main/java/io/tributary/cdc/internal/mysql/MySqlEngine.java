@@ -144,8 +144,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
         MyGate gateHere = st.snapshot() == null ? null : new MyGate(st.snapshot(), catalog);
         String problem;
         if (!st.snapshotDone()) {
-            problem = "the initial snapshot is not finished, and its rows are consistent with a position of the server it"
-                    + " was started on";
+            problem = "a snapshot is not finished (the initial one, or of tables added since), and its rows are consistent"
+                    + " with a position of the server it was started on: finish it there";
         } else if (gateHere != null && gateHere.activeAt(stored)) {
             problem = "rows the snapshot read again after a crash are consistent with positions of the server it ran on, up to "
                     + gateHere.last() + ", and changes before that are still told apart by those positions: continue on"
@@ -195,8 +195,9 @@ public final class MySqlEngine implements CaptureThread.Engine {
      * {@code st} with its snapshot's tables brought in line with the source's {@code tables}, when the capture took an
      * initial snapshot: a table selected since is added not yet copied, so that its rows are read in a snapshot of its own
      * while the others stream (otherwise only its later changes would arrive); a table no longer selected is dropped with
-     * its key ranges, so that selecting it again reads it again. Not in the same start as a move to another server by
-     * GTID: the new snapshot's position and the old ranges' would be of different servers.
+     * its key ranges, so that selecting it again reads it again — not while a transaction is half appended (its remaining
+     * rows are counted from those captured before). Not in the same start as a move to another server by GTID: the new
+     * snapshot's position and the old ranges' would be of different servers.
      */
     private MySqlOffset withSelectedTables(MySqlOffset st) {
         MySqlOffset.Snapshot snap = st.snapshot();
@@ -210,6 +211,9 @@ public final class MySqlEngine implements CaptureThread.Engine {
         OffsetState.Reconciled r = OffsetState.Reconciled.of(snap.tables(), selected);
         if (!r.changed()) {
             return st;
+        }
+        if (!st.partials().isEmpty() && r.tables().size() - r.added().size() < snap.tables().size()) {
+            throw new SourceConfigurationException(r.removedFrom(snap.tables(), "capture '" + source.name() + "'"));
         }
         if (!r.added().isEmpty() && byGtid) {
             throw new SourceConfigurationException("capture '" + source.name() + "' moves to another server by GTID (a"
@@ -580,7 +584,9 @@ public final class MySqlEngine implements CaptureThread.Engine {
             String name = second == null ? first : second;
             if (db != null && schemas.selection(db, name).isPresent()) {
                 MyTable t = schemas.fromCatalog(db, name);
-                mapper.truncate(t, tx, new BinlogPosition(file, eventPos, ""), log::add);
+                if (gate == null || !gate.skipTruncate(t.qualifiedName(), tx.begin)) {
+                    mapper.truncate(t, tx, new BinlogPosition(file, eventPos, ""), log::add);
+                }
             }
         }
         commit(h);
