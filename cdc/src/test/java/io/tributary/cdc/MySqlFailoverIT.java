@@ -237,15 +237,8 @@ class MySqlFailoverIT {
             }
             // The offset as a version before GTIDs were recorded with chunks would have left it: a transaction half
             // appended, known by its place in the primary's binlog only.
-            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-oldchunk");
-            RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, Direction.BACKWARD).events().get(0);
-            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    SourceDb.JSON.readTree(last.data());
-            json.putObject("partial").put("eventsDone", 5).putObject("begin")
-                    .put("file", json.get("binlog").get("file").asText()).put("pos", json.get("binlog").get("pos").asLong());
-            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
-                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
-                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            SourceDb.rewriteOffset(store, "oldchunk", json -> json.putObject("partial").put("eventsDone", 5).putObject("begin")
+                    .put("file", json.get("binlog").get("file").asText()).put("pos", json.get("binlog").get("pos").asLong()));
             pair.caughtUp();
             List<RecordedEvent> before = all(store);
             MySqlSource moved = MySqlSource.builder("oldchunk", replica.url()).credentials("root", "").tables("oldchunk").build();
@@ -264,18 +257,12 @@ class MySqlFailoverIT {
             }
             // As a snapshot resumed after a crash leaves it: rows of a key range read again at a later point of the
             // primary's binlog, so changes before that point are still told apart by primary positions.
-            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-gated");
-            RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, Direction.BACKWARD).events().get(0);
-            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    SourceDb.JSON.readTree(last.data());
-            com.fasterxml.jackson.databind.node.ObjectNode snapshot = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("snapshot");
-            com.fasterxml.jackson.databind.node.ObjectNode later = snapshot.withArray("segments").addObject();
-            later.put("table", "shop.gated").putArray("afterKey").add("0");
-            later.putObject("point").put("file", json.get("binlog").get("file").asText())
-                    .put("pos", json.get("binlog").get("pos").asLong() + 1_000_000);
-            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
-                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
-                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            SourceDb.rewriteOffset(store, "gated", json -> {
+                com.fasterxml.jackson.databind.node.ObjectNode later = json.withObject("/snapshot").withArray("segments").addObject();
+                later.put("table", "shop.gated").putArray("afterKey").add("0");
+                later.putObject("point").put("file", json.get("binlog").get("file").asText())
+                        .put("pos", json.get("binlog").get("pos").asLong() + 1_000_000);
+            });
             pair.caughtUp();
             List<RecordedEvent> before = all(store);
             MySqlSource moved = MySqlSource.builder("gated", replica.url()).credentials("root", "").tables("gated").build();

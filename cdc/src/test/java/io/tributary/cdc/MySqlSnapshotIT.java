@@ -272,16 +272,9 @@ class MySqlSnapshotIT {
                 MySqlCaptureIT.awaitCount(store, "h_a", 1, capture);
             }
             // As a crash in the middle of a large transaction leaves the offset: its progress recorded with it.
-            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-half");
-            RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, io.tributary.core.Direction.BACKWARD).events().get(0);
-            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    SourceDb.JSON.readTree(last.data());
-            com.fasterxml.jackson.databind.node.ObjectNode partial = json.putObject("partial");
-            partial.put("gtid", "0-1-999999").put("eventsDone", 5).putObject("begin")
-                    .put("file", json.get("binlog").get("file").asText()).put("pos", json.get("binlog").get("pos").asLong());
-            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
-                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
-                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            SourceDb.rewriteOffset(store, "half", json -> json.putObject("partial").put("gtid", "0-1-999999").put("eventsDone", 5)
+                    .putObject("begin").put("file", json.get("binlog").get("file").asText())
+                    .put("pos", json.get("binlog").get("pos").asLong()));
             long before = store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all())
                     .events().size();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> MySqlCapture.start(store, db.source("half", "h_a").build()))

@@ -162,15 +162,7 @@ class SnapshotIT {
                 SourceDb.awaitCount(store, "ph_a", 1, capture);
             }
             // As a crash in the middle of a large transaction leaves the offset: its progress recorded with it.
-            io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-phalf");
-            io.tributary.core.RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, io.tributary.core.Direction.BACKWARD)
-                    .events().get(0);
-            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    SourceDb.JSON.readTree(last.data());
-            json.putObject("partial").put("commitLsn", "FFFF/0").put("eventsDone", 5);
-            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()),
-                    List.of(new io.tributary.core.EventData(java.util.UUID.randomUUID(), last.type(),
-                            SourceDb.JSON.writeValueAsBytes(json), new byte[0]))).join();
+            SourceDb.rewriteOffset(store, "phalf", json -> json.putObject("partial").put("commitLsn", "FFFF/0").put("eventsDone", 5));
             List<io.tributary.core.RecordedEvent> before = store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD,
                     io.tributary.core.ReadFilter.all()).events();
             assertThatThrownBy(() -> PostgresCapture.start(store, db.source("phalf", "ph_a").build()))

@@ -158,6 +158,24 @@ final class SourceDb implements AutoCloseable {
         return await(store, category, e -> e.size() >= n, capture);
     }
 
+    /**
+     * Appends to connector {@code connector}'s offset stream its last position changed by {@code change}: what a crash or an
+     * earlier version would have left there, for tests of how a start treats it.
+     */
+    static void rewriteOffset(EventStore store, String connector,
+                              java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change) {
+        io.tributary.core.StreamName offsets = io.tributary.core.StreamName.of("tributary.cdc-" + connector);
+        RecordedEvent last = store.readStream(offsets, Long.MAX_VALUE, 1, io.tributary.core.Direction.BACKWARD).events().get(0);
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(last.data());
+            change.accept(json);
+            store.append(offsets, io.tributary.core.ExpectedVersion.exact(last.version()), List.of(new io.tributary.core.EventData(
+                    java.util.UUID.randomUUID(), last.type(), JSON.writeValueAsBytes(json), new byte[0]))).join();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static JsonNode data(RecordedEvent e) {
         try {
             return JSON.readTree(e.data());
