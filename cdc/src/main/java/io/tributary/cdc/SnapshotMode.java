@@ -8,7 +8,8 @@ public enum SnapshotMode {
     NEVER,
     /**
      * As {@link #INITIAL}, and again whenever the stored position can no longer be resumed — the PostgreSQL replication
-     * slot is gone (dropped, or lost in a failover), the MySQL/MariaDB binlog file it names is purged: instead of
+     * slot is gone (dropped, or lost in a failover) or invalidated ({@code max_slot_wal_keep_size}), the MySQL/MariaDB
+     * binlog file it names is purged: instead of
      * refusing to start, the capture starts over at the source's present with a new snapshot, and logs a warning. The
      * changes made while nothing captured are then not in the log as events of their own (each row's new {@code r}
      * holds its state as of the new snapshot), a row deleted meanwhile gets no {@code d}, and a transaction that was

@@ -174,6 +174,53 @@ class SnapshotIT {
     }
 
     @Test
+    void aSlotTheServerInvalidatedIsRefusedOrStartedOverOnlyWhenNeeded() throws Exception {
+        db.exec("CREATE TABLE inval (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO inval VALUES (1, 1)",
+                "CREATE TABLE inval_ballast (id int, pad text)");
+        PostgresSource whenNeeded = db.source("inval", "inval").snapshotMode(SnapshotMode.WHEN_NEEDED).build();
+        try (EmbeddedEventStore store = Tributary.open(dir)) {
+            try (PostgresCapture capture = PostgresCapture.start(store, whenNeeded)) {
+                SourceDb.awaitCount(store, "inval", 1, capture);
+            }
+            // While nothing captures, more WAL than the server keeps for a slot: it invalidates the capture's.
+            try {
+                db.exec("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+                for (int i = 0; i < 5 && !slotLost("tributary_inval"); i++) {
+                    db.exec("INSERT INTO inval_ballast SELECT g, repeat('x', 500) FROM generate_series(1, 40000) g",
+                            "SELECT pg_switch_wal()", "CHECKPOINT");
+                }
+                assertThat(slotLost("tributary_inval")).as("slot invalidated").isTrue();
+            } finally {
+                db.exec("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            }
+            db.exec("UPDATE inval SET v = 2 WHERE id = 1");
+            List<io.tributary.core.RecordedEvent> before = store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD,
+                    io.tributary.core.ReadFilter.all()).events();
+            assertThatThrownBy(() -> PostgresCapture.start(store, db.source("inval", "inval").build()))
+                    .isInstanceOf(SourceConfigurationException.class).hasMessageContaining("was invalidated by the server")
+                    .hasMessageContaining("max_slot_wal_keep_size").hasMessageContaining("set snapshotMode WHEN_NEEDED");
+            assertThat(store.readAll(0, 10_000, io.tributary.core.Direction.FORWARD, io.tributary.core.ReadFilter.all())
+                    .events()).as("nothing written").isEqualTo(before);
+            try (PostgresCapture capture = PostgresCapture.start(store, whenNeeded)) {
+                assertThat(SourceDb.awaitCount(store, "inval", 2, capture)).extracting(e -> SourceDb.data(e).get("op").asText()
+                        + SourceDb.data(e).at("/after/v").asInt()).containsExactly("r1", "r2");
+                db.exec("UPDATE inval SET v = 3 WHERE id = 1");
+                assertThat(SourceDb.data(SourceDb.awaitCount(store, "inval", 3, capture).get(2)).at("/after/v").asInt()).isEqualTo(3);
+            }
+        }
+    }
+
+    private static boolean slotLost(String slot) throws Exception {
+        try (java.sql.Connection c = db.connect(); java.sql.PreparedStatement s = c.prepareStatement(
+                "SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() && "lost".equals(rs.getString(1));
+            }
+        }
+    }
+
+    @Test
     void snapshotEventsAreReadsMarkedAsSnapshot() {
         db.exec("CREATE TABLE seeded (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO seeded VALUES (1, 10), (2, 20)");
         try (EmbeddedEventStore store = Tributary.open(dir);

@@ -87,15 +87,24 @@ public final class CaptureEngine implements CaptureThread.Engine {
             OffsetState st = writer.load();
             durable = st;
             Optional<Long> slot = setup.slot(catalog);
-            boolean startOver = writer.hasPosition() && slot.isEmpty() && source.snapshotMode() == SnapshotMode.WHEN_NEEDED;
+            boolean lost = slot.isPresent() && setup.slotLost(catalog);
+            if (lost && writer.hasPosition() && source.snapshotMode() != SnapshotMode.WHEN_NEEDED) {
+                throw new SourceConfigurationException("replication slot '" + source.slotName() + "' was invalidated by the"
+                        + " server (wal_status lost: it fell behind max_slot_wal_keep_size and the WAL it needs is removed), and"
+                        + " the log holds connector '" + source.name() + "' at " + Lsn.format(st.lsn()) + ": changes after it"
+                        + " are lost. Drop the slot and delete the stream " + source.offsetStream() + " (and the captured streams)"
+                        + " to start over with a new snapshot, or set snapshotMode WHEN_NEEDED to start over here with a new"
+                        + " snapshot; raise max_slot_wal_keep_size (or keep the capture running) so that it does not happen again");
+            }
+            boolean startOver = writer.hasPosition() && (slot.isEmpty() || lost) && source.snapshotMode() == SnapshotMode.WHEN_NEEDED;
             if (startOver) {
-                LOG.warn("capture '{}': replication slot '{}' is missing (the log holds the capture at {}): changes after it"
+                LOG.warn("capture '{}': replication slot '{}' is {} (the log holds the capture at {}): changes after it"
                                 + " are lost; starting over with a new slot and snapshot (snapshotMode WHEN_NEEDED)",
-                        source.name(), source.slotName(), Lsn.format(st.lsn()));
+                        source.name(), source.slotName(), lost ? "invalidated (wal_status lost)" : "missing", Lsn.format(st.lsn()));
             }
             if (!writer.hasPosition() || startOver) {
                 if (slot.isPresent()) {
-                    // A slot without a position in the log: nothing of it reached the log, start over.
+                    // A slot without a position in the log (nothing of it reached the log), or an invalidated one: start over.
                     setup.dropSlot(catalog);
                 }
                 replication = setup.connectForReplication();

@@ -194,6 +194,21 @@ public final class SourceSetup {
     }
 
     /** The slot's confirmed position, or empty when the slot does not exist. Fails when it is not a pgoutput slot here. */
+    /**
+     * Whether the slot exists but the server invalidated it ({@code wal_status} {@code lost}: it fell behind
+     * {@code max_slot_wal_keep_size} and the WAL it needs was removed): it can never stream again.
+     */
+    public boolean slotLost(Connection c) {
+        try (PreparedStatement s = c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, source.slotName());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && "lost".equals(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new CdcException("cannot read replication slot '" + source.slotName() + "': " + e.getMessage(), e);
+        }
+    }
+
     public Optional<Long> slot(Connection c) {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT plugin, database, confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
