@@ -155,8 +155,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
                             segments.add(new OffsetState.Segment(t.table(), t.lastKey(), point));
                         }
                     }
-                    writer.commit(new OffsetState(st.lsn(), st.partial(), new OffsetState.Snapshot(st.snapshot().slotPoint(),
-                            st.snapshot().tables(), segments, false), 0));
+                    writer.commit(st.withSnapshot(new OffsetState.Snapshot(st.snapshot().slotPoint(), st.snapshot().tables(),
+                            segments, false)));
                 } else if (st != writer.state()) {
                     writer.commit(st); // tables no longer published: forgotten, so that publishing one again reads it again
                 }
@@ -195,8 +195,8 @@ public final class CaptureEngine implements CaptureThread.Engine {
         if (!r.changed()) {
             return st;
         }
-        if (st.partial() != null && r.tables().size() - r.added().size() < snap.tables().size()) {
-            throw new SourceConfigurationException(r.removedFrom(snap.tables(), "capture '" + source.name() + "'"));
+        if (st.partial() != null && !r.removed().isEmpty()) {
+            throw new SourceConfigurationException(r.refusalWhileHalfAppended("capture '" + source.name() + "'"));
         }
         List<OffsetState.Segment> segments = snap.segments().stream().filter(g -> published.contains(g.table())).toList();
         if (!r.added().isEmpty()) {
@@ -573,13 +573,13 @@ public final class CaptureEngine implements CaptureThread.Engine {
         }
     }
 
-    /** The capture's status. */
     /** Why the run ended with {@link CdcStatus.State#FAILED}; null otherwise. */
     @Override
     public Throwable failure() {
         return failure;
     }
 
+    /** The capture's status. */
     @Override
     public CdcStatus status() {
         OffsetState d = durable;

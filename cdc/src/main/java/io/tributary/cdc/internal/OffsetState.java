@@ -82,38 +82,47 @@ public record OffsetState(long lsn, Partial partial, Snapshot snapshot, long lag
      *
      * @param tables  the resulting list
      * @param added   the tables new to it
-     * @param changed whether anything was added or dropped
+     * @param removed the tables no longer captured
      */
-    public record Reconciled(List<TableProgress> tables, List<String> added, boolean changed) {
+    public record Reconciled(List<TableProgress> tables, List<String> added, List<String> removed) {
         /** Reconciles {@code before} with {@code now} ({@code schema.table} names). */
         public static Reconciled of(List<TableProgress> before, java.util.Collection<String> now) {
             java.util.Set<String> captured = new java.util.LinkedHashSet<>(now);
             List<TableProgress> tables = new java.util.ArrayList<>();
+            List<String> removed = new java.util.ArrayList<>();
             java.util.Set<String> known = new java.util.HashSet<>();
             for (TableProgress t : before) {
                 if (captured.contains(t.table())) {
                     tables.add(t);
                     known.add(t.table());
+                } else {
+                    removed.add(t.table());
                 }
             }
             List<String> added = captured.stream().filter(t -> !known.contains(t)).toList();
-            boolean changed = !added.isEmpty() || tables.size() < before.size();
             for (String t : added) {
                 tables.add(new TableProgress(t, List.of(), false, 0));
             }
-            return new Reconciled(tables, added, changed);
+            return new Reconciled(tables, added, removed);
         }
 
-        /** Why tables of {@code before} missing from {@link #tables} cannot be dropped while a transaction is half appended. */
-        public String removedFrom(List<TableProgress> before, String capture) {
-            java.util.Set<String> kept = new java.util.HashSet<>();
-            tables.forEach(t -> kept.add(t.table()));
-            List<String> removed = before.stream().map(TableProgress::table).filter(t -> !kept.contains(t)).toList();
+        /** Whether anything was added or removed. */
+        public boolean changed() {
+            return !added.isEmpty() || !removed.isEmpty();
+        }
+
+        /** Why {@link #removed} cannot go while a transaction is half appended, for {@code capture}. */
+        public String refusalWhileHalfAppended(String capture) {
             return capture + " has a transaction half appended to the log (larger than one append), and " + removed
                     + (removed.size() == 1 ? " is" : " are") + " no longer captured: the rest of that transaction is found by"
                     + " counting its captured changes, which would then count differently. Start it once with the tables it"
                     + " had until the transaction is complete (it is, once the capture streams past it), then remove them";
         }
+    }
+
+    /** This position with snapshot progress {@code s} (lag reset): what each snapshot step records. */
+    public OffsetState withSnapshot(Snapshot s) {
+        return new OffsetState(lsn, partial, s, 0);
     }
 
     /** The state of a connector that has appended nothing. */

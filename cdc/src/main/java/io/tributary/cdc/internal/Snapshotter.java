@@ -68,8 +68,7 @@ public final class Snapshotter {
         }
         OffsetState st = writer.state();
         OffsetState.Snapshot snap = st.snapshot();
-        writer.commit(new OffsetState(st.lsn(), st.partial(),
-                new OffsetState.Snapshot(snap.slotPoint(), snap.tables(), snap.segments(), true), 0));
+        writer.commit(st.withSnapshot(new OffsetState.Snapshot(snap.slotPoint(), snap.tables(), snap.segments(), true)));
         progress.accept(writer.state());
     }
 
@@ -201,8 +200,7 @@ public final class Snapshotter {
         List<OffsetState.TableProgress> tables = new ArrayList<>(snap.tables());
         tables.set(tableIndex, p);
         // A transaction half appended before a restart that added tables keeps its progress (see CaptureEngine.prepare).
-        writer.commit(new OffsetState(st.lsn(), st.partial(),
-                new OffsetState.Snapshot(snap.slotPoint(), tables, snap.segments(), false), 0));
+        writer.commit(st.withSnapshot(new OffsetState.Snapshot(snap.slotPoint(), tables, snap.segments(), false)));
         progress.accept(writer.state());
     }
 

@@ -193,7 +193,6 @@ public final class SourceSetup {
         return out;
     }
 
-    /** The slot's confirmed position, or empty when the slot does not exist. Fails when it is not a pgoutput slot here. */
     /**
      * Whether the slot exists but the server invalidated it ({@code wal_status} {@code lost}: it fell behind
      * {@code max_slot_wal_keep_size} and the WAL it needs was removed): it can never stream again.
@@ -209,6 +208,7 @@ public final class SourceSetup {
         }
     }
 
+    /** The slot's confirmed position, or empty when the slot does not exist. Fails when it is not a pgoutput slot here. */
     public Optional<Long> slot(Connection c) {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT plugin, database, confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {

@@ -52,11 +52,14 @@ class OffsetStateTest {
         OffsetState.Reconciled grown = OffsetState.Reconciled.of(List.of(a, b), List.of("public.c", "public.a", "public.b"));
         assertThat(grown.changed()).isTrue();
         assertThat(grown.added()).containsExactly("public.c");
+        assertThat(grown.removed()).isEmpty();
         assertThat(grown.tables()).containsExactly(a, b, new OffsetState.TableProgress("public.c", List.of(), false, 0));
 
         OffsetState.Reconciled shrunk = OffsetState.Reconciled.of(List.of(a, b), List.of("public.b"));
         assertThat(shrunk.changed()).isTrue();
         assertThat(shrunk.added()).isEmpty();
+        assertThat(shrunk.removed()).containsExactly("public.a");
+        assertThat(shrunk.refusalWhileHalfAppended("capture 'x'")).contains("[public.a] is no longer captured");
         assertThat(shrunk.tables()).containsExactly(b);
     }
 }

@@ -290,12 +290,12 @@ final class MySetup {
      * per domain), recorded with a position of the binlog of server {@code positionServerId} (0: not recorded) that is
      * not in this server's binlog, or null when it can. It can when the position is another server's — a server with
      * this {@code server_id} is this one after a purge or {@code RESET MASTER}, or an unrelated server whose GTIDs only
-     * look alike — its binlog holds each of those transactions (and {@code partialGtid}, a transaction half appended,
-     * when not empty) or, for a domain with no transaction in its binlog, it replicated exactly up to it, and it has not
-     * purged what follows.
+     * look alike — its binlog holds each of those transactions (and of {@code partials}, transactions half appended) or,
+     * for a domain with no transaction in its binlog, it replicated exactly up to it, and it has not purged what follows.
+     * {@code serverId} is this server's.
      */
-    String gtidResumeProblem(Connection c, String state, long positionServerId, String partialGtid) throws SQLException {
-        long serverId = serverId(c);
+    String gtidResumeProblem(Connection c, long serverId, String state, long positionServerId, List<MariaGtid> partials)
+            throws SQLException {
         Map<Long, MariaGtid> wanted = MariaGtid.byDomain(state);
         String first;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
@@ -321,7 +321,7 @@ final class MySetup {
         List<MariaGtid> held = binlogState(c);
         List<MariaGtid> replicated = MariaGtid.list(scalar(c, "SELECT @@GLOBAL.gtid_slave_pos"));
         List<MariaGtid> needed = new ArrayList<>(wanted.values());
-        needed.addAll(MariaGtid.list(partialGtid));
+        needed.addAll(partials);
         for (MariaGtid g : needed) {
             boolean inBinlog = held.stream().anyMatch(h -> h.domain() == g.domain() && h.server() == g.server() && h.seq() >= g.seq());
             // A domain idle since: replicated up to exactly this transaction, nothing of it in the binlog.

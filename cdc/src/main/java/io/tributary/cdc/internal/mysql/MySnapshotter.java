@@ -90,7 +90,7 @@ final class MySnapshotter {
         }
         MySqlOffset st = log.state();
         MySqlOffset.Snapshot s = st.snapshot();
-        log.commit(new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(s.point(), s.tables(), s.segments(), true), 0));
+        log.commit(st.withSnapshot(new MySqlOffset.Snapshot(s.point(), s.tables(), s.segments(), true)));
         progress.accept(log.state());
     }
 
@@ -120,7 +120,7 @@ final class MySnapshotter {
                     segments.add(new MySqlOffset.Segment(t.table(), t.lastKey(), at));
                 }
             }
-            log.commit(new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(s.point(), s.tables(), segments, false), 0));
+            log.commit(st.withSnapshot(new MySqlOffset.Snapshot(s.point(), s.tables(), segments, false)));
             progress.accept(log.state());
             LOG.info("capture '{}': a captured table changed during the snapshot ({}); the rest is read in a new consistent"
                     + " snapshot at {}", source.name(), cause.getMessage(), at);
@@ -223,7 +223,7 @@ final class MySnapshotter {
         List<OffsetState.TableProgress> tables = new ArrayList<>(s.tables());
         tables.set(tableIndex, p);
         failuresInARow = 0;
-        log.commit(new MySqlOffset(st.position(), st.serverId(), st.partials(), new MySqlOffset.Snapshot(s.point(), tables, s.segments(), false), 0));
+        log.commit(st.withSnapshot(new MySqlOffset.Snapshot(s.point(), tables, s.segments(), false)));
         progress.accept(log.state());
     }
 }

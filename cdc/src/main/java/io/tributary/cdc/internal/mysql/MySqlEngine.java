@@ -155,7 +155,7 @@ public final class MySqlEngine implements CaptureThread.Engine {
                     .findFirst().orElseThrow().begin() + ") and its GTID was not recorded (a position stored before GTIDs"
                     + " were): finish it on the server it began on";
         } else {
-            problem = setup.gtidResumeProblem(catalog, stored.gtid(), st.serverId(), st.partialGtids());
+            problem = setup.gtidResumeProblem(catalog, serverId, stored.gtid(), st.serverId(), st.partialGtids());
         }
         if (problem == null) {
             if (st.serverId() == 0) {
@@ -212,8 +212,8 @@ public final class MySqlEngine implements CaptureThread.Engine {
         if (!r.changed()) {
             return st;
         }
-        if (!st.partials().isEmpty() && r.tables().size() - r.added().size() < snap.tables().size()) {
-            throw new SourceConfigurationException(r.removedFrom(snap.tables(), "capture '" + source.name() + "'"));
+        if (!st.partials().isEmpty() && !r.removed().isEmpty()) {
+            throw new SourceConfigurationException(r.refusalWhileHalfAppended("capture '" + source.name() + "'"));
         }
         if (!r.added().isEmpty() && byGtid) {
             throw new SourceConfigurationException("capture '" + source.name() + "' moves to another server by GTID (a"
@@ -660,15 +660,13 @@ public final class MySqlEngine implements CaptureThread.Engine {
         BinlogPosition end = new BinlogPosition(file, cursor, gtids());
         lastSeen = end;
         boolean captured = tx.index > 0;
-        boolean completesPartial = log.state().partial(tx.begin, tx.gtid) != null;
-        BinlogPosition txBegin = tx.begin;
-        String txGtid = tx.gtid;
+        MyMapper.Tx done = tx;
         tx = null;
         if (captured) {
             long lag = Math.max(0, source.clock().millis() - h.getTimestamp());
             lagMs = lag;
-            MySqlOffset next = log.state().at(end, serverId, lag);
-            log.endTx(completesPartial ? next.without(txBegin, txGtid) : next);
+            // Completing a transaction that was being appended in chunks removes its entry (no-op for any other).
+            log.endTx(log.state().at(end, serverId, lag).without(done.begin, done.gtid));
             positionElsewhere = false;
             lastRecordNanos = System.nanoTime();
         } else {

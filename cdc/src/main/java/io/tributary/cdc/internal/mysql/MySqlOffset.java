@@ -115,6 +115,9 @@ public record MySqlOffset(BinlogPosition position, long serverId, List<Partial> 
 
     /** This state without the transaction {@code gtid} beginning at {@code begin} in chunks: it is complete. */
     public MySqlOffset without(BinlogPosition begin, String gtid) {
+        if (partial(begin, gtid) == null) {
+            return this;
+        }
         return new MySqlOffset(position, serverId, partials.stream().filter(p -> !p.is(begin, gtid)).toList(), snapshot, lagMs);
     }
 
@@ -128,9 +131,18 @@ public record MySqlOffset(BinlogPosition position, long serverId, List<Partial> 
         return null;
     }
 
-    /** The GTIDs of the transactions in chunks, comma separated; empty when none or none has one. */
-    String partialGtids() {
-        return String.join(",", partials.stream().map(Partial::gtid).filter(g -> !g.isEmpty()).toList());
+    /** The MariaDB GTIDs of the transactions in chunks (those that have one). */
+    List<MariaGtid> partialGtids() {
+        List<MariaGtid> out = new ArrayList<>();
+        for (Partial p : partials) {
+            out.addAll(MariaGtid.list(p.gtid()));
+        }
+        return out;
+    }
+
+    /** This position with snapshot progress {@code s} (lag reset): what each snapshot step records. */
+    public MySqlOffset withSnapshot(Snapshot s) {
+        return new MySqlOffset(position, serverId, partials, s, 0);
     }
 
     /** Whether streaming may run (no snapshot, or a finished one). */
